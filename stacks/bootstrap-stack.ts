@@ -1,0 +1,43 @@
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { LockTable } from "../lib/backend/lock-table";
+import { useRemoteState } from "../lib/backend/remote-state";
+import { StateBucket } from "../lib/backend/state-bucket";
+import type { EnvironmentConfig } from "../lib/config/model";
+import { addAwsProvider } from "../lib/providers/aws-provider";
+import { stackNames } from "./stack-names";
+
+/**
+ * The state backend every other stack uses. Its own state stays local until the bucket exists; then
+ * backend.bootstrapStateInBackend moves it in (`cdktf deploy bootstrap --migrate-state`).
+ */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, stackNames.bootstrap);
+    const { backend } = config;
+
+    if (backend.bootstrapStateInBackend) {
+      useRemoteState(this, config, stackNames.bootstrap);
+    } else {
+      // Terraform runs in cdktf.out/stacks/<stack>: keep the state at the project root, where a new
+      // synth does not remove it (and .gitignore keeps it out of git).
+      new LocalBackend(this, { path: `../../../terraform.${stackNames.bootstrap}.tfstate` });
+    }
+    addAwsProvider(this, "aws", config, { region: backend.region });
+
+    const stateBucket = new StateBucket(this, "state-bucket", {
+      bucketName: backend.bucket,
+      kmsKeyArn: backend.kmsKeyArn,
+      noncurrentVersionExpirationDays: backend.noncurrentVersionExpirationDays,
+    });
+    new TerraformOutput(this, "state_bucket_arn", { value: stateBucket.bucket.arn });
+
+    if (backend.locking === "dynamodb" && backend.dynamodbTable) {
+      const lockTable = new LockTable(this, "lock-table", {
+        tableName: backend.dynamodbTable,
+        kmsKeyArn: backend.kmsKeyArn,
+      });
+      new TerraformOutput(this, "lock_table_arn", { value: lockTable.table.arn });
+    }
+  }
+}

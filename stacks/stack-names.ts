@@ -1,0 +1,6 @@
+/** Stack names become folders in cdktf.out and state keys in the backend: renaming one moves its state. */
+export const stackNames = {
+  bootstrap: "bootstrap",
+  organization: "organization",
+  licenseManager: "license-manager",
+} as const;

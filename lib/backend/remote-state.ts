@@ -10,7 +10,11 @@ export function stateKey(config: EnvironmentConfig, stackName: string): string {
  * Keeps the stack's state in the configured S3 backend: encrypted, in the backend's region, through the
  * deploy role, locked by S3 lockfile or DynamoDB as configured.
  */
-export function useRemoteState(stack: TerraformStack, config: EnvironmentConfig, stackName: string): S3Backend {
+export function useRemoteState(
+  stack: TerraformStack,
+  config: EnvironmentConfig,
+  stackName: string,
+): S3Backend {
   const { backend, s3Compatibility } = config;
   const s3Backend = new S3Backend(stack, {
     bucket: backend.bucket,

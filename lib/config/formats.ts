@@ -50,14 +50,16 @@ export const tags = z.record(
   z.string({ invalid_type_error: "expected a tag value as a string" }).max(256),
 );
 
-const bucketRules = "3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
+const bucketRules =
+  "3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
 
 /** S3's bucket naming rules (general purpose buckets). */
 export const s3BucketName = z
   .string({ invalid_type_error: `expected an S3 bucket name: ${bucketRules}` })
   .superRefine((name, ctx) => {
     const problem = bucketNameProblem(name);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected an S3 bucket name: ${problem}` });
+    if (problem)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected an S3 bucket name: ${problem}` });
   });
 
 function bucketNameProblem(name: string): string | undefined {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import type { EnvironmentConfig } from "./model";
 import { configSchema, type ParsedConfig } from "./schema";
@@ -42,13 +42,14 @@ export function loadConfig(file: string): EnvironmentConfig {
 }
 
 export function parseConfig(text: string, file: string): EnvironmentConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
     throw new ConfigError(
       file,
       document.errors.map((error) => {
-        const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
-        return `${file}:${line}:${column}: not valid YAML: ${error.message.split("\n")[0]}`;
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return `${file}:${line}:${col}: not valid YAML: ${error.message.split("\n")[0]}`;
       }),
     );
   }
@@ -101,7 +102,8 @@ function describeZodIssue(issue: z.ZodIssue, raw: unknown): string[] {
     );
   }
   if (issue.code === z.ZodIssueCode.invalid_type && issue.received === "undefined") {
-    const message = issue.message === "Required" ? `required (expected ${article(issue.expected)})` : issue.message;
+    const message =
+      issue.message === "Required" ? `required (expected ${article(issue.expected)})` : issue.message;
     return [`${formatPath(issue.path)}: ${message}`];
   }
   return [describeIssue({ path: issue.path, message: issue.message }, raw)];

@@ -25,8 +25,10 @@ import {
 } from "./formats";
 import { policyTypes } from "./model";
 
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: `expected one of ${values.join(", ")}` }) });
+const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values as unknown as [T[number], ...T[number][]], {
+    errorMap: () => ({ message: `expected one of ${values.join(", ")}` }),
+  });
 
 const memberAccount = z.object({ id: accountId, name: z.string().min(1) }).strict();
 

@@ -48,7 +48,8 @@ export class Organization extends Construct {
     });
 
     if (props.source === "import") {
-      if (!props.organizationId) throw new Error("Organization: organizationId is required with source: import");
+      if (!props.organizationId)
+        throw new Error("Organization: organizationId is required with source: import");
       this.organization.importFrom(props.organizationId);
     }
   }

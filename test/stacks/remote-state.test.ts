@@ -1,0 +1,66 @@
+import { configWith } from "../helpers/config";
+import { synthesizeStacks } from "../helpers/synth";
+
+const remoteStacks = (stacks: Record<string, Record<string, any>>) =>
+  Object.entries(stacks).filter(([name]) => name !== "bootstrap");
+
+describe("remote state of every stack but the bootstrap", () => {
+  describe("with DynamoDB locking and S3 compatibility (sandbox config)", () => {
+    const stacks = synthesizeStacks(configWith(() => {}));
+
+    it.each(remoteStacks(stacks))(
+      "%s keeps its state under its own key, encrypted, locked by the table",
+      (name, stack) => {
+        expect(stack.terraform.backend).toEqual({
+          s3: {
+            bucket: "sandbox-license-manager-tfstate",
+            key: `license-manager-org/${name}.tfstate`,
+            region: "us-east-1",
+            encrypt: true,
+            dynamodb_table: "sandbox-license-manager-tflock",
+            assume_role: {
+              role_arn: "arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+              session_name: "license-manager-org-state",
+            },
+            use_path_style: true,
+            skip_credentials_validation: true,
+            skip_region_validation: true,
+            skip_requesting_account_id: true,
+            skip_metadata_api_check: true,
+            skip_s3_checksum: true,
+          },
+        });
+      },
+    );
+  });
+
+  describe("with S3 lockfile locking, a KMS key and no deploy role", () => {
+    const kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    const stacks = synthesizeStacks(
+      configWith((document) => {
+        delete document.deployRoleArn;
+        delete document.s3Compatibility;
+        document.backend = {
+          bucket: "acme-state",
+          keyPrefix: "platform/lm",
+          region: "eu-west-1",
+          locking: "lockfile",
+          kmsKeyArn,
+        };
+      }),
+    );
+
+    it.each(remoteStacks(stacks))("%s uses use_lockfile, the key and no AWS-only skips", (name, stack) => {
+      expect(stack.terraform.backend).toEqual({
+        s3: {
+          bucket: "acme-state",
+          key: `platform/lm/${name}.tfstate`,
+          region: "eu-west-1",
+          encrypt: true,
+          kms_key_id: kmsKeyArn,
+          use_lockfile: true,
+        },
+      });
+    });
+  });
+});

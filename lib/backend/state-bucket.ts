@@ -1,11 +1,8 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { hardenBucket } from "../s3/hardened-bucket";
 
 export interface StateBucketProps {
   readonly bucketName: string;
@@ -35,47 +32,7 @@ export class StateBucket extends Construct {
       versioningConfiguration: { status: "Enabled" },
     });
 
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
-          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-        },
-      ],
-    });
-
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-
-    new S3BucketPolicy(this, "policy", {
-      bucket,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-    });
+    hardenBucket(this, this.bucket, { kmsKeyArn: props.kmsKeyArn });
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,

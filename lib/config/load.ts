@@ -109,8 +109,10 @@ function describeZodIssue(issue: z.ZodIssue, raw: unknown): string[] {
   return [describeIssue({ path: issue.path, message: issue.message }, raw)];
 }
 
+/** Appends the bad value, unless the message already states what it got (e.g. when comparing two fields). */
 function describeIssue(issue: ConfigIssue, raw: unknown): string {
-  return `${formatPath(issue.path)}: ${issue.message} (got ${formatValue(valueAt(raw, issue.path))})`;
+  const got = issue.message.includes("(got ") ? "" : ` (got ${formatValue(valueAt(raw, issue.path))})`;
+  return `${formatPath(issue.path)}: ${issue.message}${got}`;
 }
 
 function article(expected: string): string {

@@ -1,0 +1,45 @@
+/** A failed AWS call, with what was being done ("assuming arn:aws:iam::…", "GetServiceSettings in us-east-1"). */
+export class AwsCallError extends Error {
+  constructor(
+    readonly action: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${action} failed: ${describeAwsError(cause)}`);
+    this.name = "AwsCallError";
+  }
+}
+
+/** The service error code, when the error came back from an AWS API (SDK v3 ServiceException). */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (error instanceof Error && "$metadata" in error && "$fault" in error) return error.name;
+  return undefined;
+}
+
+/** "Code: message" for AWS errors, the message (and network error code) for anything else. */
+export function describeAwsError(error: unknown): string {
+  if (error instanceof AwsCallError) return error.message;
+  const code = awsErrorCode(error);
+  if (error instanceof Error) {
+    const message = error.message || "(no message)";
+    if (code) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      return `${code}: ${message}${status ? ` (HTTP ${status})` : ""}`;
+    }
+    const systemCode = (error as { code?: unknown }).code;
+    return typeof systemCode === "string" && !message.includes(systemCode)
+      ? `${systemCode}: ${message}`
+      : message;
+  }
+  return String(error);
+}
+
+/** Runs one AWS call, naming the action in the error if it fails. */
+export async function awsCall<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    // A failure to get credentials (e.g. AssumeRole) surfaces from the call that needed them: keep its own action.
+    if (error instanceof AwsCallError) throw error;
+    throw new AwsCallError(action, error);
+  }
+}

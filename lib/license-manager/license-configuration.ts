@@ -1,0 +1,56 @@
+import { LicensemanagerAssociation } from "@cdktf/provider-aws/lib/licensemanager-association";
+import { LicensemanagerLicenseConfiguration } from "@cdktf/provider-aws/lib/licensemanager-license-configuration";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import type { LicenseConfigurationConfig } from "../config/model";
+import { toLicenseRuleStrings } from "./license-rules";
+
+export interface LicenseConfigurationProps {
+  readonly provider: TerraformProvider;
+  readonly region: string;
+  readonly licenseConfiguration: LicenseConfigurationConfig;
+  /** License Manager must be set up in the region first. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** An AMI given by id becomes the ARN License Manager associates: AMI ARNs carry no account. */
+export function amiArn(region: string, ami: string): string {
+  return ami.startsWith("arn:") ? ami : `arn:aws:ec2:${region}::image/${ami}`;
+}
+
+/**
+ * One license configuration in one region, with its AMI associations. Changing the counting type or
+ * the rules replaces the configuration (ForceNew), which drops its associations: Terraform then
+ * recreates them, since they reference the configuration's ARN.
+ */
+export class LicenseConfiguration extends Construct {
+  readonly configuration: LicensemanagerLicenseConfiguration;
+  readonly associations: LicensemanagerAssociation[];
+
+  constructor(scope: Construct, id: string, props: LicenseConfigurationProps) {
+    super(scope, id);
+    const config = props.licenseConfiguration;
+    const rules = toLicenseRuleStrings(config.licenseCountingType, config.rules);
+
+    this.configuration = new LicensemanagerLicenseConfiguration(this, "configuration", {
+      provider: props.provider,
+      name: config.name,
+      description: config.description,
+      licenseCountingType: config.licenseCountingType,
+      licenseCount: config.licenseCount,
+      licenseCountHardLimit: config.hardLimit,
+      licenseRules: rules.length > 0 ? rules : undefined,
+      tags: Object.keys(config.tags).length > 0 ? { ...config.tags } : undefined,
+      dependsOn: props.dependsOn,
+    });
+
+    this.associations = (config.associatedAmis[props.region] ?? []).map(
+      (ami) =>
+        new LicensemanagerAssociation(this, `association-${ami.split("/").pop()}`, {
+          provider: props.provider,
+          licenseConfigurationArn: this.configuration.arn,
+          resourceArn: amiArn(props.region, ami),
+        }),
+    );
+  }
+}

@@ -1,0 +1,158 @@
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  DescribeOrganizationCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+  type Account,
+} from "@aws-sdk/client-organizations";
+import { AwsCallError, awsCall, awsErrorCode, describeAwsError } from "../aws/errors";
+
+/** Roles License Manager creates (path /aws-service-role/license-manager[.member-account].amazonaws.com/). */
+export const serviceLinkedRoleNames = {
+  licenseManager: "AWSServiceRoleForAWSLicenseManagerRole",
+  managementAccount: "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
+  memberAccount: "AWSServiceRoleForAWSLicenseManagerMemberAccountRole",
+} as const;
+export type ServiceLinkedRoleName = (typeof serviceLinkedRoleNames)[keyof typeof serviceLinkedRoleNames];
+export const allServiceLinkedRoleNames: readonly ServiceLinkedRoleName[] =
+  Object.values(serviceLinkedRoleNames);
+
+export type AccountKind = "management" | "member";
+
+export function expectedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
+  return kind === "management"
+    ? [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.managementAccount]
+    : [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.memberAccount];
+}
+
+export interface AccountRoleCheck {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly accountStatus: string;
+  readonly kind: AccountKind;
+  /** Expected roles only; true when GetRole found the role. Empty when the account was not checked. */
+  readonly roles: Partial<Record<ServiceLinkedRoleName, boolean>>;
+  /** Why the account could not be checked (e.g. the member role could not be assumed). */
+  readonly error?: string;
+  /** Why the account was not checked on purpose (e.g. it is suspended). */
+  readonly skipped?: string;
+}
+
+export interface MissingRole {
+  readonly accountId: string;
+  readonly roleName: ServiceLinkedRoleName;
+}
+
+export interface ServiceLinkedRoleReport {
+  readonly managementAccountId: string;
+  readonly accounts: readonly AccountRoleCheck[];
+  readonly missing: readonly MissingRole[];
+  readonly accountsNotChecked: readonly string[];
+}
+
+export interface ServiceLinkedRoleCheckOptions {
+  readonly organizations: OrganizationsClient;
+  /** An IAM client for the account: the caller's session for the management account, an assumed role for members. */
+  readonly iamClientFor: (accountId: string, kind: AccountKind) => IAMClient;
+  readonly concurrency?: number;
+}
+
+/** GetRole: true when the role exists, false on NoSuchEntity; other errors are thrown. */
+export async function roleExists(iam: IAMClient, roleName: string, accountId: string): Promise<boolean> {
+  try {
+    await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    return true;
+  } catch (error) {
+    if (awsErrorCode(error) === "NoSuchEntity" || awsErrorCode(error) === "NoSuchEntityException")
+      return false;
+    if (error instanceof AwsCallError) throw error;
+    throw new Error(`IAM GetRole ${roleName} in account ${accountId} failed: ${describeAwsError(error)}`);
+  }
+}
+
+export async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<Account[]> {
+  return awsCall("Organizations ListAccounts", async () => {
+    const accounts: Account[] = [];
+    for await (const page of paginateListAccounts({ client: organizations }, {})) {
+      accounts.push(...(page.Accounts ?? []));
+    }
+    return accounts;
+  });
+}
+
+export async function checkServiceLinkedRoles(
+  options: ServiceLinkedRoleCheckOptions,
+): Promise<ServiceLinkedRoleReport> {
+  const { Organization } = await awsCall("Organizations DescribeOrganization", () =>
+    options.organizations.send(new DescribeOrganizationCommand({})),
+  );
+  const managementAccountId = Organization?.MasterAccountId;
+  if (!managementAccountId)
+    throw new Error("Organizations DescribeOrganization returned no management account ID");
+  const accounts = await listOrganizationAccounts(options.organizations);
+  accounts.sort((left, right) =>
+    left.Id === managementAccountId
+      ? -1
+      : right.Id === managementAccountId
+        ? 1
+        : (left.Id ?? "").localeCompare(right.Id ?? ""),
+  );
+
+  const checks = await mapWithConcurrency(accounts, options.concurrency ?? 4, (account) =>
+    checkAccount(account, account.Id === managementAccountId ? "management" : "member", options),
+  );
+  return {
+    managementAccountId,
+    accounts: checks,
+    missing: checks.flatMap((check) =>
+      Object.entries(check.roles)
+        .filter(([, exists]) => exists === false)
+        .map(([roleName]) => ({ accountId: check.accountId, roleName: roleName as ServiceLinkedRoleName })),
+    ),
+    accountsNotChecked: checks.filter((check) => check.error !== undefined).map((check) => check.accountId),
+  };
+}
+
+async function checkAccount(
+  account: Account,
+  kind: AccountKind,
+  options: ServiceLinkedRoleCheckOptions,
+): Promise<AccountRoleCheck> {
+  const accountId = account.Id ?? "";
+  const base = {
+    accountId,
+    accountName: account.Name ?? "",
+    accountStatus: account.Status ?? "UNKNOWN",
+    kind,
+  };
+  if (kind === "member" && account.Status !== undefined && account.Status !== "ACTIVE") {
+    return { ...base, roles: {}, skipped: `account status is ${account.Status}` };
+  }
+  try {
+    const iam = options.iamClientFor(accountId, kind);
+    const roles: Partial<Record<ServiceLinkedRoleName, boolean>> = {};
+    for (const roleName of expectedServiceLinkedRoles(kind)) {
+      roles[roleName] = await roleExists(iam, roleName, accountId);
+    }
+    return { ...base, roles };
+  } catch (error) {
+    return { ...base, roles: {}, error: describeAwsError(error) };
+  }
+}
+
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,54 @@
+import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { useRemoteState } from "../lib/backend/remote-state";
+import { licenseManagerPrincipals, type EnvironmentConfig } from "../lib/config/model";
+import { LicenseManagerRegion } from "../lib/license-manager/license-manager-region";
+import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
+import { addAwsProvider } from "../lib/providers/aws-provider";
+import { stackNames } from "./stack-names";
+
+/**
+ * License Manager linked to the organization: its service-linked role, then, in every configured region,
+ * its settings (integration with Organizations, cross-account discovery, report bucket, alert topic)
+ * and the license configurations with their AMI associations.
+ */
+export class LicenseManagerStack extends TerraformStack {
+  readonly regions: LicenseManagerRegion[];
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, stackNames.licenseManager);
+    useRemoteState(this, config, stackNames.licenseManager);
+    addAwsProvider(this, "aws", config, { region: config.homeRegion });
+
+    const organization = new DataAwsOrganizationsOrganization(this, "organization", {});
+    const serviceLinkedRole = new LicenseManagerServiceLinkedRole(this, "service-linked-role");
+
+    // Settings fail at apply without trusted access; say so at plan time, naming what to deploy first.
+    const trustedAccess = licenseManagerPrincipals.map((principal) => ({
+      condition: Fn.contains(organization.awsServiceAccessPrincipals, principal),
+      errorMessage:
+        `Trusted access for ${principal} is not enabled in the organization: deploy the ` +
+        `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}).`,
+    }));
+
+    this.regions = config.licenseManager.regions.map(
+      (region) =>
+        new LicenseManagerRegion(this, region, {
+          config,
+          region,
+          provider: addAwsProvider(this, `aws-${region}`, config, { region, alias: region }),
+          organizationId: organization.id,
+          prerequisites: [serviceLinkedRole.role],
+          settingsPreconditions: trustedAccess,
+        }),
+    );
+
+    new TerraformOutput(this, "service_linked_role_arn", { value: serviceLinkedRole.role.arn });
+    for (const licenseManagerRegion of this.regions) {
+      for (const licenseConfiguration of licenseManagerRegion.licenseConfigurations) {
+        new TerraformOutput(licenseConfiguration, "arn", { value: licenseConfiguration.configuration.arn });
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LicenseManagerClient, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
+import { EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+
+const tsx = join(__dirname, "../../node_modules/.bin/tsx");
+const tool = join(__dirname, "../../tools/service-linked-roles.ts");
+const credentials = { accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" };
+const region = "us-east-1";
+const memberAccountIds = ["222222222222", "333333333333", "444444444444"];
+
+const licenseManagerRole = "AWSServiceRoleForAWSLicenseManagerRole";
+const managementAccountRole = "AWSServiceRoleForAWSLicenseManagerMasterAccountRole";
+const memberAccountRole = "AWSServiceRoleForAWSLicenseManagerMemberAccountRole";
+
+// The SDK clients this test uses directly would otherwise warn that Node 20 support ends in 2027.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+let emulator: RunningEmulator;
+let homeDirectory: string;
+
+interface ToolResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tsx tools/service-linked-roles.ts …` against the emulator, with no other AWS config. */
+function runTool(...args: string[]): Promise<ToolResult> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: homeDirectory,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: emulator.url,
+    AWS_ENDPOINT_URL_IAM: emulator.url,
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_CONFIG_FILE: join(homeDirectory, "no-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(homeDirectory, "no-credentials"),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  return new Promise((resolve) => {
+    execFile(tsx, [tool, ...args], { env }, (error, stdout, stderr) => {
+      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function enableOrganizationsIntegration(): Promise<void> {
+  const organizations = new OrganizationsClient({ region, endpoint: emulator.url, credentials });
+  await organizations.send(
+    new EnableAWSServiceAccessCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
+  );
+  const licenseManager = new LicenseManagerClient({ region, endpoint: emulator.url, credentials });
+  await licenseManager.send(
+    new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: true } }),
+  );
+}
+
+const rolesByAccount = (stdout: string): Record<string, Record<string, boolean>> =>
+  Object.fromEntries(
+    (
+      JSON.parse(stdout) as { accounts: { accountId: string; roles: Record<string, boolean> }[] }
+    ).accounts.map((account) => [account.accountId, account.roles]),
+  );
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  homeDirectory = await mkdtemp(join(tmpdir(), "service-linked-roles-"));
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  await fetch(`${emulator.url}/_sandbox/reset`, { method: "POST" });
+});
+
+describe("service-linked-roles CLI", () => {
+  it("reports every role missing before the Organizations integration", async () => {
+    const result = await runTool("--json");
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).managementAccountId).toBe("111111111111");
+    expect(rolesByAccount(result.stdout)).toEqual({
+      "111111111111": { [licenseManagerRole]: false, [managementAccountRole]: false },
+      ...Object.fromEntries(
+        memberAccountIds.map((id) => [id, { [licenseManagerRole]: false, [memberAccountRole]: false }]),
+      ),
+    });
+    expect(result.stderr).toContain("Missing 8 service-linked role(s):");
+  });
+
+  it("finds the roles License Manager creates when the integration is enabled", async () => {
+    await enableOrganizationsIntegration();
+    const result = await runTool("--json");
+    expect(result.exitCode).toBe(0);
+    expect(rolesByAccount(result.stdout)).toEqual({
+      "111111111111": { [licenseManagerRole]: true, [managementAccountRole]: true },
+      ...Object.fromEntries(
+        memberAccountIds.map((id) => [id, { [licenseManagerRole]: false, [memberAccountRole]: true }]),
+      ),
+    });
+    expect(JSON.parse(result.stdout).missing).toEqual(
+      memberAccountIds.map((accountId) => ({ accountId, roleName: licenseManagerRole })),
+    );
+  });
+
+  it("prints a table on stderr, assuming --role-arn in the management account first", async () => {
+    await enableOrganizationsIntegration();
+    const result = await runTool("--role-arn", "arn:aws:iam::111111111111:role/LicenseManagerDeployer");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("");
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toMatch(
+      /^Account\s+Name\s+Kind\s+LicenseManagerRole\s+MasterAccountRole\s+MemberAccountRole$/,
+    );
+    expect(lines[1]).toMatch(/^111111111111\s+management\s+management\s+present\s+present\s+-$/);
+    expect(lines[2]).toMatch(/^222222222222\s+workloads-dev\s+member\s+MISSING\s+-\s+present$/);
+    expect(result.stderr).toContain(
+      `Missing 3 service-linked role(s):\n  222222222222: ${licenseManagerRole}`,
+    );
+  });
+
+  it("exits 1 and names the accounts it could not check", async () => {
+    const result = await runTool("--member-role-name", "NoSuchRole", "--json");
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).accountsNotChecked).toEqual(memberAccountIds);
+    expect(result.stderr).toContain(
+      "Account 222222222222 could not be checked: Assuming role arn:aws:iam::222222222222:role/NoSuchRole failed: AccessDenied:",
+    );
+  });
+
+  it.each([
+    {
+      args: ["--role-arn", "LicenseManagerDeployer"],
+      message:
+        '--role-arn must be an IAM role ARN such as arn:aws:iam::111111111111:role/LicenseManagerDeployer (got "LicenseManagerDeployer")',
+    },
+    { args: ["--bogus"], message: "Unknown option '--bogus'" },
+  ])("rejects $args with exit 1", async ({ args, message }) => {
+    const result = await runTool(...args);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("prints help", async () => {
+    const result = await runTool("--help");
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/^Usage: tsx tools\/service-linked-roles\.ts/);
+  });
+});

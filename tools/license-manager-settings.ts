@@ -1,0 +1,180 @@
+import { readFile } from "node:fs/promises";
+import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
+import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { callerSession } from "../lib/aws/credentials";
+import {
+  applySettings,
+  describeDifference,
+  diffSettings,
+  parseDesiredSettings,
+  readLiveSettings,
+  type LicenseManagerSettings,
+} from "../lib/license-manager/settings";
+import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+
+const toolName = "license-manager-settings";
+
+const usage = `Usage: tsx tools/license-manager-settings.ts <apply|get|diff> --region REGION [options]
+
+Reads and sets AWS License Manager settings of one Region (there is no Terraform resource for them).
+
+Commands:
+  apply   Update the settings to the desired ones; calls UpdateServiceSettings only when something differs
+  get     Print the live settings as JSON on stdout
+  diff    Report every difference between desired and live settings (exit 2 when there is one)
+
+Run "tsx tools/license-manager-settings.ts <command> --help" for the options of a command.
+
+Credentials come from the AWS SDK default chain; AWS_ENDPOINT_URL_LICENSE_MANAGER and
+AWS_ENDPOINT_URL_STS override the service endpoints.
+Exit codes: 0 done / in sync, 1 error, 2 differences found (diff only).`;
+
+const desiredHelp = `  --desired JSON        Desired settings, e.g.
+                        {"region": "${examples.region}", "enableIntegration": true, "enableCrossAccountsDiscovery": false,
+                         "s3BucketArn": "${examples.s3BucketArn}",
+                         "snsTopicArn": "${examples.snsTopicArn}"}
+                        s3BucketArn and snsTopicArn are optional; when absent they are left as they are.
+  --desired-file FILE   The same JSON, read from FILE`;
+
+const commonHelp = `  --region REGION       Region whose settings to use (may instead come from the desired "region")
+  --role-arn ARN        Assume this role first (the role the Terraform provider uses)
+  --json                Print the result as JSON on stdout
+  -h, --help            Show this help`;
+
+const commandHelp: Record<Command, string> = {
+  apply: `Usage: tsx tools/license-manager-settings.ts apply (--desired JSON | --desired-file FILE) [options]
+
+Reads the live settings and calls UpdateServiceSettings only when they differ from the desired ones.
+Prints what it changed to stderr. Exit 0 on success, 1 on error.
+
+${desiredHelp}
+${commonHelp}`,
+  get: `Usage: tsx tools/license-manager-settings.ts get --region REGION [options]
+
+Prints the live settings (including LicenseManagerResourceShareArn) as JSON on stdout. Exit 0, or 1 on error.
+
+${commonHelp}`,
+  diff: `Usage: tsx tools/license-manager-settings.ts diff (--desired JSON | --desired-file FILE) [options]
+
+Reports every field whose live value differs from the desired one: text on stderr, JSON on stdout with --json.
+Exit 0 when in sync, 2 when there are differences, 1 on error.
+
+${desiredHelp}
+${commonHelp}`,
+};
+
+const commands = ["apply", "get", "diff"] as const;
+type Command = (typeof commands)[number];
+const isCommand = (value: string | undefined): value is Command => commands.includes(value as Command);
+
+const options = {
+  region: { type: "string" },
+  desired: { type: "string" },
+  "desired-file": { type: "string" },
+  "role-arn": { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  const [command, ...extra] = positionals;
+  if (command === undefined || !isCommand(command)) {
+    if (values.help && command === undefined) {
+      printLine(usage);
+      return 0;
+    }
+    throw new UsageError(
+      command === undefined
+        ? `missing command; expected one of ${commands.join(", ")}`
+        : `unknown command ${JSON.stringify(command)}; expected one of ${commands.join(", ")}`,
+    );
+  }
+  if (values.help) {
+    printLine(commandHelp[command]);
+    return 0;
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+
+  const roleArn = values["role-arn"];
+  if (roleArn !== undefined && !iamRoleArnPattern.test(roleArn)) {
+    throw new UsageError(
+      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
+    );
+  }
+  const desired = command === "get" ? undefined : await readDesired(values.desired, values["desired-file"]);
+  if (command === "get" && (values.desired !== undefined || values["desired-file"] !== undefined)) {
+    throw new UsageError("get takes no desired settings; use diff to compare them with the live ones");
+  }
+  const region = resolveRegion(values.region, desired);
+  const session = callerSession(region, roleArn, "license-manager-settings");
+  const client = new LicenseManagerClient({ region, credentials: session.credentials });
+
+  switch (command) {
+    case "get": {
+      printJson(await readLiveSettings(client, region));
+      return 0;
+    }
+    case "diff": {
+      const differences = diffSettings(desired!, await readLiveSettings(client, region));
+      if (values.json) printJson({ region, inSync: differences.length === 0, differences });
+      if (differences.length === 0) {
+        printLine(`License Manager settings in ${region} match the desired settings.`);
+        return 0;
+      }
+      printLine(`License Manager settings in ${region} differ from the desired settings:`);
+      for (const difference of differences) printLine(`  ${describeDifference(difference)}`);
+      return 2;
+    }
+    case "apply": {
+      const result = await applySettings(client, region, desired!);
+      if (values.json) printJson(result);
+      if (!result.updated) {
+        printLine(`License Manager settings in ${region} already match; nothing to update.`);
+      } else {
+        printLine(`Updated License Manager settings in ${region}:`);
+        for (const change of result.changes) {
+          printLine(`  ${change.field}: ${JSON.stringify(change.live)} -> ${JSON.stringify(change.desired)}`);
+        }
+      }
+      return 0;
+    }
+  }
+}
+
+async function readDesired(
+  json: string | undefined,
+  file: string | undefined,
+): Promise<LicenseManagerSettings> {
+  if (json !== undefined && file !== undefined)
+    throw new UsageError("give either --desired or --desired-file, not both");
+  if (json !== undefined) return parseDesiredSettings(json, "--desired");
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read --desired-file ${file}: ${(error as Error).message}`);
+    }
+    return parseDesiredSettings(text, `--desired-file ${file}`);
+  }
+  throw new UsageError("missing desired settings; give --desired JSON or --desired-file FILE");
+}
+
+function resolveRegion(flag: string | undefined, desired: LicenseManagerSettings | undefined): string {
+  if (flag !== undefined && !awsRegionPattern.test(flag)) {
+    throw new UsageError(
+      `--region must be a Region code such as ${examples.region} (got ${JSON.stringify(flag)})`,
+    );
+  }
+  if (flag !== undefined && desired?.region !== undefined && flag !== desired.region) {
+    throw new UsageError(
+      `--region is ${flag} but the desired settings say region ${desired.region}; they must match`,
+    );
+  }
+  const region = flag ?? desired?.region;
+  if (region === undefined) throw new UsageError('missing --region (or a "region" in the desired settings)');
+  return region;
+}
+
+runCli(toolName, main);

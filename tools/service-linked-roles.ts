@@ -1,0 +1,143 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { awsRegionPattern, examples, iamRoleArnPattern, roleArnInAccount } from "../lib/aws/arn";
+import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
+import {
+  allServiceLinkedRoleNames,
+  checkServiceLinkedRoles,
+  type ServiceLinkedRoleReport,
+} from "../lib/license-manager/service-linked-roles";
+import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+
+const toolName = "service-linked-roles";
+const defaultMemberRoleName = "OrganizationAccountAccessRole";
+
+const usage = `Usage: tsx tools/service-linked-roles.ts [--role-arn ARN] [--member-role-name NAME] [--json]
+
+Reports which AWS License Manager service-linked roles exist in each account of the organization:
+  AWSServiceRoleForAWSLicenseManagerRole               every account
+  AWSServiceRoleForAWSLicenseManagerMasterAccountRole  management account only
+  AWSServiceRoleForAWSLicenseManagerMemberAccountRole  member accounts only
+
+Options:
+  --role-arn ARN            Assume this role in the management account first
+  --member-role-name NAME   Role assumed in each member account (default ${defaultMemberRoleName})
+  --region REGION           Region for the STS, IAM and Organizations clients (default AWS_REGION or us-east-1)
+  --json                    Print the report as JSON on stdout instead of a table on stderr
+  -h, --help                Show this help
+
+Credentials come from the AWS SDK default chain; AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_IAM
+and AWS_ENDPOINT_URL_STS override the service endpoints.
+Exit codes: 0 the check ran (missing roles are reported, not an error), 1 error or an account could not be checked.`;
+
+const options = {
+  "role-arn": { type: "string" },
+  "member-role-name": { type: "string", default: defaultMemberRoleName },
+  region: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const roleArn = values["role-arn"];
+  if (roleArn !== undefined && !iamRoleArnPattern.test(roleArn)) {
+    throw new UsageError(
+      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
+    );
+  }
+  const memberRoleName = values["member-role-name"];
+  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+    throw new UsageError(
+      `--member-role-name must be an IAM role name (letters, digits and +=,.@_-, up to 64 characters; got ${JSON.stringify(memberRoleName)})`,
+    );
+  }
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  if (!awsRegionPattern.test(region)) {
+    throw new UsageError(
+      `--region must be a Region code such as ${examples.region} (got ${JSON.stringify(region)})`,
+    );
+  }
+
+  const session = callerSession(region, roleArn, "license-manager-service-linked-roles");
+  const managementIam = new IAMClient({ region, credentials: session.credentials });
+  const report = await checkServiceLinkedRoles({
+    organizations: new OrganizationsClient({ region, credentials: session.credentials }),
+    iamClientFor: (accountId, kind) =>
+      kind === "management"
+        ? managementIam
+        : new IAMClient({
+            region,
+            credentials: assumeRoleCredentials({
+              region,
+              roleArn: roleArnInAccount(accountId, memberRoleName, roleArn),
+              roleSessionName: "license-manager-service-linked-roles",
+              sourceCredentials: session.credentials,
+            }),
+          }),
+  });
+
+  if (values.json) printJson(report);
+  else printTable(report);
+  printSummary(report);
+  return report.accountsNotChecked.length > 0 ? 1 : 0;
+}
+
+const shortRoleLabels: Record<string, string> = {
+  AWSServiceRoleForAWSLicenseManagerRole: "LicenseManagerRole",
+  AWSServiceRoleForAWSLicenseManagerMasterAccountRole: "MasterAccountRole",
+  AWSServiceRoleForAWSLicenseManagerMemberAccountRole: "MemberAccountRole",
+};
+
+function printTable(report: ServiceLinkedRoleReport): void {
+  const header = [
+    "Account",
+    "Name",
+    "Kind",
+    ...allServiceLinkedRoleNames.map((name) => shortRoleLabels[name] ?? name),
+  ];
+  const rows = report.accounts.map((account) => [
+    account.accountId,
+    account.accountName,
+    account.kind,
+    ...allServiceLinkedRoleNames.map((roleName) => {
+      if (account.error !== undefined) return "error";
+      if (account.skipped !== undefined) return "skipped";
+      const exists = account.roles[roleName];
+      return exists === undefined ? "-" : exists ? "present" : "MISSING";
+    }),
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
+  for (const row of [header, ...rows]) {
+    printLine(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    );
+  }
+  printLine(
+    `("-": not expected in that kind of account; full names: ${allServiceLinkedRoleNames.join(", ")})`,
+  );
+}
+
+function printSummary(report: ServiceLinkedRoleReport): void {
+  for (const account of report.accounts) {
+    if (account.error !== undefined)
+      printLine(`Account ${account.accountId} could not be checked: ${account.error}`);
+    if (account.skipped !== undefined) printLine(`Account ${account.accountId} skipped: ${account.skipped}`);
+  }
+  if (report.missing.length === 0) {
+    printLine("All expected License Manager service-linked roles exist in the checked accounts.");
+    return;
+  }
+  printLine(`Missing ${report.missing.length} service-linked role(s):`);
+  for (const missing of report.missing) printLine(`  ${missing.accountId}: ${missing.roleName}`);
+}
+
+runCli(toolName, main);

@@ -2,6 +2,7 @@
  * Rules that span several parts of the config file. Each rule is one small function that pushes
  * `{ path, message }` for every violation; `validateConfig` runs them all.
  */
+import { slug } from "../license-manager/slug";
 import type { ParsedConfig } from "./schema";
 
 export interface ConfigIssue {
@@ -120,6 +121,22 @@ const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
   }
 };
 
+// Names become construct ids and so Terraform addresses: "SQL Server" and "sql-server" would collide.
+const licenseConfigurationNamesStayDistinct: Rule = (config, issues) => {
+  const seen = new Map<string, string>();
+  config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
+    const key = slug(licenseConfig.name);
+    const earlier = seen.get(key);
+    if (earlier !== undefined && earlier !== licenseConfig.name) {
+      issues.push({
+        path: ["licenseManager", "licenseConfigurations", index, "name"],
+        message: `differs from "${earlier}" only in case or punctuation; both would get the Terraform address "${key}"`,
+      });
+    }
+    seen.set(key, licenseConfig.name);
+  });
+};
+
 const rules: readonly Rule[] = [
   deployRoleIsInManagementAccount,
   membersAreNotTheManagementAccount,
@@ -128,6 +145,7 @@ const rules: readonly Rule[] = [
   snsTopicsMatchTheirRegion,
   reportBucketHasLicenseManagerPrefix,
   kmsKeyIsInBackendRegion,
+  licenseConfigurationNamesStayDistinct,
 ];
 
 export function validateConfig(config: ParsedConfig): ConfigIssue[] {

@@ -2,6 +2,7 @@ import type { ITerraformDependable, Precondition, TerraformProvider } from "cdkt
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/model";
 import { LicenseConfiguration } from "./license-configuration";
+import { slug } from "./slug";
 import { NotificationTopic } from "./notification-topic";
 import { ReportBucket } from "./report-bucket";
 import { LicenseManagerSettingsResource } from "./settings-resource";
@@ -78,12 +79,4 @@ export class LicenseManagerRegion extends Construct {
           }),
       );
   }
-}
-
-/** Construct ids become Terraform addresses: keep them readable and stable. */
-export function slug(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
 }

@@ -1,0 +1,227 @@
+import { configWith } from "../helpers/config";
+import { onlyResource, synthesizeStacks, type SynthesizedStack } from "../helpers/synth";
+
+const resourcesOf = (stack: SynthesizedStack, type: string): [string, Record<string, any>][] =>
+  Object.entries(stack.resource[type] ?? {});
+const inRegion = (stack: SynthesizedStack, type: string, region: string) =>
+  resourcesOf(stack, type).filter(([name]) => name.startsWith(`${region}_`));
+const address = (type: string, name: string) => `${type}.${name}`;
+
+describe("license-manager stack (sandbox config: two regions, created bucket and topic)", () => {
+  const stack = synthesizeStacks(configWith(() => {}))["license-manager"];
+  const [roleName] = Object.keys(stack.resource.aws_iam_service_linked_role);
+  const roleAddress = address("aws_iam_service_linked_role", roleName);
+
+  it("has a provider alias per License Manager region beside the home-region default", () => {
+    expect(stack.provider.aws.map((provider: any) => [provider.alias, provider.region])).toEqual([
+      [undefined, "us-east-1"],
+      ["us-east-1", "us-east-1"],
+      ["eu-west-1", "eu-west-1"],
+    ]);
+    for (const provider of stack.provider.aws) {
+      expect(provider.allowed_account_ids).toEqual(["111111111111"]);
+    }
+  });
+
+  describe("service-linked role", () => {
+    it("is AWSServiceRoleForAWSLicenseManagerRole of license-manager.amazonaws.com", () => {
+      expect(onlyResource(stack, "aws_iam_service_linked_role").aws_service_name).toBe(
+        "license-manager.amazonaws.com",
+      );
+    });
+
+    it("is imported, not created, when IAM already has it", () => {
+      const [existingName] = Object.keys(stack.data.aws_iam_roles);
+      expect(stack.data.aws_iam_roles[existingName]).toMatchObject({
+        path_prefix: "/aws-service-role/license-manager.amazonaws.com/",
+        name_regex: "^AWSServiceRoleForAWSLicenseManagerRole$",
+      });
+      expect(stack.import).toEqual([
+        { for_each: `\${data.aws_iam_roles.${existingName}.arns}`, to: roleAddress, id: "${each.value}" },
+      ]);
+    });
+  });
+
+  describe.each(["us-east-1", "eu-west-1"])("settings in %s", (region) => {
+    const [[settingsName, settings]] = inRegion(stack, "terraform_data", region);
+    const [[bucketName, bucket]] = inRegion(stack, "aws_s3_bucket", region);
+    const [[topicName, topic]] = inRegion(stack, "aws_sns_topic", region);
+    const [[bucketPolicyName]] = inRegion(stack, "aws_s3_bucket_policy", region);
+    const [[topicPolicyName]] = inRegion(stack, "aws_sns_topic_policy", region);
+    const desired = {
+      region,
+      enableIntegration: true,
+      enableCrossAccountsDiscovery: true,
+      s3BucketArn: `\${aws_s3_bucket.${bucketName}.arn}`,
+      snsTopicArn: `\${aws_sns_topic.${topicName}.arn}`,
+    };
+
+    it("links Organizations with the configured discovery, bucket and topic, rerunning when they change", () => {
+      expect(settings.input).toEqual(desired);
+      expect(settings.triggers_replace).toEqual(desired);
+    });
+
+    it("runs the settings CLI from the project root with the deploy role", () => {
+      const { "local-exec": localExec } = settings.provisioner[0];
+      expect(localExec.working_dir).toBe("${path.root}/../../..");
+      expect(localExec.command).toBe(
+        'npx --no-install tsx tools/license-manager-settings.ts apply --desired "$LM_DESIRED_SETTINGS" ' +
+          "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+      );
+      expect(localExec.environment.LM_DESIRED_SETTINGS).toMatch(/^\$\{jsonencode\(\{"region" = "/);
+    });
+
+    it("runs only after the service-linked role, bucket policy and topic policy exist", () => {
+      expect(settings.depends_on).toEqual([
+        roleAddress,
+        address("aws_s3_bucket_policy", bucketPolicyName),
+        address("aws_sns_topic_policy", topicPolicyName),
+      ]);
+    });
+
+    it("fails the plan while trusted access for either License Manager principal is off", () => {
+      expect(settings.lifecycle.precondition.map((p: any) => p.condition)).toEqual([
+        '${contains(tolist(data.aws_organizations_organization.organization.aws_service_access_principals), "license-manager.amazonaws.com")}',
+        '${contains(tolist(data.aws_organizations_organization.organization.aws_service_access_principals), "license-manager.member-account.amazonaws.com")}',
+      ]);
+      expect(settings.lifecycle.precondition[0].error_message).toBe(
+        "Trusted access for license-manager.amazonaws.com is not enabled in the organization: " +
+          "deploy the organization stack first (npx cdktf deploy organization).",
+      );
+    });
+
+    it("creates the report bucket with License Manager's required prefix, in the region", () => {
+      expect(bucket).toMatchObject({
+        bucket: `aws-license-manager-service-111111111111-${region}`,
+        provider: `aws.${region}`,
+      });
+    });
+
+    it("lets License Manager and the organization's resource data syncs use the bucket, over TLS only", () => {
+      const [[, policy]] = inRegion(stack, "aws_s3_bucket_policy", region);
+      const statements = JSON.parse(policy.policy).Statement;
+      expect(statements.map((s: any) => s.Sid)).toEqual([
+        "DenyInsecureTransport",
+        "LicenseManagerBucketCheck",
+        "LicenseManagerDelivery",
+        "ResourceDataSyncBucketCheck",
+        "ResourceDataSyncDelivery",
+      ]);
+      expect(statements[2]).toMatchObject({
+        Principal: { Service: "license-manager.amazonaws.com" },
+        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+      });
+      expect(statements[4].Condition).toEqual({
+        StringEquals: { "aws:SourceOrgID": "${data.aws_organizations_organization.organization.id}" },
+      });
+    });
+
+    it("hardens the report bucket like the state bucket", () => {
+      expect(inRegion(stack, "aws_s3_bucket_public_access_block", region)[0][1]).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(
+        inRegion(stack, "aws_s3_bucket_server_side_encryption_configuration", region)[0][1].rule,
+      ).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    });
+
+    it("creates the alert topic License Manager may publish to", () => {
+      expect(topic.name).toBe("aws-license-manager-service-notifications");
+      const [[, topicPolicy]] = inRegion(stack, "aws_sns_topic_policy", region);
+      expect(JSON.parse(topicPolicy.policy).Statement[0]).toMatchObject({
+        Principal: { Service: "license-manager.amazonaws.com" },
+        Action: "sns:Publish",
+      });
+    });
+
+    it("creates the license configurations of the region only after the settings", () => {
+      for (const [, configuration] of inRegion(stack, "aws_licensemanager_license_configuration", region)) {
+        expect(configuration.depends_on).toEqual([address("terraform_data", settingsName)]);
+        expect(configuration.provider).toBe(`aws.${region}`);
+      }
+    });
+  });
+
+  it("creates each license configuration in its regions, with typed rules turned into rule strings", () => {
+    const configurations = resourcesOf(stack, "aws_licensemanager_license_configuration").map(([name, c]) => [
+      name.split("_")[0],
+      c.name,
+    ]);
+    expect(configurations).toEqual([
+      ["eu-west-1", "windows-server-datacenter"],
+      ["us-east-1", "sql-server-enterprise"],
+      ["us-east-1", "windows-server-datacenter"],
+    ]);
+    const [[, windows]] = inRegion(stack, "aws_licensemanager_license_configuration", "us-east-1").filter(
+      ([, c]) => c.name === "windows-server-datacenter",
+    );
+    expect(windows).toMatchObject({
+      description: "Windows Server Datacenter, BYOL on dedicated hosts",
+      license_counting_type: "Core",
+      license_count: 96,
+      license_count_hard_limit: true,
+      license_rules: [
+        "#minimumCores=8",
+        "#maximumCores=128",
+        "#allowedTenancy=EC2-DedicatedHost",
+        "#licenseAffinityToHost=90",
+      ],
+    });
+  });
+
+  it("associates the configured AMIs, by ARN, in their region only", () => {
+    const associations = resourcesOf(stack, "aws_licensemanager_association");
+    expect(associations).toHaveLength(1);
+    const [[name, association]] = associations;
+    expect(name.startsWith("us-east-1_license-configuration-windows-server-datacenter_")).toBe(true);
+    expect(association).toMatchObject({
+      provider: "aws.us-east-1",
+      resource_arn: "arn:aws:ec2:us-east-1::image/ami-0abc1234def567890",
+    });
+    expect(association.license_configuration_arn).toMatch(
+      /^\$\{aws_licensemanager_license_configuration\.us-east-1_license-configuration-windows-server-datacenter_configuration_\w+\.arn\}$/,
+    );
+  });
+});
+
+describe("license-manager stack with an existing bucket and topic", () => {
+  const topicArn = "arn:aws:sns:eu-west-1:111111111111:alerts";
+  const bucketArn = "arn:aws:s3:::aws-license-manager-service-acme";
+  const stack = synthesizeStacks(
+    configWith((document) => {
+      document.licenseManager.settings = {
+        crossAccountDiscovery: false,
+        reportBucketArn: bucketArn,
+        snsTopicArns: { "eu-west-1": topicArn },
+      };
+    }),
+  )["license-manager"];
+
+  it("creates no bucket, and a topic only where none is given", () => {
+    expect(stack.resource.aws_s3_bucket).toBeUndefined();
+    expect(Object.keys(stack.resource.aws_sns_topic)).toEqual([expect.stringMatching(/^us-east-1_/)]);
+  });
+
+  it("uses the existing ARNs in the settings, with cross-account discovery off", () => {
+    const [[, settings]] = inRegion(stack, "terraform_data", "eu-west-1");
+    expect(settings.input).toEqual({
+      region: "eu-west-1",
+      enableIntegration: true,
+      enableCrossAccountsDiscovery: false,
+      s3BucketArn: bucketArn,
+      snsTopicArn: topicArn,
+    });
+  });
+});
+
+describe("license-manager stack without a deploy role", () => {
+  const stack = synthesizeStacks(configWith((document) => delete document.deployRoleArn))["license-manager"];
+
+  it("runs the settings CLI with the caller's credentials", () => {
+    const [[, settings]] = inRegion(stack, "terraform_data", "us-east-1");
+    expect(settings.provisioner[0]["local-exec"].command).not.toContain("--role-arn");
+  });
+});

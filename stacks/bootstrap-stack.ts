@@ -7,6 +7,11 @@ import type { EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "./stack-names";
 
+/** The bootstrap stack's local state file, relative to the project root. */
+export function bootstrapLocalStateFile(config: EnvironmentConfig): string {
+  return `terraform.${stackNames.bootstrap}.${config.backend.bucket}.tfstate`;
+}
+
 /**
  * The state backend every other stack uses. Its own state stays local until the bucket exists; then
  * backend.bootstrapStateInBackend moves it in (`cdktf deploy bootstrap --migrate-state`).
@@ -20,8 +25,9 @@ export class BootstrapStack extends TerraformStack {
       useRemoteState(this, config, stackNames.bootstrap);
     } else {
       // Terraform runs in cdktf.out/stacks/<stack>: keep the state at the project root, where a new
-      // synth does not remove it (and .gitignore keeps it out of git).
-      new LocalBackend(this, { path: `../../../terraform.${stackNames.bootstrap}.tfstate` });
+      // synth does not remove it (.gitignore keeps it out of git). Named after the bucket, so the
+      // sandbox's and a real environment's bootstrap states never mix.
+      new LocalBackend(this, { path: `../../../${bootstrapLocalStateFile(config)}` });
     }
     addAwsProvider(this, "aws", config, { region: backend.region });
 

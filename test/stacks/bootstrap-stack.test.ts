@@ -87,7 +87,9 @@ describe("bootstrap stack with DynamoDB locking and SSE-S3 (sandbox config)", ()
   });
 
   it("keeps its own state local until migrated", () => {
-    expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
+    expect(stack.terraform.backend).toEqual({
+      local: { path: "../../../terraform.bootstrap.sandbox-license-manager-tfstate.tfstate" },
+    });
   });
 });
 

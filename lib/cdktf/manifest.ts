@@ -14,7 +14,9 @@ export interface ManifestStack {
  */
 export function readStacksInOrder(outdir: string): ManifestStack[] {
   const manifestFile = path.join(outdir, "manifest.json");
-  let manifest: { stacks: Record<string, { name: string; dependencies: string[]; workingDirectory: string }> };
+  let manifest: {
+    stacks: Record<string, { name: string; dependencies: string[]; workingDirectory: string }>;
+  };
   try {
     manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
   } catch (error) {
@@ -28,7 +30,9 @@ export function readStacksInOrder(outdir: string): ManifestStack[] {
   return dependencyOrder(stacks);
 }
 
-export function dependencyOrder<T extends { name: string; dependencies: readonly string[] }>(stacks: T[]): T[] {
+export function dependencyOrder<T extends { name: string; dependencies: readonly string[] }>(
+  stacks: T[],
+): T[] {
   const byName = new Map(stacks.map((stack) => [stack.name, stack]));
   const ordered: T[] = [];
   const state = new Map<string, "visiting" | "done">();

@@ -21,7 +21,11 @@ export interface RunResult {
  * Runs a command to completion and collects its output. The command gets its own process group, so a
  * timeout or Ctrl-C of ours ends its children too (cdktf starts terraform, which starts providers).
  */
-export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {

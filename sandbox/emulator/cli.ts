@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util";
+import { startEmulator } from "./server";
+
+const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F]
+
+Emulates the AWS Organizations, License Manager, IAM and STS APIs for the sandbox.
+Point clients at it with AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_LICENSE_MANAGER,
+AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS, and the seeded keys
+AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
+
+  --port        port to listen on (default 4566, 0 picks a free one)
+  --host        address to bind (default 127.0.0.1)
+  --state-file  JSON file loaded at start if present and saved after every mutating call
+  --log-file    JSON-lines file receiving one line per API call
+  --help        show this text`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "4566" },
+      host: { type: "string", default: "127.0.0.1" },
+      "state-file": { type: "string" },
+      "log-file": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid --port: ${values.port}`);
+  const emulator = await startEmulator({
+    port,
+    host: values.host,
+    stateFile: values["state-file"],
+    logFile: values["log-file"],
+  });
+  console.log(emulator.url);
+  const stop = (): void => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  console.error(usage);
+  process.exit(2);
+});

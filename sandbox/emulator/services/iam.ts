@@ -1,0 +1,118 @@
+import { AwsError } from "../errors";
+import { iamAccount, randomId, type RoleState, type Tag } from "../state";
+import { isoTime, toXml } from "../xml";
+import { createServiceLinkedRole } from "./service-linked-roles";
+import type { CallContext, QueryHandler } from "./types";
+
+const noSuchRole = (name: string): AwsError =>
+  new AwsError("NoSuchEntity", `The role with name ${name} cannot be found.`, 404);
+
+function findRole(call: CallContext, name: string): RoleState {
+  const role = iamAccount(call.state, call.caller.accountId).roles[name];
+  if (!role) throw noSuchRole(name);
+  return role;
+}
+
+// IAM returns policy documents URL-encoded.
+const roleXml = (role: RoleState, withTags = true): string =>
+  toXml({
+    Path: role.path,
+    RoleName: role.roleName,
+    RoleId: role.roleId,
+    Arn: role.arn,
+    CreateDate: isoTime(role.createdAt),
+    AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
+    Description: role.description,
+    MaxSessionDuration: role.maxSessionDuration,
+    Tags: withTags && role.tags.length > 0 ? role.tags : undefined,
+    RoleLastUsed: withTags ? {} : undefined,
+  });
+
+const isServiceLinked = (role: RoleState): boolean => role.path.startsWith("/aws-service-role/");
+
+function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
+  return [...existing.filter((t) => !added.some((a) => a.Key === t.Key)), ...added];
+}
+
+export const iamActions: Record<string, QueryHandler> = {
+  CreateServiceLinkedRole: (call, params) => {
+    const role = createServiceLinkedRole(
+      call.state,
+      call.caller.accountId,
+      params.require("AWSServiceName"),
+      {
+        description: params.get("Description"),
+        customSuffix: params.get("CustomSuffix"),
+      },
+    );
+    return `<Role>${roleXml(role)}</Role>`;
+  },
+
+  GetRole: (call, params) => `<Role>${roleXml(findRole(call, params.require("RoleName")))}</Role>`,
+
+  ListRoles: (call, params) => {
+    const prefix = params.get("PathPrefix") ?? "/";
+    const roles = Object.values(iamAccount(call.state, call.caller.accountId).roles)
+      .filter((role) => role.path.startsWith(prefix))
+      .sort((a, b) => a.roleName.localeCompare(b.roleName));
+    // ListRoles leaves out tags and last-use data, as in AWS.
+    const members = roles.map((role) => `<member>${roleXml(role, false)}</member>`).join("");
+    return `<IsTruncated>false</IsTruncated><Roles>${members}</Roles>`;
+  },
+
+  ListRoleTags: (call, params) => {
+    const role = findRole(call, params.require("RoleName"));
+    return `<IsTruncated>false</IsTruncated>${toXml({ Tags: role.tags })}`;
+  },
+
+  TagRole: (call, params) => {
+    const role = findRole(call, params.require("RoleName"));
+    role.tags = mergeTags(role.tags, params.tags());
+    return undefined;
+  },
+
+  UntagRole: (call, params) => {
+    const role = findRole(call, params.require("RoleName"));
+    const removed = params.list("TagKeys");
+    role.tags = role.tags.filter((t) => !removed.includes(t.Key));
+    return undefined;
+  },
+
+  UpdateRole: (call, params) => {
+    const role = findRole(call, params.require("RoleName"));
+    const description = params.get("Description");
+    if (description !== undefined) role.description = description || undefined;
+    const duration = params.get("MaxSessionDuration");
+    if (duration !== undefined) role.maxSessionDuration = Number(duration);
+    return "";
+  },
+
+  UpdateRoleDescription: (call, params) => {
+    const role = findRole(call, params.require("RoleName"));
+    role.description = params.get("Description") || undefined;
+    return `<Role>${roleXml(role)}</Role>`;
+  },
+
+  DeleteServiceLinkedRole: (call, params) => {
+    const roleName = params.require("RoleName");
+    const role = findRole(call, roleName);
+    if (!isServiceLinked(role)) {
+      throw new AwsError("InvalidInput", `Role ${roleName} is not a service-linked role.`);
+    }
+    const account = iamAccount(call.state, call.caller.accountId);
+    delete account.roles[roleName];
+    const serviceName = role.path.split("/")[2];
+    const taskId = `task/aws-service-role/${serviceName}/${roleName}/${randomId(36)}`;
+    account.deletionTasks[taskId] = "SUCCEEDED";
+    return `<DeletionTaskId>${taskId}</DeletionTaskId>`;
+  },
+
+  GetServiceLinkedRoleDeletionStatus: (call, params) => {
+    const taskId = params.require("DeletionTaskId");
+    const status = iamAccount(call.state, call.caller.accountId).deletionTasks[taskId];
+    if (!status) throw new AwsError("NoSuchEntity", `Deletion task ${taskId} cannot be found.`, 404);
+    return `<Status>${status}</Status>`;
+  },
+};
+
+export { roleXml };

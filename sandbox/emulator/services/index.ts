@@ -1,0 +1,36 @@
+import { iamActions } from "./iam";
+import { licenseAssociationActions } from "./license-manager-associations";
+import { licenseConfigurationActions } from "./license-manager-configurations";
+import { licenseManagerSettingsActions } from "./license-manager-settings";
+import { organizationsActions } from "./organizations";
+import { stsActions } from "./sts";
+import type { JsonHandler, QueryHandler } from "./types";
+
+export interface JsonService {
+  name: string;
+  actions: Record<string, JsonHandler>;
+}
+
+/** JSON 1.1 services, by the prefix of their `X-Amz-Target` header. */
+export const jsonServices: Record<string, JsonService> = {
+  AWSOrganizationsV20161128: { name: "organizations", actions: organizationsActions },
+  AWSLicenseManager: {
+    name: "license-manager",
+    actions: {
+      ...licenseManagerSettingsActions,
+      ...licenseConfigurationActions,
+      ...licenseAssociationActions,
+    },
+  },
+};
+
+export interface QueryService {
+  actions: Record<string, QueryHandler>;
+  xmlns: string;
+}
+
+/** Query-protocol services, by the service name in the SigV4 credential scope. */
+export const queryServices: Record<string, QueryService> = {
+  iam: { actions: iamActions, xmlns: "https://iam.amazonaws.com/doc/2010-05-08/" },
+  sts: { actions: stsActions, xmlns: "https://sts.amazonaws.com/doc/2011-06-15/" },
+};

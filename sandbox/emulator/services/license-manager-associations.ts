@@ -1,0 +1,85 @@
+import { AwsError, requireString } from "../errors";
+import type { LicenseConfigurationState } from "../state";
+import { licenseManagerRegion } from "./license-manager-settings";
+import type { CallContext, JsonHandler } from "./types";
+
+const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
+
+type LicenseSpecification = { LicenseConfigurationArn?: string; AmiAssociationScope?: string };
+
+function resourceType(resourceArn: string): string {
+  if (/^arn:aws:ec2:[^:]*:[^:]*:instance\//.test(resourceArn)) return "EC2_INSTANCE";
+  if (/^arn:aws:ec2:[^:]*:[^:]*:dedicated-host\//.test(resourceArn)) return "EC2_HOST";
+  if (/^arn:aws:ec2:[^:]*:[^:]*:image\//.test(resourceArn)) return "EC2_AMI";
+  if (/^arn:aws:rds:/.test(resourceArn)) return "RDS";
+  if (/^arn:aws:ssm:/.test(resourceArn)) return "SYSTEMS_MANAGER_MANAGED_INSTANCE";
+  throw invalid(`Invalid resource ARN: ${resourceArn}`);
+}
+
+function configurationsFor(call: CallContext, specs: LicenseSpecification[]): LicenseConfigurationState[] {
+  const configurations = licenseManagerRegion(call).configurations;
+  return specs.map((spec) => {
+    const found = spec.LicenseConfigurationArn ? configurations[spec.LicenseConfigurationArn] : undefined;
+    if (!found) throw invalid(`License configuration not found: ${String(spec.LicenseConfigurationArn)}`);
+    return found;
+  });
+}
+
+/** Each associated resource consumes one license; a hard limit refuses the association beyond the count. */
+export const licenseAssociationActions: Record<string, JsonHandler> = {
+  UpdateLicenseSpecificationsForResource: (call, input) => {
+    const resourceArn = requireString(input, "ResourceArn");
+    resourceType(resourceArn);
+    const added = configurationsFor(call, (input.AddLicenseSpecifications as LicenseSpecification[]) ?? []);
+    const removed = configurationsFor(
+      call,
+      (input.RemoveLicenseSpecifications as LicenseSpecification[]) ?? [],
+    );
+    for (const configuration of added) {
+      const already = configuration.associations.some((a) => a.resourceArn === resourceArn);
+      const full =
+        configuration.licenseCount !== undefined &&
+        configuration.associations.length >= configuration.licenseCount;
+      if (!already && configuration.hardLimit && full) {
+        throw new AwsError(
+          "LicenseUsageException",
+          `License configuration ${configuration.arn} has reached its hard limit of ${configuration.licenseCount} licenses.`,
+        );
+      }
+    }
+    for (const configuration of removed) {
+      configuration.associations = configuration.associations.filter((a) => a.resourceArn !== resourceArn);
+    }
+    for (const configuration of added) {
+      if (!configuration.associations.some((a) => a.resourceArn === resourceArn)) {
+        configuration.associations.push({ resourceArn, associatedAt: Math.floor(Date.now() / 1000) });
+      }
+    }
+    return {};
+  },
+
+  ListLicenseSpecificationsForResource: (call, input) => {
+    const resourceArn = requireString(input, "ResourceArn");
+    const configurations = Object.values(licenseManagerRegion(call).configurations);
+    return {
+      LicenseSpecifications: configurations
+        .filter((c) => c.associations.some((a) => a.resourceArn === resourceArn))
+        .map((c) => ({ LicenseConfigurationArn: c.arn })),
+    };
+  },
+
+  ListAssociationsForLicenseConfiguration: (call, input) => {
+    const configuration =
+      licenseManagerRegion(call).configurations[requireString(input, "LicenseConfigurationArn")];
+    if (!configuration)
+      throw invalid(`License configuration not found: ${String(input.LicenseConfigurationArn)}`);
+    return {
+      LicenseConfigurationAssociations: configuration.associations.map((a) => ({
+        ResourceArn: a.resourceArn,
+        ResourceType: resourceType(a.resourceArn),
+        ResourceOwnerId: a.resourceArn.split(":")[4] || call.caller.accountId,
+        AssociationTime: a.associatedAt,
+      })),
+    };
+  },
+};

@@ -1,0 +1,138 @@
+import { AwsError, requireString } from "../errors";
+import { randomId, type LicenseConfigurationState, type Tag } from "../state";
+import { licenseManagerRegion } from "./license-manager-settings";
+import { validateCountingType, validateLicenseRules } from "./license-rules";
+import type { CallContext, JsonHandler, JsonInput } from "./types";
+
+const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
+
+/** A missing configuration is InvalidParameterValueException: the provider reads that code as "gone". */
+function findConfiguration(call: CallContext, arn: unknown): LicenseConfigurationState {
+  const configuration = typeof arn === "string" ? licenseManagerRegion(call).configurations[arn] : undefined;
+  if (!configuration) throw invalid(`License configuration not found: ${String(arn)}`);
+  return configuration;
+}
+
+function describe(configuration: LicenseConfigurationState, ownerAccountId: string) {
+  return {
+    LicenseConfigurationId: configuration.id,
+    LicenseConfigurationArn: configuration.arn,
+    Name: configuration.name,
+    Description: configuration.description,
+    LicenseCountingType: configuration.countingType,
+    LicenseRules: configuration.rules,
+    LicenseCount: configuration.licenseCount,
+    LicenseCountHardLimit: configuration.hardLimit,
+    DisassociateWhenNotFound: configuration.disassociateWhenNotFound,
+    ConsumedLicenses: configuration.associations.length,
+    Status: configuration.status,
+    OwnerAccountId: ownerAccountId,
+    ConsumedLicenseSummaryList: [],
+    ManagedResourceSummaryList: [],
+    ProductInformationList: [],
+    AutomatedDiscoveryInformation: {},
+  };
+}
+
+function licenseCount(input: JsonInput): number | undefined {
+  const count = input.LicenseCount;
+  if (count === undefined || count === null) return undefined;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+    throw invalid(`Invalid LicenseCount: ${String(count)}`);
+  }
+  return count;
+}
+
+function tagsOf(input: JsonInput): Tag[] {
+  return ((input.Tags as Tag[] | undefined) ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? "" }));
+}
+
+export const licenseConfigurationActions: Record<string, JsonHandler> = {
+  CreateLicenseConfiguration: (call, input) => {
+    const name = requireString(input, "Name");
+    const countingType = requireString(input, "LicenseCountingType");
+    validateCountingType(countingType);
+    const rules = (input.LicenseRules as string[] | undefined) ?? [];
+    validateLicenseRules(countingType, rules);
+    const id = `lic-${randomId(32, "0123456789abcdef")}`;
+    const arn = `arn:aws:license-manager:${call.region}:${call.caller.accountId}:license-configuration:${id}`;
+    licenseManagerRegion(call).configurations[arn] = {
+      id,
+      arn,
+      name,
+      description: input.Description as string | undefined,
+      countingType,
+      licenseCount: licenseCount(input),
+      hardLimit: input.LicenseCountHardLimit === true,
+      rules,
+      status: "AVAILABLE",
+      disassociateWhenNotFound: input.DisassociateWhenNotFound === true,
+      tags: tagsOf(input),
+      associations: [],
+    };
+    return { LicenseConfigurationArn: arn };
+  },
+
+  GetLicenseConfiguration: (call, input) => {
+    const configuration = findConfiguration(call, input.LicenseConfigurationArn);
+    return { ...describe(configuration, call.caller.accountId), Tags: configuration.tags };
+  },
+
+  ListLicenseConfigurations: (call, input) => {
+    const wanted = input.LicenseConfigurationArns as string[] | undefined;
+    const filters = (input.Filters as { Name: string; Values: string[] }[] | undefined) ?? [];
+    const countingFilter = filters.find((f) => f.Name === "licenseCountingType")?.Values;
+    const all = Object.values(licenseManagerRegion(call).configurations);
+    return {
+      LicenseConfigurations: all
+        .filter((c) => !wanted || wanted.includes(c.arn))
+        .filter((c) => !countingFilter || countingFilter.includes(c.countingType))
+        .map((c) => describe(c, call.caller.accountId)),
+    };
+  },
+
+  UpdateLicenseConfiguration: (call, input) => {
+    const configuration = findConfiguration(call, input.LicenseConfigurationArn);
+    if (input.LicenseRules !== undefined) {
+      validateLicenseRules(configuration.countingType, input.LicenseRules as string[]);
+      configuration.rules = input.LicenseRules as string[];
+    }
+    if (input.LicenseConfigurationStatus !== undefined) {
+      if (!["AVAILABLE", "DISABLED"].includes(input.LicenseConfigurationStatus as string)) {
+        throw invalid(`Invalid LicenseConfigurationStatus: ${String(input.LicenseConfigurationStatus)}`);
+      }
+      configuration.status = input.LicenseConfigurationStatus as string;
+    }
+    if (typeof input.Name === "string") configuration.name = input.Name;
+    if (typeof input.Description === "string") configuration.description = input.Description;
+    if (input.LicenseCount !== undefined) configuration.licenseCount = licenseCount(input);
+    if (typeof input.LicenseCountHardLimit === "boolean")
+      configuration.hardLimit = input.LicenseCountHardLimit;
+    if (typeof input.DisassociateWhenNotFound === "boolean") {
+      configuration.disassociateWhenNotFound = input.DisassociateWhenNotFound;
+    }
+    return {};
+  },
+
+  DeleteLicenseConfiguration: (call, input) => {
+    const configuration = findConfiguration(call, input.LicenseConfigurationArn);
+    delete licenseManagerRegion(call).configurations[configuration.arn];
+    return {};
+  },
+
+  TagResource: (call, input) => {
+    const configuration = findConfiguration(call, input.ResourceArn);
+    const added = tagsOf(input);
+    configuration.tags = [...configuration.tags.filter((t) => !added.some((a) => a.Key === t.Key)), ...added];
+    return {};
+  },
+
+  UntagResource: (call, input) => {
+    const configuration = findConfiguration(call, input.ResourceArn);
+    const removed = (input.TagKeys as string[] | undefined) ?? [];
+    configuration.tags = configuration.tags.filter((t) => !removed.includes(t.Key));
+    return {};
+  },
+
+  ListTagsForResource: (call, input) => ({ Tags: findConfiguration(call, input.ResourceArn).tags }),
+};

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import type { SandboxSeed } from "./seed";
+
+export type Tag = { Key: string; Value: string };
+
+export interface AccountState {
+  id: string;
+  name: string;
+  email: string;
+  joinedAt: number;
+}
+
+export interface DelegatedAdminState {
+  accountId: string;
+  servicePrincipal: string;
+  enabledAt: number;
+}
+
+export interface OrganizationState {
+  id: string;
+  rootId: string;
+  featureSet: "ALL" | "CONSOLIDATED_BILLING";
+  managementAccountId: string;
+  accountIds: string[];
+  enabledPolicyTypes: string[];
+  enabledServicePrincipals: Record<string, number>;
+  delegatedAdmins: DelegatedAdminState[];
+  tags: Record<string, Tag[]>;
+}
+
+export interface CredentialState {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  accountId: string;
+  principalArn: string;
+  userId: string;
+  expiresAt?: number;
+}
+
+export interface RoleState {
+  roleName: string;
+  roleId: string;
+  path: string;
+  arn: string;
+  createdAt: number;
+  description?: string;
+  assumeRolePolicyDocument: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+}
+
+export interface IamAccountState {
+  roles: Record<string, RoleState>;
+  deletionTasks: Record<string, string>;
+}
+
+export interface LicenseConfigurationState {
+  id: string;
+  arn: string;
+  name: string;
+  description?: string;
+  countingType: string;
+  licenseCount?: number;
+  hardLimit: boolean;
+  rules: string[];
+  status: string;
+  disassociateWhenNotFound: boolean;
+  tags: Tag[];
+  associations: { resourceArn: string; associatedAt: number }[];
+}
+
+export interface LicenseManagerRegionState {
+  s3BucketArn?: string;
+  snsTopicArn?: string;
+  enableIntegration: boolean;
+  enableCrossAccountsDiscovery: boolean;
+  resourceShareArn?: string;
+  configurations: Record<string, LicenseConfigurationState>;
+}
+
+export interface EmulatorState {
+  accounts: Record<string, AccountState>;
+  organization: OrganizationState | null;
+  credentials: Record<string, CredentialState>;
+  iam: Record<string, IamAccountState>;
+  /** Keyed `${accountId}/${region}`: License Manager settings and configurations are regional. */
+  licenseManager: Record<string, LicenseManagerRegionState>;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export function randomId(length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
+  const bytes = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "");
+  let out = "";
+  for (let i = 0; i < length; i++)
+    out += alphabet[parseInt(bytes.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
+  return out;
+}
+
+export function iamAccount(state: EmulatorState, accountId: string): IamAccountState {
+  state.iam[accountId] ??= { roles: {}, deletionTasks: {} };
+  return state.iam[accountId];
+}
+
+export function addRole(
+  state: EmulatorState,
+  accountId: string,
+  role: { roleName: string; path?: string; description?: string; trustedService?: string },
+): RoleState {
+  const path = role.path ?? "/";
+  const principal = role.trustedService
+    ? { Service: role.trustedService }
+    : { AWS: `arn:aws:iam::${state.organization?.managementAccountId ?? accountId}:root` };
+  const created: RoleState = {
+    roleName: role.roleName,
+    roleId: `AROA${randomId(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
+    path,
+    arn: `arn:aws:iam::${accountId}:role${path}${role.roleName}`,
+    createdAt: nowSeconds(),
+    description: role.description,
+    assumeRolePolicyDocument: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }],
+    }),
+    maxSessionDuration: 3600,
+    tags: [],
+  };
+  iamAccount(state, accountId).roles[role.roleName] = created;
+  return created;
+}
+
+export function stateFromSeed(seed: SandboxSeed): EmulatorState {
+  const joinedAt = nowSeconds();
+  const state: EmulatorState = {
+    accounts: {},
+    organization: null,
+    credentials: {},
+    iam: {},
+    licenseManager: {},
+  };
+  for (const account of seed.accounts) state.accounts[account.id] = { ...account, joinedAt };
+  if (seed.organization) {
+    const org = seed.organization;
+    state.organization = {
+      id: org.id,
+      rootId: org.rootId,
+      featureSet: org.featureSet,
+      managementAccountId: org.managementAccountId,
+      accountIds: [org.managementAccountId, ...org.memberAccountIds],
+      enabledPolicyTypes: [...org.enabledPolicyTypes],
+      enabledServicePrincipals: Object.fromEntries(org.enabledServicePrincipals.map((p) => [p, joinedAt])),
+      delegatedAdmins: [],
+      tags: {},
+    };
+  }
+  for (const credential of seed.credentials) {
+    state.credentials[credential.accessKeyId] = {
+      accessKeyId: credential.accessKeyId,
+      secretAccessKey: credential.secretAccessKey,
+      accountId: credential.accountId,
+      principalArn: `arn:aws:iam::${credential.accountId}:user/${credential.userName}`,
+      userId: `AIDA${randomId(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
+    };
+  }
+  for (const role of seed.roles) addRole(state, role.accountId, role);
+  return state;
+}
+
+export function loadState(file: string | undefined, seed: SandboxSeed): EmulatorState {
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as EmulatorState;
+  return stateFromSeed(seed);
+}
+
+export function saveState(file: string | undefined, state: EmulatorState): void {
+  if (file) writeFileSync(file, JSON.stringify(state, null, 2));
+}

@@ -1,0 +1,198 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseSigningScope } from "./identity";
+import {
+  answerDynamo,
+  decorateTableDescription,
+  rememberTableSettings,
+  type TableExtras,
+} from "./storage-dynamodb";
+import {
+  answerSubresource,
+  noSuchBucket,
+  subresourceOf,
+  type BucketSettings,
+} from "./storage-s3-subresources";
+
+export interface StorageFrontOptions {
+  /** s3rver base URL; s3rver must run with `allowMismatchedSignatures: true`. */
+  s3Upstream: string;
+  /** dynalite base URL. */
+  dynamoUpstream: string;
+  port?: number;
+  host?: string;
+  /** Access key s3rver knows; requests are forwarded under it (s3rver's built-in key by default). */
+  s3UpstreamAccessKeyId?: string;
+}
+
+export interface RunningStorageFront {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface Forwarded {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+type Headers = IncomingMessage["headers"];
+
+function forward(
+  upstream: string,
+  method: string,
+  path: string,
+  headers: Headers,
+  body: Buffer,
+): Promise<Forwarded> {
+  const target = new URL(path, upstream);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      target,
+      { method, headers: { ...headers, host: target.host } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 502,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on("error", reject);
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
+function reply(
+  response: ServerResponse,
+  status: number,
+  headers: Forwarded["headers"],
+  body: Buffer | string,
+): void {
+  const clean = Object.fromEntries(
+    Object.entries(headers).filter(
+      ([k, v]) => v !== undefined && k !== "content-length" && k !== "transfer-encoding",
+    ),
+  );
+  response.writeHead(status, { ...clean, "content-length": Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/**
+ * One endpoint for AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL_DYNAMODB (path-style S3 only).
+ * It answers the bucket settings and DynamoDB continuous-backup calls that s3rver and dynalite
+ * lack, and forwards everything else to them.
+ */
+export async function startStorageFront(options: StorageFrontOptions): Promise<RunningStorageFront> {
+  const buckets: Record<string, BucketSettings> = {};
+  const tables: Record<string, TableExtras> = {};
+  const upstreamKey = options.s3UpstreamAccessKeyId ?? "S3RVER";
+
+  async function handleDynamo(
+    request: IncomingMessage,
+    body: Buffer,
+    response: ServerResponse,
+  ): Promise<void> {
+    const action = String(request.headers["x-amz-target"]).split(".")[1] ?? "";
+    const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
+    const region = parseSigningScope(request.headers.authorization)?.region ?? "us-east-1";
+    const describe = async (): Promise<boolean> => {
+      const headers = { ...request.headers, "x-amz-target": "DynamoDB_20120810.DescribeTable" };
+      const payload = Buffer.from(JSON.stringify({ TableName: input.TableName }));
+      const probe = await forward(
+        options.dynamoUpstream,
+        "POST",
+        "/",
+        { ...headers, "content-length": String(payload.length) },
+        payload,
+      );
+      return probe.status === 200;
+    };
+    if (action === "UpdateContinuousBackups" || action === "DescribeContinuousBackups") {
+      const answer = answerDynamo(tables, action, input, await describe())!;
+      return reply(
+        response,
+        answer.status,
+        { "content-type": "application/x-amz-json-1.0" },
+        JSON.stringify(answer.body),
+      );
+    }
+    const upstream = await forward(options.dynamoUpstream, "POST", request.url ?? "/", request.headers, body);
+    if (upstream.status === 200) rememberTableSettings(tables, action, input);
+    if (upstream.status === 200 && ["DescribeTable", "CreateTable", "UpdateTable"].includes(action)) {
+      const decorated = decorateTableDescription(tables, region, JSON.parse(upstream.body.toString("utf8")));
+      return reply(response, 200, upstream.headers, JSON.stringify(decorated));
+    }
+    reply(response, upstream.status, upstream.headers, upstream.body);
+  }
+
+  async function handleS3(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
+    // s3rver checks that the key id exists; signatures are not verified on either side.
+    const headers = { ...request.headers };
+    if (headers.authorization) {
+      headers.authorization = headers.authorization.replace(
+        /Credential=[^/]+\//,
+        `Credential=${upstreamKey}/`,
+      );
+    }
+    const url = new URL(request.url ?? "/", "http://front");
+    const segments = url.pathname.split("/").filter(Boolean);
+    const subresource = subresourceOf(url.searchParams);
+    if (segments.length === 1 && subresource) {
+      const bucket = decodeURIComponent(segments[0]);
+      const headHeaders = { ...headers };
+      for (const name of ["content-length", "content-md5", "content-type"]) delete headHeaders[name];
+      const head = await forward(options.s3Upstream, "HEAD", `/${segments[0]}`, headHeaders, Buffer.alloc(0));
+      const answer =
+        head.status === 200
+          ? answerSubresource((buckets[bucket] ??= {}), subresource, bucket, request, body.toString("utf8"))
+          : noSuchBucket(bucket);
+      return reply(response, answer.status, answer.headers, answer.body);
+    }
+    if (segments.length === 1 && request.method === "DELETE" && url.search === "") {
+      delete buckets[decodeURIComponent(segments[0])];
+    }
+    const upstream = await forward(
+      options.s3Upstream,
+      request.method ?? "GET",
+      request.url ?? "/",
+      headers,
+      body,
+    );
+    reply(response, upstream.status, upstream.headers, upstream.body);
+  }
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      if (request.headers["x-amz-target"]) await handleDynamo(request, body, response);
+      else await handleS3(request, body, response);
+    })().catch((error: unknown) => {
+      if (!response.headersSent)
+        reply(response, 502, { "content-type": "text/plain" }, `storage front: ${String(error)}`);
+    });
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,98 @@
+import {
+  CreateServiceLinkedRoleCommand,
+  DeleteServiceLinkedRoleCommand,
+  GetRoleCommand,
+  GetServiceLinkedRoleDeletionStatusCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateRoleCommand,
+} from "@aws-sdk/client-iam";
+import { clientsFor, errorCodeOf, useEmulator } from "./emulator-clients";
+
+const ROLE = "AWSServiceRoleForAWSLicenseManagerRole";
+
+describe("IAM service-linked roles", () => {
+  const emulator = useEmulator();
+  const iam = () => clientsFor(emulator()).iam;
+  const createRole = () =>
+    iam().send(new CreateServiceLinkedRoleCommand({ AWSServiceName: "license-manager.amazonaws.com" }));
+
+  it("creates License Manager's role under its service path", async () => {
+    const { Role } = await createRole();
+    expect(Role).toMatchObject({
+      RoleName: ROLE,
+      Path: "/aws-service-role/license-manager.amazonaws.com/",
+      Arn: `arn:aws:iam::111111111111:role/aws-service-role/license-manager.amazonaws.com/${ROLE}`,
+    });
+    const read = await iam().send(new GetRoleCommand({ RoleName: ROLE }));
+    expect(read.Role?.CreateDate).toBeInstanceOf(Date);
+    expect(
+      JSON.parse(decodeURIComponent(read.Role!.AssumeRolePolicyDocument!)).Statement[0].Principal,
+    ).toEqual({
+      Service: "license-manager.amazonaws.com",
+    });
+  });
+
+  it("refuses a second creation with AWS's InvalidInput message", async () => {
+    await createRole();
+    await expect(createRole()).rejects.toMatchObject({
+      name: "InvalidInputException",
+      message: `Service role name ${ROLE} has been taken in this account, please try a different suffix.`,
+    });
+  });
+
+  it("answers NoSuchEntity for a missing role", async () => {
+    await expect(iam().send(new GetRoleCommand({ RoleName: ROLE }))).rejects.toMatchObject({
+      name: "NoSuchEntityException",
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it("filters ListRoles by path prefix", async () => {
+    await createRole();
+    const all = await iam().send(new ListRolesCommand({}));
+    expect(all.Roles?.map((r) => r.RoleName)).toEqual([ROLE, "LicenseManagerDeployer"].sort());
+    const serviceRoles = await iam().send(new ListRolesCommand({ PathPrefix: "/aws-service-role/" }));
+    expect(serviceRoles.Roles?.map((r) => r.RoleName)).toEqual([ROLE]);
+  });
+
+  it("tags, untags and updates the description", async () => {
+    await createRole();
+    await iam().send(
+      new TagRoleCommand({
+        RoleName: ROLE,
+        Tags: [
+          { Key: "a", Value: "1" },
+          { Key: "b", Value: "2" },
+        ],
+      }),
+    );
+    await iam().send(new UntagRoleCommand({ RoleName: ROLE, TagKeys: ["a"] }));
+    const { Tags } = await iam().send(new ListRoleTagsCommand({ RoleName: ROLE }));
+    expect(Tags).toEqual([{ Key: "b", Value: "2" }]);
+    await iam().send(new UpdateRoleCommand({ RoleName: ROLE, Description: "managed by terraform" }));
+    const { Role } = await iam().send(new GetRoleCommand({ RoleName: ROLE }));
+    expect(Role?.Description).toBe("managed by terraform");
+    expect(Role?.Tags).toEqual([{ Key: "b", Value: "2" }]);
+  });
+
+  it("deletes a service-linked role through a deletion task", async () => {
+    await createRole();
+    const { DeletionTaskId } = await iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: ROLE }));
+    const { Status } = await iam().send(new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId }));
+    expect(Status).toBe("SUCCEEDED");
+    expect(await errorCodeOf(iam().send(new GetRoleCommand({ RoleName: ROLE })))).toBe(
+      "NoSuchEntityException",
+    );
+  });
+
+  it("refuses to delete an ordinary role as service-linked", async () => {
+    expect(
+      await errorCodeOf(
+        iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: "LicenseManagerDeployer" })),
+      ),
+    ).toBe("InvalidInputException");
+  });
+});

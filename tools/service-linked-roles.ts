@@ -4,6 +4,7 @@ import { awsRegionPattern, examples, iamRoleArnPattern, roleArnInAccount } from 
 import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
 import {
   allServiceLinkedRoleNames,
+  expectedServiceLinkedRoles,
   checkServiceLinkedRoles,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
@@ -109,7 +110,9 @@ function printTable(report: ServiceLinkedRoleReport): void {
       if (account.error !== undefined) return "error";
       if (account.skipped !== undefined) return "skipped";
       const exists = account.roles[roleName];
-      return exists === undefined ? "-" : exists ? "present" : "MISSING";
+      if (exists === undefined) return "-";
+      if (exists) return "present";
+      return expectedServiceLinkedRoles(account.kind).includes(roleName) ? "MISSING" : "absent";
     }),
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
@@ -122,7 +125,7 @@ function printTable(report: ServiceLinkedRoleReport): void {
     );
   }
   printLine(
-    `("-": not expected in that kind of account; full names: ${allServiceLinkedRoleNames.join(", ")})`,
+    `("-": not looked up in that kind of account; "absent": not there and not required; full names: ${allServiceLinkedRoleNames.join(", ")})`,
   );
 }
 

@@ -19,9 +19,23 @@ export const allServiceLinkedRoleNames: readonly ServiceLinkedRoleName[] =
 
 export type AccountKind = "management" | "member";
 
+/**
+ * The roles the Organizations integration must leave in an account: AWSServiceRoleForAWSLicenseManagerRole
+ * and the management-account role in the management account, the member-account role in members.
+ */
 export function expectedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
   return kind === "management"
     ? [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.managementAccount]
+    : [serviceLinkedRoleNames.memberAccount];
+}
+
+/**
+ * The roles looked up in an account. A member gets AWSServiceRoleForAWSLicenseManagerRole only once
+ * License Manager is used there, so it is reported but not expected.
+ */
+export function checkedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
+  return kind === "management"
+    ? expectedServiceLinkedRoles(kind)
     : [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.memberAccount];
 }
 
@@ -105,9 +119,9 @@ export async function checkServiceLinkedRoles(
     managementAccountId,
     accounts: checks,
     missing: checks.flatMap((check) =>
-      Object.entries(check.roles)
-        .filter(([, exists]) => exists === false)
-        .map(([roleName]) => ({ accountId: check.accountId, roleName: roleName as ServiceLinkedRoleName })),
+      expectedServiceLinkedRoles(check.kind)
+        .filter((roleName) => check.roles[roleName] === false)
+        .map((roleName) => ({ accountId: check.accountId, roleName })),
     ),
     accountsNotChecked: checks.filter((check) => check.error !== undefined).map((check) => check.accountId),
   };
@@ -131,7 +145,7 @@ async function checkAccount(
   try {
     const iam = options.iamClientFor(accountId, kind);
     const roles: Partial<Record<ServiceLinkedRoleName, boolean>> = {};
-    for (const roleName of expectedServiceLinkedRoles(kind)) {
+    for (const roleName of checkedServiceLinkedRoles(kind)) {
       roles[roleName] = await roleExists(iam, roleName, accountId);
     }
     return { ...base, roles };

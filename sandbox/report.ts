@@ -1,0 +1,149 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import {
+  LicenseManagerClient,
+  ListAssociationsForLicenseConfigurationCommand,
+  ListLicenseConfigurationsCommand,
+} from "@aws-sdk/client-license-manager";
+import {
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { roleArnInAccount } from "../lib/aws/arn";
+import { assumeRoleCredentials } from "../lib/aws/credentials";
+import {
+  checkServiceLinkedRoles,
+  expectedServiceLinkedRoles,
+  type ServiceLinkedRoleReport,
+} from "../lib/license-manager/service-linked-roles";
+import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
+
+export interface LicenseConfigurationSummary {
+  readonly region: string;
+  readonly name: string;
+  readonly licenseCountingType: string;
+  readonly licenseCount?: number;
+  readonly hardLimit: boolean;
+  readonly rules: readonly string[];
+  readonly associatedResources: readonly string[];
+}
+
+/** What exists in the sandbox after a deploy, read back through the AWS APIs. */
+export interface SandboxReport {
+  readonly servicePrincipals: readonly string[];
+  readonly delegatedAdministrators: readonly string[];
+  readonly serviceLinkedRoles: ServiceLinkedRoleReport;
+  readonly settings: readonly LiveLicenseManagerSettings[];
+  readonly licenseConfigurations: readonly LicenseConfigurationSummary[];
+}
+
+/** Reads the report with the caller's credentials and endpoints (the sandbox environment). */
+export async function readSandboxReport(
+  homeRegion: string,
+  regions: readonly string[],
+): Promise<SandboxReport> {
+  const organizations = new OrganizationsClient({ region: homeRegion });
+  const access = await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}));
+  const administrators = await organizations.send(
+    new ListDelegatedAdministratorsCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
+  );
+  const serviceLinkedRoles = await checkServiceLinkedRoles({
+    organizations,
+    iamClientFor: (accountId, kind) =>
+      kind === "management"
+        ? new IAMClient({ region: homeRegion })
+        : new IAMClient({
+            region: homeRegion,
+            credentials: assumeRoleCredentials({
+              region: homeRegion,
+              roleArn: roleArnInAccount(accountId, "OrganizationAccountAccessRole"),
+              roleSessionName: "sandbox-report",
+            }),
+          }),
+  });
+
+  const settings: LiveLicenseManagerSettings[] = [];
+  const licenseConfigurations: LicenseConfigurationSummary[] = [];
+  for (const region of regions) {
+    const licenseManager = new LicenseManagerClient({ region });
+    settings.push(await readLiveSettings(licenseManager, region));
+    const { LicenseConfigurations = [] } = await licenseManager.send(
+      new ListLicenseConfigurationsCommand({}),
+    );
+    for (const configuration of LicenseConfigurations) {
+      const { LicenseConfigurationAssociations = [] } = await licenseManager.send(
+        new ListAssociationsForLicenseConfigurationCommand({
+          LicenseConfigurationArn: configuration.LicenseConfigurationArn,
+        }),
+      );
+      licenseConfigurations.push({
+        region,
+        name: configuration.Name ?? "",
+        licenseCountingType: configuration.LicenseCountingType ?? "",
+        licenseCount: configuration.LicenseCount,
+        hardLimit: configuration.LicenseCountHardLimit ?? false,
+        rules: configuration.LicenseRules ?? [],
+        associatedResources: LicenseConfigurationAssociations.map(
+          (association) => association.ResourceArn ?? "",
+        ),
+      });
+    }
+  }
+
+  return {
+    servicePrincipals: (access.EnabledServicePrincipals ?? [])
+      .map((entry) => entry.ServicePrincipal ?? "")
+      .sort(),
+    delegatedAdministrators: (administrators.DelegatedAdministrators ?? []).map(
+      (account) => account.Id ?? "",
+    ),
+    serviceLinkedRoles,
+    settings,
+    licenseConfigurations,
+  };
+}
+
+export function formatSandboxReport(report: SandboxReport): string {
+  const lines: string[] = [];
+  lines.push("Trusted access (service principals enabled in the organization):");
+  for (const principal of report.servicePrincipals) lines.push(`  ${principal}`);
+  lines.push(
+    `License Manager delegated administrator: ${report.delegatedAdministrators.join(", ") || "none"}`,
+    "",
+    "Service-linked roles:",
+  );
+  for (const account of report.serviceLinkedRoles.accounts) {
+    const roles = Object.entries(account.roles).map(([name, exists]) => {
+      const state = exists
+        ? "present"
+        : expectedServiceLinkedRoles(account.kind).includes(name as never)
+          ? "MISSING"
+          : "absent";
+      return `${name.replace("AWSServiceRoleForAWSLicenseManager", "")} ${state}`;
+    });
+    lines.push(
+      `  ${account.accountId} ${account.accountName.padEnd(15)} ${account.kind.padEnd(10)} ${roles.join(", ")}`,
+    );
+  }
+  lines.push("", "License Manager settings:");
+  for (const settings of report.settings) {
+    lines.push(
+      `  ${settings.region}: Organizations integration ${settings.enableIntegration ? "on" : "OFF"}, ` +
+        `cross-account discovery ${settings.enableCrossAccountsDiscovery ? "on" : "off"}`,
+      `    report bucket ${settings.s3BucketArn ?? "none"}`,
+      `    alert topic   ${settings.snsTopicArn ?? "none"}`,
+      `    resource share ${settings.licenseManagerResourceShareArn ?? "none"}`,
+    );
+  }
+  lines.push("", "License configurations:");
+  if (report.licenseConfigurations.length === 0) lines.push("  none");
+  for (const configuration of report.licenseConfigurations) {
+    lines.push(
+      `  ${configuration.region} ${configuration.name}: ${configuration.licenseCount ?? "no"} ` +
+        `${configuration.licenseCountingType} licenses, ${configuration.hardLimit ? "hard" : "soft"} limit, ` +
+        `rules ${configuration.rules.join(" ") || "none"}`,
+    );
+    for (const resource of configuration.associatedResources) lines.push(`    associated with ${resource}`);
+  }
+  return lines.join("\n");
+}

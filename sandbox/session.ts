@@ -1,0 +1,87 @@
+import { mkdirSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import { readStacksInOrder } from "../lib/cdktf/manifest";
+import { loadConfig } from "../lib/config/load";
+import type { EnvironmentConfig } from "../lib/config/model";
+import { bootstrapLocalStateFile } from "../stacks/bootstrap-stack";
+import { CdktfCli } from "./cdktf-cli";
+import { startSandboxServices, withSandboxEnvironment, type SandboxServices } from "./services";
+
+export interface SandboxSessionOptions {
+  readonly projectRoot: string;
+  /** Emptied first: s3rver's objects, the emulator's state and call log, and the command logs. */
+  readonly dataDirectory: string;
+  /** Relative to the project root. */
+  readonly configFile: string;
+  /** @default 0 (a free port) */
+  readonly emulatorPort?: number;
+  /** @default 0 (a free port) */
+  readonly storagePort?: number;
+}
+
+/** A started sandbox with the app synthesized for it: what the sandbox command and the end-to-end tests share. */
+export interface SandboxSession {
+  readonly services: SandboxServices;
+  readonly config: EnvironmentConfig;
+  /** The caller's environment pointed at the sandbox, with LM_CONFIG set to the session's config. */
+  readonly environment: NodeJS.ProcessEnv;
+  readonly cli: CdktfCli;
+  /** Stack names in dependency order (from cdktf.out/manifest.json). */
+  readonly stacks: readonly string[];
+  readonly logDirectory: string;
+  close(): Promise<void>;
+}
+
+export class SandboxStepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly logFile: string,
+  ) {
+    super(`${step} failed`);
+  }
+}
+
+/**
+ * Starts afresh: removes the previous data and the config's local bootstrap state, starts the services,
+ * and synthesizes the app once.
+ */
+export async function startSandboxSession(options: SandboxSessionOptions): Promise<SandboxSession> {
+  const config = loadConfig(path.join(options.projectRoot, options.configFile));
+  rmSync(options.dataDirectory, { recursive: true, force: true });
+  rmSync(path.join(options.projectRoot, bootstrapLocalStateFile(config)), { force: true });
+  const logDirectory = path.join(options.dataDirectory, "logs");
+  mkdirSync(logDirectory, { recursive: true });
+
+  const services = await startSandboxServices({
+    dataDirectory: options.dataDirectory,
+    emulatorPort: options.emulatorPort,
+    storagePort: options.storagePort,
+  });
+  const environment = { ...withSandboxEnvironment(services.environment), LM_CONFIG: options.configFile };
+  const cli = new CdktfCli({ projectRoot: options.projectRoot, environment, logDirectory });
+  const synth = await cli.synth();
+  if (synth.exitCode !== 0) {
+    await services.close();
+    throw new SandboxStepError("cdktf synth", path.join(logDirectory, "synth.log"));
+  }
+  const stacks = readStacksInOrder(path.join(options.projectRoot, "cdktf.out")).map((stack) => stack.name);
+  return { services, config, environment, cli, stacks, logDirectory, close: () => services.close() };
+}
+
+/** Deploys every stack in dependency order; stops at the first failure. */
+export async function deployAllStacks(
+  session: SandboxSession,
+  onStack: (stack: string, index: number, durationMs?: number) => void = () => undefined,
+): Promise<void> {
+  for (const [index, stack] of session.stacks.entries()) {
+    onStack(stack, index);
+    const result = await session.cli.deploy(stack);
+    if (result.exitCode !== 0) {
+      throw new SandboxStepError(
+        `cdktf deploy ${stack}`,
+        path.join(session.logDirectory, `deploy-${stack}.log`),
+      );
+    }
+    onStack(stack, index, result.durationMs);
+  }
+}

@@ -36,4 +36,12 @@ export class QueryParams {
     }
     return out;
   }
+
+  /** A map parameter, flattened as `Name.entry.N.key` / `Name.entry.N.value`. */
+  entries(name: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 1; this.values.has(`${name}.entry.${i}.key`); i++)
+      out[this.values.get(`${name}.entry.${i}.key`)!] = this.values.get(`${name}.entry.${i}.value`) ?? "";
+    return out;
+  }
 }

@@ -80,6 +80,14 @@ export interface LicenseManagerRegionState {
   configurations: Record<string, LicenseConfigurationState>;
 }
 
+export interface SnsTopicState {
+  arn: string;
+  name: string;
+  /** Settable attributes as last written (Policy, DisplayName, DeliveryPolicy, FifoTopic, ...). */
+  attributes: Record<string, string>;
+  tags: Tag[];
+}
+
 export interface EmulatorState {
   accounts: Record<string, AccountState>;
   organization: OrganizationState | null;
@@ -87,6 +95,8 @@ export interface EmulatorState {
   iam: Record<string, IamAccountState>;
   /** Keyed `${accountId}/${region}`: License Manager settings and configurations are regional. */
   licenseManager: Record<string, LicenseManagerRegionState>;
+  /** Keyed `${accountId}/${region}`, then by topic name. Absent in state files saved before SNS existed. */
+  sns?: Record<string, Record<string, SnsTopicState>>;
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -139,6 +149,7 @@ export function stateFromSeed(seed: SandboxSeed): EmulatorState {
     credentials: {},
     iam: {},
     licenseManager: {},
+    sns: {},
   };
   for (const account of seed.accounts) state.accounts[account.id] = { ...account, joinedAt };
   if (seed.organization) {

@@ -1,7 +1,8 @@
-/** Per table: what dynalite 4 does not keep (point-in-time recovery and server-side encryption). */
+/** Per table: what dynalite 4 does not keep (point-in-time recovery, encryption, deletion protection). */
 export interface TableExtras {
   pointInTimeRecovery: boolean;
   sse?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
+  deletionProtection?: boolean;
 }
 
 export interface DynamoReply {
@@ -59,17 +60,39 @@ export function answerDynamo(
   };
 }
 
-/** Remembers the SSE settings of CreateTable / UpdateTable before dynalite drops them. */
+/** Remembers the SSE and deletion-protection settings of CreateTable / UpdateTable before dynalite drops them. */
 export function rememberTableSettings(
   tables: Record<string, TableExtras>,
   action: string,
   input: Input,
 ): void {
   if (action === "DeleteTable") delete tables[tableName(input)];
-  if ((action === "CreateTable" || action === "UpdateTable") && input.SSESpecification) {
-    const extras = (tables[tableName(input)] ??= { pointInTimeRecovery: false });
-    extras.sse = input.SSESpecification as TableExtras["sse"];
-  }
+  if (action !== "CreateTable" && action !== "UpdateTable") return;
+  const extras = (tables[tableName(input)] ??= { pointInTimeRecovery: false });
+  if (input.SSESpecification) extras.sse = input.SSESpecification as TableExtras["sse"];
+  if (typeof input.DeletionProtectionEnabled === "boolean")
+    extras.deletionProtection = input.DeletionProtectionEnabled;
+}
+
+/** An UpdateTable that only switches deletion protection, which dynalite would reject as empty. */
+export const onlyDeletionProtection = (action: string, input: Input): boolean =>
+  action === "UpdateTable" &&
+  Object.keys(input).every((key) => key === "TableName" || key === "DeletionProtectionEnabled");
+
+/** DeleteTable of a protected table fails as in AWS. */
+export function refuseProtectedDelete(
+  tables: Record<string, TableExtras>,
+  action: string,
+  input: Input,
+): DynamoReply | undefined {
+  if (action !== "DeleteTable" || !tables[tableName(input)]?.deletionProtection) return undefined;
+  return {
+    status: 400,
+    body: {
+      __type: "com.amazon.coral.validate#ValidationException",
+      message: `Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`,
+    },
+  };
 }
 
 /** Adds the SSEDescription AWS reports for tables encrypted with a KMS key. */
@@ -79,6 +102,7 @@ export function decorateTableDescription(
   response: Input,
 ): Input {
   const table = (response.Table ?? response.TableDescription) as Input | undefined;
+  if (table) table.DeletionProtectionEnabled = tables[String(table.TableName)]?.deletionProtection ?? false;
   const sse = table ? tables[String(table.TableName)]?.sse : undefined;
   if (table && sse?.Enabled) {
     table.SSEDescription = {

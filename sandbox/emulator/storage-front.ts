@@ -4,6 +4,8 @@ import { parseSigningScope } from "./identity";
 import {
   answerDynamo,
   decorateTableDescription,
+  onlyDeletionProtection,
+  refuseProtectedDelete,
   rememberTableSettings,
   type TableExtras,
 } from "./storage-dynamodb";
@@ -102,26 +104,28 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     const action = String(request.headers["x-amz-target"]).split(".")[1] ?? "";
     const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
     const region = parseSigningScope(request.headers.authorization)?.region ?? "us-east-1";
-    const describe = async (): Promise<boolean> => {
+    const describeTable = (): Promise<Forwarded> => {
       const headers = { ...request.headers, "x-amz-target": "DynamoDB_20120810.DescribeTable" };
       const payload = Buffer.from(JSON.stringify({ TableName: input.TableName }));
-      const probe = await forward(
-        options.dynamoUpstream,
-        "POST",
-        "/",
-        { ...headers, "content-length": String(payload.length) },
-        payload,
-      );
-      return probe.status === 200;
+      const length = String(payload.length);
+      return forward(options.dynamoUpstream, "POST", "/", { ...headers, "content-length": length }, payload);
     };
+    const replyJson = (status: number, value: unknown) =>
+      reply(response, status, { "content-type": "application/x-amz-json-1.0" }, JSON.stringify(value));
+
     if (action === "UpdateContinuousBackups" || action === "DescribeContinuousBackups") {
-      const answer = answerDynamo(tables, action, input, await describe())!;
-      return reply(
-        response,
-        answer.status,
-        { "content-type": "application/x-amz-json-1.0" },
-        JSON.stringify(answer.body),
-      );
+      const answer = answerDynamo(tables, action, input, (await describeTable()).status === 200)!;
+      return replyJson(answer.status, answer.body);
+    }
+    const refusal = refuseProtectedDelete(tables, action, input);
+    if (refusal) return replyJson(refusal.status, refusal.body);
+    if (onlyDeletionProtection(action, input)) {
+      const described = await describeTable();
+      if (described.status !== 200)
+        return reply(response, described.status, described.headers, described.body);
+      rememberTableSettings(tables, action, input);
+      const { Table } = JSON.parse(described.body.toString("utf8")) as { Table: Record<string, unknown> };
+      return replyJson(200, decorateTableDescription(tables, region, { TableDescription: Table }));
     }
     const upstream = await forward(options.dynamoUpstream, "POST", request.url ?? "/", request.headers, body);
     if (upstream.status === 200) rememberTableSettings(tables, action, input);

@@ -8,6 +8,7 @@ export const EMULATED_SUBRESOURCES = [
   "ownershipControls",
   "policy",
   "lifecycle",
+  "tagging",
 ] as const;
 export type Subresource = (typeof EMULATED_SUBRESOURCES)[number];
 
@@ -61,6 +62,8 @@ function defaultReply(subresource: Subresource, bucket: string): S3Reply {
       return missingReply(subresource, bucket);
     case "lifecycle":
       return missingReply(subresource, bucket);
+    case "tagging":
+      return missingReply(subresource, bucket);
   }
 }
 
@@ -78,6 +81,7 @@ function missingReply(subresource: Subresource, bucket: string): S3Reply {
     ownershipControls: ["OwnershipControlsNotFoundError", "The bucket ownership controls were not found"],
     policy: ["NoSuchBucketPolicy", "The bucket policy does not exist"],
     lifecycle: ["NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"],
+    tagging: ["NoSuchTagSet", "The TagSet does not exist"],
   };
   const [code, message] = missing[subresource];
   return s3Error(404, code, message, bucket);
@@ -85,6 +89,14 @@ function missingReply(subresource: Subresource, bucket: string): S3Reply {
 
 /** Request headers that belong to the setting and come back on GET (e.g. lifecycle's minimum object size). */
 const KEPT_HEADERS = ["x-amz-transition-default-minimum-object-size"];
+
+/**
+ * Since September 2024 a lifecycle configuration put without the header gets the 128 KB minimum,
+ * and GetBucketLifecycleConfiguration reports it; the provider compares it on every poll.
+ */
+const DEFAULT_HEADERS: Partial<Record<Subresource, Record<string, string>>> = {
+  lifecycle: { "x-amz-transition-default-minimum-object-size": "all_storage_classes_128K" },
+};
 
 export function subresourceOf(query: URLSearchParams): Subresource | undefined {
   return EMULATED_SUBRESOURCES.find((name) => query.has(name));
@@ -110,14 +122,17 @@ export function answerSubresource(
           }
         : xml(stored.body, 200, stored.headers);
     case "PUT": {
-      const headers = Object.fromEntries(
-        KEPT_HEADERS.filter((h) => typeof request.headers[h] === "string").map((h) => [
-          h,
-          request.headers[h] as string,
-        ]),
-      );
+      const headers = {
+        ...DEFAULT_HEADERS[subresource],
+        ...Object.fromEntries(
+          KEPT_HEADERS.filter((h) => typeof request.headers[h] === "string").map((h) => [
+            h,
+            request.headers[h] as string,
+          ]),
+        ),
+      };
       settings[subresource] = { body: body.replace(/^<\?xml[^>]*>\s*/, ""), headers };
-      return { status: subresource === "policy" ? 204 : 200, headers: headers, body: "" };
+      return { status: subresource === "policy" || subresource === "tagging" ? 204 : 200, headers, body: "" };
     }
     case "DELETE":
       settings[subresource] = null;

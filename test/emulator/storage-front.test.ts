@@ -41,7 +41,12 @@ describe("storage front over s3rver and dynalite", () => {
     const rules =
       "<LifecycleConfiguration><Rule><ID>r</ID><Status>Enabled</Status></Rule></LifecycleConfiguration>";
     await s3("/bucket-one?lifecycle", { method: "PUT", body: rules });
-    expect(await (await s3("/bucket-one?lifecycle")).text()).toContain("<ID>r</ID>");
+    const lifecycle = await s3("/bucket-one?lifecycle");
+    expect(await lifecycle.text()).toContain("<ID>r</ID>");
+    // Put without the header, the configuration still reports AWS's default minimum object size.
+    expect(lifecycle.headers.get("x-amz-transition-default-minimum-object-size")).toBe(
+      "all_storage_classes_128K",
+    );
     expect(await (await s3("/missing-bucket?policy")).text()).toContain("NoSuchBucket");
   });
 

@@ -3,6 +3,7 @@ import { licenseAssociationActions } from "./license-manager-associations";
 import { licenseConfigurationActions } from "./license-manager-configurations";
 import { licenseManagerSettingsActions } from "./license-manager-settings";
 import { organizationsActions } from "./organizations";
+import { snsActions } from "./sns";
 import { stsActions } from "./sts";
 import type { JsonHandler, QueryHandler } from "./types";
 
@@ -33,4 +34,5 @@ export interface QueryService {
 export const queryServices: Record<string, QueryService> = {
   iam: { actions: iamActions, xmlns: "https://iam.amazonaws.com/doc/2010-05-08/" },
   sts: { actions: stsActions, xmlns: "https://sts.amazonaws.com/doc/2011-06-15/" },
+  sns: { actions: snsActions, xmlns: "http://sns.amazonaws.com/doc/2010-03-31/" },
 };

@@ -20,11 +20,18 @@ export class CdktfCli {
   }
 
   deploy(stack: string): Promise<RunResult> {
-    return this.run(["deploy", stack, "--auto-approve", ...commonFlags], `deploy-${stack}.log`);
+    // Stacks run one at a time here, in dependency order: their dependencies are already deployed.
+    return this.run(
+      ["deploy", stack, "--auto-approve", "--ignore-missing-stack-dependencies", ...commonFlags],
+      `deploy-${stack}.log`,
+    );
   }
 
   destroy(stack: string): Promise<RunResult> {
-    return this.run(["destroy", stack, "--auto-approve", ...commonFlags], `destroy-${stack}.log`);
+    return this.run(
+      ["destroy", stack, "--auto-approve", "--ignore-missing-stack-dependencies", ...commonFlags],
+      `destroy-${stack}.log`,
+    );
   }
 
   /** `cdktf diff` exits 0 either way: whether the plan has changes is read from its output. */

@@ -42,13 +42,16 @@ export class SandboxStepError extends Error {
 }
 
 /**
- * Starts afresh: removes the previous data and the config's local bootstrap state, starts the services,
- * and synthesizes the app once.
+ * Starts afresh: removes the previous data, the config's local bootstrap state and cdktf.out, starts the
+ * services, and synthesizes the app once.
  */
 export async function startSandboxSession(options: SandboxSessionOptions): Promise<SandboxSession> {
-  const config = loadConfig(path.join(options.projectRoot, options.configFile));
+  const config = loadConfig(path.resolve(options.projectRoot, options.configFile));
   rmSync(options.dataDirectory, { recursive: true, force: true });
   rmSync(path.join(options.projectRoot, bootstrapLocalStateFile(config)), { force: true });
+  // Terraform keeps each stack's last backend in cdktf.out/stacks/<stack>/.terraform and refuses to
+  // init against another one (e.g. the previous environment's); the sandbox's backends are new.
+  rmSync(path.join(options.projectRoot, "cdktf.out"), { recursive: true, force: true });
   const logDirectory = path.join(options.dataDirectory, "logs");
   mkdirSync(logDirectory, { recursive: true });
 

@@ -10,18 +10,22 @@ import {
   readLiveSettings,
   type LicenseManagerSettings,
 } from "../lib/license-manager/settings";
+import { desiredSettingsInState } from "../lib/license-manager/settings-state";
+import { readStateResources } from "../lib/terraform/state";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "license-manager-settings";
+const defaultStackDirectory = "cdktf.out/stacks/license-manager";
 
 const usage = `Usage: tsx tools/license-manager-settings.ts <apply|get|diff> --region REGION [options]
 
 Reads and sets AWS License Manager settings of one Region (there is no Terraform resource for them).
 
 Commands:
-  apply   Update the settings to the desired ones; calls UpdateServiceSettings only when something differs
-  get     Print the live settings as JSON on stdout
-  diff    Report every difference between desired and live settings (exit 2 when there is one)
+  apply      Update the settings to the desired ones; calls UpdateServiceSettings only when something differs
+  get        Print the live settings as JSON on stdout
+  diff       Report every difference between desired and live settings (exit 2 when there is one)
+  reconcile  Re-apply, in every region, the desired settings recorded in the license-manager stack's state
 
 Run "tsx tools/license-manager-settings.ts <command> --help" for the options of a command.
 
@@ -61,9 +65,20 @@ Exit 0 when in sync, 2 when there are differences, 1 on error.
 
 ${desiredHelp}
 ${commonHelp}`,
+  reconcile: `Usage: tsx tools/license-manager-settings.ts reconcile [--stack-dir DIR] [--role-arn ARN] [--json]
+
+cdktf deploy re-runs the settings of a region only when their desired values change: Terraform cannot read
+License Manager's settings. After settings were changed outside Terraform (npm run drift reports it), this
+re-applies the desired settings of every region as recorded in the license-manager stack's state.
+Exit 0 on success, 1 on error.
+
+  --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
+  --role-arn ARN        Assume this role first (the role the Terraform provider uses)
+  --json                Print the results as JSON on stdout
+  -h, --help            Show this help`,
 };
 
-const commands = ["apply", "get", "diff"] as const;
+const commands = ["apply", "get", "diff", "reconcile"] as const;
 type Command = (typeof commands)[number];
 const isCommand = (value: string | undefined): value is Command => commands.includes(value as Command);
 
@@ -72,6 +87,7 @@ const options = {
   desired: { type: "string" },
   "desired-file": { type: "string" },
   "role-arn": { type: "string" },
+  "stack-dir": { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -102,6 +118,8 @@ async function main(args: string[]): Promise<number> {
       `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
     );
   }
+  if (command === "reconcile")
+    return reconcile(values["stack-dir"] ?? defaultStackDirectory, roleArn, values.json);
   const desired = command === "get" ? undefined : await readDesired(values.desired, values["desired-file"]);
   if (command === "get" && (values.desired !== undefined || values["desired-file"] !== undefined)) {
     throw new UsageError("get takes no desired settings; use diff to compare them with the live ones");
@@ -140,6 +158,37 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
   }
+}
+
+async function reconcile(
+  stackDirectory: string,
+  roleArn: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const recorded = desiredSettingsInState(await readStateResources(stackDirectory, process.env));
+  if (recorded.length === 0) {
+    throw new UsageError(
+      `no License Manager settings in the state of ${stackDirectory}; deploy the stack first`,
+    );
+  }
+  const results = [];
+  for (const { settings } of recorded) {
+    const region = resolveRegion(undefined, settings);
+    const session = callerSession(region, roleArn, "license-manager-settings");
+    const result = await applySettings(
+      new LicenseManagerClient({ region, credentials: session.credentials }),
+      region,
+      settings,
+    );
+    results.push(result);
+    printLine(
+      result.updated
+        ? `Restored License Manager settings in ${region}: ${result.changes.map(describeDifference).join("; ")}`
+        : `License Manager settings in ${region} already match the state; nothing to update.`,
+    );
+  }
+  if (json) printJson(results);
+  return 0;
 }
 
 async function readDesired(

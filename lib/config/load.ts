@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import type { EnvironmentConfig } from "./model";
 import { configSchema, type ParsedConfig } from "./schema";
-import { validateConfig, type ConfigIssue } from "./validator";
+import type { ConfigIssue } from "./validator";
 
 export const defaultConfigFile = "config/sandbox.yaml";
 
@@ -59,13 +59,6 @@ export function parseConfig(text: string, file: string): EnvironmentConfig {
     throw new ConfigError(
       file,
       parsed.error.issues.flatMap((issue) => describeZodIssue(issue, raw)).map((line) => `${file}: ${line}`),
-    );
-  }
-  const crossFieldIssues = validateConfig(parsed.data);
-  if (crossFieldIssues.length > 0) {
-    throw new ConfigError(
-      file,
-      crossFieldIssues.map((issue) => `${file}: ${describeIssue(issue, raw)}`),
     );
   }
   return toModel(parsed.data, path.normalize(file));

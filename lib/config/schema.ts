@@ -1,7 +1,7 @@
 /**
  * The config file's schema: shapes, formats and defaults, plus the cross-field rules that live within one
  * object (so they are reported even when a sibling object is invalid). Rules that span the whole file are
- * in validator.ts.
+ * in validator.ts and run from here.
  */
 import { z } from "zod";
 import {
@@ -24,6 +24,7 @@ import {
   uniqueItems,
 } from "./formats";
 import { policyTypes } from "./model";
+import { validateConfig } from "./validator";
 
 const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values as unknown as [T[number], ...T[number][]], {
@@ -191,7 +192,7 @@ const licenseManager = z
   .strict()
   .default({});
 
-export const configSchema = z
+const configObject = z
   .object({
     managementAccountId: accountId,
     homeRegion: region,
@@ -210,4 +211,12 @@ export const configSchema = z
   })
   .strict();
 
-export type ParsedConfig = z.output<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configObject>;
+
+// Whole-file rules run whenever every field has its type, even if some failed a format check, so one
+// run reports as many problems as it can.
+export const configSchema = configObject.superRefine((config, ctx) => {
+  for (const issue of validateConfig(config)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...issue.path], message: issue.message });
+  }
+});

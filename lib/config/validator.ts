@@ -3,6 +3,8 @@
  * `{ path, message }` for every violation; `validateConfig` runs them all.
  */
 import { slug } from "../license-manager/slug";
+import type { ZodTypeAny } from "zod";
+import { accountId, amiReference, kmsKeyArn, region, roleArn, s3BucketArn, snsTopicArn } from "./formats";
 import type { ParsedConfig } from "./schema";
 
 export interface ConfigIssue {
@@ -12,10 +14,21 @@ export interface ConfigIssue {
 
 type Rule = (config: ParsedConfig, issues: ConfigIssue[]) => void;
 
+/**
+ * Rules also run when some fields failed their format check (so one run reports as much as it can);
+ * a rule only judges values of the right format, which have been reported otherwise.
+ */
+const wellFormed = (format: ZodTypeAny, value: unknown): value is string => format.safeParse(value).success;
+
 const arnField = (arn: string, index: number) => arn.split(":")[index];
 
 const deployRoleIsInManagementAccount: Rule = (config, issues) => {
-  if (config.deployRoleArn && arnField(config.deployRoleArn, 4) !== config.managementAccountId) {
+  const { deployRoleArn, managementAccountId } = config;
+  if (
+    wellFormed(roleArn, deployRoleArn) &&
+    wellFormed(accountId, managementAccountId) &&
+    arnField(deployRoleArn, 4) !== managementAccountId
+  ) {
     issues.push({
       path: ["deployRoleArn"],
       message: `expected a role in the management account ${config.managementAccountId}`,
@@ -36,7 +49,7 @@ const membersAreNotTheManagementAccount: Rule = (config, issues) => {
 
 const delegatedAdministratorIsAListedMember: Rule = (config, issues) => {
   const administrator = config.licenseManager.delegatedAdministrator;
-  if (administrator === undefined) return;
+  if (!wellFormed(accountId, administrator)) return;
   const members = config.organization.memberAccounts.map((account) => account.id);
   if (!members.includes(administrator)) {
     issues.push({
@@ -57,8 +70,8 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
   const managed = licenseManagerRegions(config);
   config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
     const path = ["licenseManager", "licenseConfigurations", index];
-    licenseConfig.regions?.forEach((region, regionIndex) => {
-      if (!managed.includes(region)) {
+    licenseConfig.regions?.forEach((configRegion, regionIndex) => {
+      if (wellFormed(region, configRegion) && !managed.includes(configRegion)) {
         issues.push({
           path: [...path, "regions", regionIndex],
           message: `expected one of licenseManager.regions (${managed.join(", ")})`,
@@ -66,17 +79,17 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
       }
     });
     const regions = licenseConfig.regions ?? managed;
-    for (const [region, amis] of Object.entries(licenseConfig.associatedAmis)) {
-      if (!regions.includes(region)) {
+    for (const [amiRegion, amis] of Object.entries(licenseConfig.associatedAmis)) {
+      if (wellFormed(region, amiRegion) && !regions.includes(amiRegion)) {
         issues.push({
-          path: [...path, "associatedAmis", region],
+          path: [...path, "associatedAmis", amiRegion],
           message: `the configuration is not created in this region; expected one of ${regions.join(", ")}`,
         });
       }
       amis.forEach((ami, amiIndex) => {
-        if (ami.startsWith("arn:") && arnField(ami, 3) !== region) {
+        if (wellFormed(amiReference, ami) && ami.startsWith("arn:") && arnField(ami, 3) !== amiRegion) {
           issues.push({
-            path: [...path, "associatedAmis", region, amiIndex],
+            path: [...path, "associatedAmis", amiRegion, amiIndex],
             message: `the AMI ARN names region ${arnField(ami, 3)}; AMIs are regional, list it under that region`,
           });
         }
@@ -87,12 +100,16 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
 
 const snsTopicsMatchTheirRegion: Rule = (config, issues) => {
   const managed = licenseManagerRegions(config);
-  for (const [region, topicArn] of Object.entries(config.licenseManager.settings.snsTopicArns)) {
-    const path = ["licenseManager", "settings", "snsTopicArns", region];
-    if (!managed.includes(region)) {
+  for (const [topicRegion, topicArn] of Object.entries(config.licenseManager.settings.snsTopicArns)) {
+    const path = ["licenseManager", "settings", "snsTopicArns", topicRegion];
+    if (!wellFormed(region, topicRegion) || !wellFormed(snsTopicArn, topicArn)) continue;
+    if (!managed.includes(topicRegion)) {
       issues.push({ path, message: `expected one of licenseManager.regions (${managed.join(", ")})` });
-    } else if (arnField(topicArn, 3) !== region) {
-      issues.push({ path, message: `expected a topic in ${region}; License Manager settings are regional` });
+    } else if (arnField(topicArn, 3) !== topicRegion) {
+      issues.push({
+        path,
+        message: `expected a topic in ${topicRegion}; License Manager settings are regional`,
+      });
     }
   }
 };
@@ -102,7 +119,7 @@ export const reportBucketPrefix = "aws-license-manager-service-";
 
 const reportBucketHasLicenseManagerPrefix: Rule = (config, issues) => {
   const arn = config.licenseManager.settings.reportBucketArn;
-  if (arn && !arnField(arn, 5).startsWith(reportBucketPrefix)) {
+  if (wellFormed(s3BucketArn, arn) && !arnField(arn, 5).startsWith(reportBucketPrefix)) {
     issues.push({
       path: ["licenseManager", "settings", "reportBucketArn"],
       message: `expected a bucket whose name starts with ${reportBucketPrefix}`,
@@ -111,9 +128,9 @@ const reportBucketHasLicenseManagerPrefix: Rule = (config, issues) => {
 };
 
 const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
-  const { kmsKeyArn } = config.backend;
+  const key = config.backend.kmsKeyArn;
   const backendRegion = config.backend.region ?? config.homeRegion;
-  if (kmsKeyArn && arnField(kmsKeyArn, 3) !== backendRegion) {
+  if (wellFormed(kmsKeyArn, key) && wellFormed(region, backendRegion) && arnField(key, 3) !== backendRegion) {
     issues.push({
       path: ["backend", "kmsKeyArn"],
       message: `expected a key in the backend's region ${backendRegion}; S3 and DynamoDB use keys of their own region`,

@@ -104,12 +104,16 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     const action = String(request.headers["x-amz-target"]).split(".")[1] ?? "";
     const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
     const region = parseSigningScope(request.headers.authorization)?.region ?? "us-east-1";
-    const describeTable = (): Promise<Forwarded> => {
-      const headers = { ...request.headers, "x-amz-target": "DynamoDB_20120810.DescribeTable" };
-      const payload = Buffer.from(JSON.stringify({ TableName: input.TableName }));
-      const length = String(payload.length);
-      return forward(options.dynamoUpstream, "POST", "/", { ...headers, "content-length": length }, payload);
+    const callUpstream = (operation: string, payload: unknown): Promise<Forwarded> => {
+      const bytes = Buffer.from(JSON.stringify(payload));
+      const headers = {
+        ...request.headers,
+        "x-amz-target": `DynamoDB_20120810.${operation}`,
+        "content-length": String(bytes.length),
+      };
+      return forward(options.dynamoUpstream, "POST", "/", headers, bytes);
     };
+    const describeTable = () => callUpstream("DescribeTable", { TableName: input.TableName });
     const replyJson = (status: number, value: unknown) =>
       reply(response, status, { "content-type": "application/x-amz-json-1.0" }, JSON.stringify(value));
 
@@ -129,6 +133,18 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     }
     const upstream = await forward(options.dynamoUpstream, "POST", request.url ?? "/", request.headers, body);
     if (upstream.status === 200) rememberTableSettings(tables, action, input);
+    if (
+      upstream.status === 200 &&
+      action === "CreateTable" &&
+      Array.isArray(input.Tags) &&
+      input.Tags.length > 0
+    ) {
+      // dynalite drops CreateTable's Tags; AWS tags the table as it creates it.
+      const { TableDescription } = JSON.parse(upstream.body.toString("utf8")) as {
+        TableDescription: { TableArn: string };
+      };
+      await callUpstream("TagResource", { ResourceArn: TableDescription.TableArn, Tags: input.Tags });
+    }
     if (upstream.status === 200 && ["DescribeTable", "CreateTable", "UpdateTable"].includes(action)) {
       const decorated = decorateTableDescription(tables, region, JSON.parse(upstream.body.toString("utf8")));
       return reply(response, 200, upstream.headers, JSON.stringify(decorated));

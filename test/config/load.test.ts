@@ -297,6 +297,17 @@ describe("invalid config: each problem is named with file, path, value and what 
     ]);
   });
 
+  it("reports whole-file rules together with format errors", () => {
+    const problems = problemsOf((d) => {
+      d.backend.bucket = "x";
+      d.deployRoleArn = "arn:aws:iam::222222222222:role/Deployer";
+    });
+    expect(problems).toEqual([
+      `${file}: backend.bucket: expected an S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (got "x")`,
+      `${file}: deployRoleArn: expected a role in the management account 111111111111 (got "arn:aws:iam::222222222222:role/Deployer")`,
+    ]);
+  });
+
   it("says how many errors there are and that nothing was synthesized", () => {
     expect(() => configWith((d) => (d.homeRegion = "x"))).toThrow(
       new ConfigError(file, [`${file}: homeRegion: expected an AWS region name such as us-east-1 (got "x")`]),

@@ -28,8 +28,9 @@ export class LicenseManagerStack extends TerraformStack {
     const trustedAccess = licenseManagerPrincipals.map((principal) => ({
       condition: Fn.contains(organization.awsServiceAccessPrincipals, principal),
       errorMessage:
-        `Trusted access for ${principal} is not enabled in the organization: deploy the ` +
-        `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}).`,
+        `Trusted access for ${principal} is not enabled in the organization. Deploy the ` +
+        `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}): it enables ` +
+        "trusted access, and restores it if it was disabled outside Terraform.",
     }));
 
     this.regions = config.licenseManager.regions.map(

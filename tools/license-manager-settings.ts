@@ -10,8 +10,9 @@ import {
   readLiveSettings,
   type LicenseManagerSettings,
 } from "../lib/license-manager/settings";
-import { desiredSettingsInState } from "../lib/license-manager/settings-state";
-import { readStateResources } from "../lib/terraform/state";
+import { deployedSettings } from "../lib/license-manager/settings-state";
+import type { StateJson } from "../lib/terraform/plan-json";
+import { Terraform } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "license-manager-settings";
@@ -165,15 +166,15 @@ async function reconcile(
   roleArn: string | undefined,
   json: boolean,
 ): Promise<number> {
-  const recorded = desiredSettingsInState(await readStateResources(stackDirectory, process.env));
+  const state = JSON.parse(await new Terraform(stackDirectory, { env: process.env }).showJson()) as StateJson;
+  const recorded = deployedSettings(state);
   if (recorded.length === 0) {
     throw new UsageError(
       `no License Manager settings in the state of ${stackDirectory}; deploy the stack first`,
     );
   }
   const results = [];
-  for (const { settings } of recorded) {
-    const region = resolveRegion(undefined, settings);
+  for (const { desired: settings, region } of recorded) {
     const session = callerSession(region, roleArn, "license-manager-settings");
     const result = await applySettings(
       new LicenseManagerClient({ region, credentials: session.credentials }),

@@ -34,7 +34,9 @@ export function hardenBucket(
         applyServerSideEncryptionByDefault: props.kmsKeyArn
           ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
           : { sseAlgorithm: "AES256" },
-        bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
+        // Explicit even for SSE-S3: S3 always reports it, and left unset the provider records null at
+        // create and false at the next refresh, which a refresh-only plan reports as drift.
+        bucketKeyEnabled: props.kmsKeyArn !== undefined,
       },
     ],
   });

@@ -98,6 +98,16 @@ const DEFAULT_HEADERS: Partial<Record<Subresource, Record<string, string>>> = {
   lifecycle: { "x-amz-transition-default-minimum-object-size": "all_storage_classes_128K" },
 };
 
+/** GetBucketEncryption always reports BucketKeyEnabled, false when it was not set. */
+function normalized(subresource: Subresource, body: string): string {
+  if (subresource !== "encryption") return body;
+  return body.replace(/<Rule>((?:(?!<\/Rule>)[\s\S])*?)<\/Rule>/g, (rule, inner: string) =>
+    inner.includes("<BucketKeyEnabled>")
+      ? rule
+      : `<Rule>${inner}<BucketKeyEnabled>false</BucketKeyEnabled></Rule>`,
+  );
+}
+
 export function subresourceOf(query: URLSearchParams): Subresource | undefined {
   return EMULATED_SUBRESOURCES.find((name) => query.has(name));
 }
@@ -120,7 +130,7 @@ export function answerSubresource(
             headers: { "content-type": "application/json", ...stored.headers },
             body: stored.body,
           }
-        : xml(stored.body, 200, stored.headers);
+        : xml(normalized(subresource, stored.body), 200, stored.headers);
     case "PUT": {
       const headers = {
         ...DEFAULT_HEADERS[subresource],

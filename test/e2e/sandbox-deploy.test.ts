@@ -18,6 +18,7 @@ import {
   ListAWSServiceAccessForOrganizationCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import { CreateServiceLinkedRoleCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { parse, stringify } from "yaml";
 import { runCommand } from "../../lib/process/run-command";
 import { readSandboxReport, type SandboxReport } from "../../sandbox/report";
@@ -42,6 +43,7 @@ function writeConfig(
 }
 
 let session: SandboxSession;
+let existingRoleId: string | undefined;
 let organizations: OrganizationsClient;
 const licenseManager = (region: string) => new LicenseManagerClient({ region });
 const savedEnvironment = { ...process.env };
@@ -89,6 +91,11 @@ beforeAll(async () => {
   });
   Object.assign(process.env, session.environment);
   organizations = new OrganizationsClient({ region: "us-east-1" });
+  // License Manager creates its role on first use: the stack must adopt one that exists.
+  const created = await new IAMClient({ region: "us-east-1" }).send(
+    new CreateServiceLinkedRoleCommand({ AWSServiceName: "license-manager.amazonaws.com" }),
+  );
+  existingRoleId = created.Role?.RoleId;
   await deployAllStacks(session);
 }, 600_000);
 
@@ -138,6 +145,17 @@ describe("a fresh deploy of every stack", () => {
         },
       ]),
     ]);
+  });
+
+  it("adopts the service-linked role License Manager had already created, by import", async () => {
+    const deployLog = readFileSync(path.join(session.logDirectory, "deploy-license-manager.log"), "utf8");
+    expect(deployLog).toMatch(
+      /aws_iam_service_linked_role\.service-linked-role_E7A4F1D5 \(service-linked-role\/role\): Import complete/,
+    );
+    const { Role } = await new IAMClient({ region: "us-east-1" }).send(
+      new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),
+    );
+    expect(Role?.RoleId).toBe(existingRoleId);
   });
 
   it("links License Manager to Organizations in both regions, with discovery, bucket and topic", () => {
@@ -247,7 +265,8 @@ describe("changes made outside Terraform", () => {
   it("meanwhile License Manager's plan stops at its trusted-access check, naming the principal", async () => {
     const diff = await session.cli.diff("license-manager");
     expect(flatten(diff)).toContain(
-      "Trusted access for license-manager.member-account.amazonaws.com is not enabled in the organization",
+      "Trusted access for license-manager.member-account.amazonaws.com is not enabled in the organization. " +
+        "Deploy the organization stack first",
     );
   });
 

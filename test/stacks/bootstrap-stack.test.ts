@@ -33,7 +33,7 @@ describe("bootstrap stack with DynamoDB locking and SSE-S3 (sandbox config)", ()
 
   it("encrypts by default with SSE-S3 when no KMS key is configured", () => {
     expect(onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, bucket_key_enabled: false },
     ]);
   });
 

@@ -85,8 +85,9 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
         '${contains(tolist(data.aws_organizations_organization.organization.aws_service_access_principals), "license-manager.member-account.amazonaws.com")}',
       ]);
       expect(settings.lifecycle.precondition[0].error_message).toBe(
-        "Trusted access for license-manager.amazonaws.com is not enabled in the organization: " +
-          "deploy the organization stack first (npx cdktf deploy organization).",
+        "Trusted access for license-manager.amazonaws.com is not enabled in the organization. Deploy the " +
+          "organization stack first (npx cdktf deploy organization): it enables trusted access, and restores " +
+          "it if it was disabled outside Terraform.",
       );
     });
 
@@ -125,7 +126,9 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
       });
       expect(
         inRegion(stack, "aws_s3_bucket_server_side_encryption_configuration", region)[0][1].rule,
-      ).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+      ).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, bucket_key_enabled: false },
+      ]);
     });
 
     it("creates the alert topic License Manager may publish to", () => {

@@ -1,0 +1,64 @@
+import type { SettingsDifference } from "../license-manager/settings";
+import type { ChangeKind } from "../review/model";
+import type { PlanAction } from "../terraform/plan-json";
+
+/** A resource changed outside Terraform (the plan's resource_drift). */
+export interface DriftedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly constructPath?: string;
+  /** ["update"] when it changed, ["delete"] when it is gone. */
+  readonly actions: readonly PlanAction[];
+  /** Attribute paths whose live value differs from the state, e.g. aws_service_access_principals, tags.Owner. */
+  readonly changedAttributes: readonly string[];
+}
+
+/** A change the next apply would make (the plan's resource_changes): not drift by itself. */
+export interface PendingChange {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly kind: ChangeKind;
+  /** The change puts back what drifted (the same resource drifted). */
+  readonly revertsDrift: boolean;
+}
+
+/** License Manager settings that differ from the desired ones in a settings resource's state. */
+export interface SettingsDrift {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly region: string;
+  readonly differences: readonly SettingsDifference[];
+}
+
+export interface StackDrift {
+  readonly stack: string;
+  readonly status: "clean" | "drift" | "failed";
+  readonly drift: readonly DriftedResource[];
+  readonly settings: readonly SettingsDrift[];
+  readonly pendingChanges: readonly PendingChange[];
+  /**
+   * Why the full plan could not run (drift was then read from a refresh-only plan, and pending changes
+   * are unknown), or, with status failed, why the stack could not be checked at all.
+   */
+  readonly error?: string;
+}
+
+export interface DriftReport {
+  readonly stacks: readonly StackDrift[];
+  readonly hasDrift: boolean;
+  readonly hasFailures: boolean;
+}
+
+export function combineDrift(stacks: readonly StackDrift[]): DriftReport {
+  return {
+    stacks,
+    hasDrift: stacks.some((stack) => stack.drift.length > 0 || stack.settings.length > 0),
+    hasFailures: stacks.some((stack) => stack.status === "failed"),
+  };
+}
+
+/** 0 no drift, 2 drift, 1 when a stack could not be checked. */
+export function driftExitCode(report: DriftReport): 0 | 1 | 2 {
+  if (report.hasFailures) return 1;
+  return report.hasDrift ? 2 : 0;
+}

@@ -1,0 +1,58 @@
+import { describeDifference } from "../license-manager/settings";
+import type { DriftReport, StackDrift } from "./model";
+
+const where = (resource: { address: string; constructPath?: string }) =>
+  resource.constructPath ? `${resource.address} (${resource.constructPath})` : resource.address;
+
+function stackLines(stack: StackDrift): string[] {
+  if (stack.status === "failed")
+    return [`${stack.stack}: could not be checked`, ...indent(stack.error ?? "")];
+  const lines = [
+    stack.status === "drift"
+      ? `${stack.stack}: DRIFT in ${stack.drift.length + stack.settings.length} resource(s), changed outside Terraform`
+      : `${stack.stack}: no drift`,
+  ];
+  for (const resource of stack.drift) {
+    const what = resource.actions.includes("delete")
+      ? "deleted outside Terraform"
+      : `changed: ${resource.changedAttributes.join(", ")}`;
+    lines.push(`  drift ${where(resource)}: ${what}`);
+  }
+  for (const settings of stack.settings) {
+    lines.push(
+      `  drift ${where(settings)}: License Manager settings in ${settings.region} differ from the deployed ones`,
+    );
+    for (const difference of settings.differences) lines.push(`    ${describeDifference(difference)}`);
+  }
+  if (stack.pendingChanges.length > 0) {
+    lines.push(`  pending configuration changes (not drift; the next apply makes them):`);
+    for (const change of stack.pendingChanges) {
+      lines.push(
+        `    ${change.kind} ${where(change)}${change.revertsDrift ? " (puts back the drifted values)" : ""}`,
+      );
+    }
+  }
+  if (stack.error)
+    lines.push("  the full plan failed, so pending changes are unknown:", ...indent(stack.error, 4));
+  return lines;
+}
+
+function indent(text: string, spaces = 2): string[] {
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => `${" ".repeat(spaces)}${line}`);
+}
+
+/** The human summary on stderr: each drifted resource with address, construct path and changed attributes. */
+export function renderDrift(report: DriftReport): string {
+  const lines = report.stacks.flatMap(stackLines);
+  lines.push(
+    report.hasFailures
+      ? "Some stacks could not be checked."
+      : report.hasDrift
+        ? "Drift found: resources changed outside Terraform."
+        : "No drift: every stack matches its state.",
+  );
+  return lines.join("\n");
+}

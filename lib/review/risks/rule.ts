@@ -1,0 +1,27 @@
+import type { RiskFlag, RiskRuleId } from "../model";
+import type { ResourceChangeJson } from "../../terraform/plan-json";
+import type { SynthesizedStackJson } from "../../cdktf/synthesized-stack";
+
+/** What a rule sees: one resource change of one stack, and that stack's synthesized JSON. */
+export interface RiskContext {
+  readonly stack: string;
+  readonly change: ResourceChangeJson;
+  readonly constructPath?: string;
+  readonly synthesized?: SynthesizedStackJson;
+}
+
+/** A safety check: a pure function of one change, returning why it is risky (empty when it is not). */
+export interface RiskRule {
+  readonly id: RiskRuleId;
+  readonly check: (context: RiskContext) => readonly string[];
+}
+
+export function flagsOf(rule: RiskRule, context: RiskContext): RiskFlag[] {
+  return rule.check(context).map((reason) => ({
+    rule: rule.id,
+    stack: context.stack,
+    address: context.change.address,
+    ...(context.constructPath !== undefined && { constructPath: context.constructPath }),
+    reason,
+  }));
+}

@@ -1,0 +1,79 @@
+/**
+ * The part of Terraform's machine-readable plan (`terraform show -json`, format 1.x) the review reads.
+ * See https://developer.hashicorp.com/terraform/internals/json-format ("Plan Representation").
+ */
+export type PlanAction = "no-op" | "create" | "read" | "update" | "delete" | "forget";
+
+export interface PlanChangeJson {
+  /** ["create"], ["update"], ["delete"], ["delete","create"] / ["create","delete"] (replace), ["no-op"], ... */
+  readonly actions: readonly PlanAction[];
+  readonly before: unknown;
+  readonly after: unknown;
+  /** Mirrors `after`: true where the value is known only after apply. */
+  readonly after_unknown?: unknown;
+  readonly replace_paths?: readonly (readonly (string | number)[])[];
+  /** Present when the resource is being imported (Terraform 1.5+). */
+  readonly importing?: { readonly id?: string };
+}
+
+export interface ResourceChangeJson {
+  readonly address: string;
+  readonly module_address?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  readonly provider_name?: string;
+  readonly previous_address?: string;
+  readonly action_reason?: string;
+  readonly change: PlanChangeJson;
+}
+
+export interface PlanJson {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly errored?: boolean;
+  readonly resource_changes?: readonly ResourceChangeJson[];
+  /** Changes Terraform found outside of Terraform while refreshing. */
+  readonly resource_drift?: readonly ResourceChangeJson[];
+  readonly output_changes?: Readonly<Record<string, PlanChangeJson>>;
+}
+
+/** The parts of `terraform show -json` of a state (no plan file) the drift check reads. */
+export interface StateJson {
+  readonly format_version?: string;
+  readonly values?: { readonly root_module?: StateModuleJson };
+}
+
+export interface StateModuleJson {
+  readonly resources?: readonly StateResourceJson[];
+  readonly child_modules?: readonly StateModuleJson[];
+}
+
+export interface StateResourceJson {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** Checks the few fields everything else relies on, so a wrong file fails with its name, not later. */
+export function parsePlanJson(text: string, source: string): PlanJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source}: not JSON (${(error as Error).message})`);
+  }
+  const plan = value as PlanJson;
+  if (typeof plan !== "object" || plan === null || typeof plan.format_version !== "string") {
+    throw new Error(
+      `${source}: not a Terraform plan in JSON (no format_version); expected terraform show -json output`,
+    );
+  }
+  if (!plan.format_version.startsWith("1.")) {
+    throw new Error(`${source}: plan JSON format ${plan.format_version} is not supported (expected 1.x)`);
+  }
+  return plan;
+}

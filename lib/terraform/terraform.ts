@@ -1,0 +1,91 @@
+import * as path from "node:path";
+import { runCommand, type RunResult } from "../process/run-command";
+
+export interface TerraformOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** Every command's output is appended here. */
+  readonly logFile?: string;
+  /** @default "terraform" on the PATH */
+  readonly binary?: string;
+}
+
+/** Terraform failed; the message carries the end of its output, where Terraform puts the error. */
+export class TerraformError extends Error {
+  override readonly name = "TerraformError";
+  constructor(
+    readonly command: string,
+    readonly result: RunResult,
+  ) {
+    super(`terraform ${command} failed (exit ${result.exitCode}):\n${outputTail(result)}`);
+  }
+}
+
+/** The last lines of a failed command's output: Terraform prints its "Error:" blocks last. */
+export function outputTail(result: Pick<RunResult, "stdout" | "stderr">, lines = 30): string {
+  const text = `${result.stderr.trim()}\n${result.stdout.trim()}`.trim();
+  const all = text.split("\n");
+  return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
+}
+
+/** Terraform in one stack's directory of cdktf.out, never prompting, never calling home. */
+export class Terraform {
+  constructor(
+    readonly workingDirectory: string,
+    private readonly options: TerraformOptions,
+  ) {}
+
+  async run(args: readonly string[], acceptExitCodes: readonly number[] = [0]): Promise<RunResult> {
+    const result = await runCommand(this.options.binary ?? "terraform", [...args, "-no-color"], {
+      cwd: this.workingDirectory,
+      env: { ...this.options.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      logFile: this.options.logFile,
+    });
+    if (!acceptExitCodes.includes(result.exitCode)) throw new TerraformError(args[0] ?? "", result);
+    return result;
+  }
+
+  /**
+   * -reconfigure: cdktf.out is reused across configs (LM_CONFIG), and a backend cached for another
+   * config would stop init ("Backend configuration block has changed"); a plan never migrates state.
+   */
+  init(): Promise<RunResult> {
+    return this.run(["init", "-input=false", "-reconfigure"]);
+  }
+
+  /** Saves the plan to planFile (absolute, or relative to the stack directory). */
+  plan(planFile: string, extraArgs: readonly string[] = []): Promise<RunResult> {
+    return this.run([
+      "plan",
+      "-input=false",
+      `-out=${path.resolve(this.workingDirectory, planFile)}`,
+      "-lock-timeout=120s",
+      ...extraArgs,
+    ]);
+  }
+
+  /** `terraform show -json` of a saved plan, or of the current state without one. */
+  async showJson(planFile?: string): Promise<string> {
+    const args = ["show", "-json", ...(planFile ? [path.resolve(this.workingDirectory, planFile)] : [])];
+    return (await this.run(args)).stdout;
+  }
+}
+
+/** `cdktf synth` of the project with the config in LM_CONFIG, once for every stack. */
+export async function synthesize(
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+): Promise<void> {
+  const result = await runCommand(
+    path.join(projectRoot, "node_modules", ".bin", "cdktf"),
+    ["synth", "--no-color"],
+    {
+      cwd: projectRoot,
+      env: { ...env, CHECKPOINT_DISABLE: "1" },
+      logFile,
+    },
+  );
+  if (result.exitCode !== 0) {
+    throw new Error(`cdktf synth failed (exit ${result.exitCode}):\n${outputTail(result)}`);
+  }
+}

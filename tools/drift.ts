@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
+import { callerSession } from "../lib/aws/credentials";
+import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
+import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
+import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
+import { combineDrift, driftExitCode, type SettingsDrift, type StackDrift } from "../lib/drift/model";
+import { renderDrift } from "../lib/drift/render";
+import { runAfterDependencies } from "../lib/drift/schedule";
+import { deployedSettings } from "../lib/license-manager/settings-state";
+import { diffSettings, readLiveSettings } from "../lib/license-manager/settings";
+import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
+import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
+import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
+import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { selectStacks } from "./plan";
+
+const toolName = "drift";
+
+const usage = `Usage: npm run drift -- [--stack NAME]... [--json] [--skip-synth]
+
+Finds what changed outside Terraform. Synthesizes the app once (LM_CONFIG selects the config), then for
+every stack (after the stacks it depends on; independent stacks at the same time): terraform init, plan,
+show -json. Drift is the plan's resource_drift (changed or deleted outside Terraform); the plan's
+resource_changes are reported apart as pending configuration changes, which are not drift. Output
+changes are ignored. If the full plan fails, drift is read from a refresh-only plan.
+For License Manager's settings, which no Terraform resource reads back, each settings resource's
+deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
+config's deployRoleArn when set).
+
+Options:
+  --stack NAME     Check only this stack (repeatable)
+  --json           Print the report as JSON on stdout (the summary stays on stderr)
+  --skip-synth     Use cdktf.out as it is (already synthesized with the same config)
+  -h, --help       Show this help
+
+Exit codes: 0 no drift, 2 drift, 1 error (including a stack that could not be checked).`;
+
+const options = {
+  stack: { type: "string", multiple: true },
+  json: { type: "boolean", default: false },
+  "skip-synth": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const projectRoot = path.resolve(__dirname, "..");
+
+interface CheckContext {
+  readonly workDirectory: string;
+  readonly roleArn?: string;
+}
+
+async function planDrift(
+  terraform: Terraform,
+  name: string,
+  workDirectory: string,
+  synthesized: SynthesizedStackJson,
+) {
+  const planFile = path.join(workDirectory, `${name}.tfplan`);
+  try {
+    await terraform.plan(planFile);
+    return { ...analyzePlanDrift(parsePlanJson(await terraform.showJson(planFile), name), synthesized) };
+  } catch (error) {
+    if (!(error instanceof TerraformError)) throw error;
+    // A full plan can fail because of the drift itself (a precondition on trusted access, say):
+    // a refresh-only plan still shows what changed outside Terraform.
+    await terraform.plan(planFile, ["-refresh-only"]);
+    const plan = analyzePlanDrift(parsePlanJson(await terraform.showJson(planFile), name), synthesized);
+    return { drift: plan.drift, pendingChanges: [], error: error.message } as PlanDrift & { error: string };
+  }
+}
+
+async function settingsDrift(
+  terraform: Terraform,
+  synthesized: SynthesizedStackJson,
+  roleArn: string | undefined,
+): Promise<SettingsDrift[]> {
+  const hasSettings = Object.values(synthesized.resource?.terraform_data ?? {}).some(
+    (resource) =>
+      typeof resource.input === "object" && resource.input !== null && "enableIntegration" in resource.input,
+  );
+  if (!hasSettings) return [];
+  const state = JSON.parse(await terraform.showJson()) as StateJson;
+  const results: SettingsDrift[] = [];
+  for (const deployed of deployedSettings(state, synthesized)) {
+    const session = callerSession(deployed.region, roleArn, "license-manager-drift");
+    const client = new LicenseManagerClient({ region: deployed.region, credentials: session.credentials });
+    const differences = diffSettings(deployed.desired, await readLiveSettings(client, deployed.region));
+    if (differences.length > 0) {
+      const { address, constructPath, region } = deployed;
+      results.push({ address, ...(constructPath !== undefined && { constructPath }), region, differences });
+    }
+  }
+  return results;
+}
+
+async function checkStack(stack: ManifestStack, context: CheckContext): Promise<StackDrift> {
+  const terraform = new Terraform(stack.workingDirectory, {
+    env: process.env,
+    logFile: path.join(context.workDirectory, `${stack.name}.log`),
+  });
+  try {
+    const synthesized = JSON.parse(
+      readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"),
+    ) as SynthesizedStackJson;
+    await terraform.init();
+    const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
+    const settings = await settingsDrift(terraform, synthesized, context.roleArn);
+    const drifted = plan.drift.length > 0 || settings.length > 0;
+    return {
+      stack: stack.name,
+      status: drifted ? "drift" : "clean",
+      drift: plan.drift,
+      settings,
+      pendingChanges: plan.pendingChanges,
+      ...("error" in plan && { error: plan.error as string }),
+    };
+  } catch (error) {
+    return {
+      stack: stack.name,
+      status: "failed",
+      drift: [],
+      settings: [],
+      pendingChanges: [],
+      error: (error as Error).message,
+    };
+  }
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+
+  const config = loadConfig(configFileFromEnvironment());
+  if (!values["skip-synth"]) {
+    printLine(`Synthesizing (${config.sourceFile})…`);
+    await synthesize(projectRoot, process.env);
+  }
+  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, "cdktf.out")), values.stack);
+  const workDirectory = mkdtempSync(path.join(tmpdir(), "drift-"));
+  try {
+    printLine(`Checking ${stacks.map((stack) => stack.name).join(", ")} for drift…`);
+    const results = await runAfterDependencies(stacks, (stack) =>
+      checkStack(stack, { workDirectory, roleArn: config.deployRoleArn }),
+    );
+    const report = combineDrift(results);
+    printLine(renderDrift(report));
+    if (values.json) printJson(report);
+    return driftExitCode(report);
+  } finally {
+    rmSync(workDirectory, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runCli(toolName, main);

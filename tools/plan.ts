@@ -1,0 +1,133 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
+import { analyzeStackPlan } from "../lib/review/analyze";
+import { combineReviews, type StackReview } from "../lib/review/model";
+import { parsePlanJson } from "../lib/terraform/plan-json";
+import { renderReview } from "../lib/review/render";
+import { planExitCode, summarizeReview } from "../lib/review/summary";
+import { synthesize, Terraform } from "../lib/terraform/terraform";
+import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+
+const toolName = "plan";
+
+const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--json] [--skip-synth]
+
+Synthesizes the app once (cdktf synth; LM_CONFIG selects the config), then plans every stack in
+dependency order (terraform init, plan -out, show -json in cdktf.out/stacks/<stack>) and writes a review:
+risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
+license configurations replaced or limits lowered, delegated administrator removed, state backend
+changed), then per stack the counts and each changed resource with its construct path.
+
+Options:
+  --out DIR        Where the plans and the review go (default plans/): <stack>.tfplan, <stack>.plan.json,
+                   <stack>.log, review.md (cut to fit a GitHub comment), review-full.md, summary.json
+  --stack NAME     Plan only this stack (repeatable); the others are not planned
+  --json           Print the summary (changes, failures, risk flags, counts per stack) as JSON on stdout
+  --skip-synth     Use cdktf.out as it is (already synthesized with the same config)
+  -h, --help       Show this help
+
+A stack that cannot be planned (e.g. one whose dependency is not applied yet) is reported as failed in
+the review; the other stacks are still planned.
+Exit codes: 0 no changes, 2 changes, 1 error (including a stack that could not be planned).`;
+
+const options = {
+  out: { type: "string", default: "plans" },
+  stack: { type: "string", multiple: true },
+  json: { type: "boolean", default: false },
+  "skip-synth": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const projectRoot = path.resolve(__dirname, "..");
+
+/** In GitHub Actions, a link to the run whose artifact holds the plans. */
+function artifactHint(env: NodeJS.ProcessEnv): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  return server && repository && runId
+    ? `the \`plans\` artifact of [this workflow run](${server}/${repository}/actions/runs/${runId})`
+    : "the plans/ directory";
+}
+
+export function selectStacks(
+  stacks: readonly ManifestStack[],
+  names: readonly string[] | undefined,
+): ManifestStack[] {
+  if (!names || names.length === 0) return [...stacks];
+  const known = new Set(stacks.map((stack) => stack.name));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown stack ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the stacks are ${[...known].join(", ")}`,
+    );
+  }
+  return stacks.filter((stack) => names.includes(stack.name));
+}
+
+async function planStack(stack: ManifestStack, outDirectory: string): Promise<StackReview> {
+  const logFile = path.join(outDirectory, `${stack.name}.log`);
+  const planFile = path.join(outDirectory, `${stack.name}.tfplan`);
+  const terraform = new Terraform(stack.workingDirectory, { env: process.env, logFile });
+  try {
+    await terraform.init();
+    await terraform.plan(planFile);
+    const json = await terraform.showJson(planFile);
+    writeFileSync(path.join(outDirectory, `${stack.name}.plan.json`), json);
+    const synthesized = JSON.parse(readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"));
+    return analyzeStackPlan(stack.name, parsePlanJson(json, `${stack.name} plan`), synthesized);
+  } catch (error) {
+    return { stack: stack.name, status: "failed", error: (error as Error).message };
+  }
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const outDirectory = path.resolve(values.out);
+  mkdirSync(outDirectory, { recursive: true });
+
+  if (!values["skip-synth"]) {
+    printLine(`Synthesizing (${process.env.LM_CONFIG ?? "config/sandbox.yaml"})…`);
+    await synthesize(projectRoot, process.env, path.join(outDirectory, "synth.log"));
+  }
+  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, "cdktf.out")), values.stack);
+
+  const reviews: StackReview[] = [];
+  for (const stack of stacks) {
+    rmSync(path.join(outDirectory, `${stack.name}.log`), { force: true });
+    printLine(`Planning ${stack.name}…`);
+    const review = await planStack(stack, outDirectory);
+    printLine(
+      review.status === "failed"
+        ? `  ${stack.name}: plan failed (see ${path.join(values.out, `${stack.name}.log`)})`
+        : `  ${stack.name}: ${review.status === "changes" ? `${review.resources.length} resource change(s), ${review.risks.length} risk flag(s)` : "no changes"}`,
+    );
+    reviews.push(review);
+  }
+
+  const review = combineReviews(reviews);
+  const subtitle = `Config \`${process.env.LM_CONFIG ?? "config/sandbox.yaml"}\` · ${reviews.length} stack(s)`;
+  const cut = renderReview(review, { subtitle, artifactHint: artifactHint(process.env) });
+  const full = renderReview(review, { subtitle, maxLength: Number.MAX_SAFE_INTEGER });
+  writeFileSync(path.join(outDirectory, "review.md"), cut.markdown);
+  writeFileSync(path.join(outDirectory, "review-full.md"), full.markdown);
+  const summary = {
+    ...summarizeReview(review),
+    review: path.join(values.out, "review.md"),
+    truncated: cut.truncated,
+  };
+  writeFileSync(path.join(outDirectory, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+
+  for (const flag of review.risks) printLine(`RISK ${flag.stack} ${flag.address}: ${flag.reason}`);
+  printLine(
+    `Review written to ${path.join(values.out, "review.md")}${cut.truncated ? " (cut to fit a GitHub comment)" : ""}.`,
+  );
+  if (values.json) printJson(summary);
+  return planExitCode(review);
+}
+
+if (require.main === module) runCli(toolName, main);

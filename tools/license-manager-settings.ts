@@ -10,6 +10,7 @@ import {
   readLiveSettings,
   type LicenseManagerSettings,
 } from "../lib/license-manager/settings";
+import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { deployedSettings } from "../lib/license-manager/settings-state";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
@@ -74,7 +75,8 @@ re-applies the desired settings of every region as recorded in the license-manag
 Exit 0 on success, 1 on error.
 
   --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
-  --role-arn ARN        Assume this role first (the role the Terraform provider uses)
+  --role-arn ARN        Assume this role first (default: deployRoleArn of the config in LM_CONFIG, as the
+                        provider does)
   --json                Print the results as JSON on stdout
   -h, --help            Show this help`,
 };
@@ -120,7 +122,11 @@ async function main(args: string[]): Promise<number> {
     );
   }
   if (command === "reconcile")
-    return reconcile(values["stack-dir"] ?? defaultStackDirectory, roleArn, values.json);
+    return reconcile(
+      values["stack-dir"] ?? defaultStackDirectory,
+      roleArn ?? loadConfig(configFileFromEnvironment()).deployRoleArn,
+      values.json,
+    );
   const desired = command === "get" ? undefined : await readDesired(values.desired, values["desired-file"]);
   if (command === "get" && (values.desired !== undefined || values["desired-file"] !== undefined)) {
     throw new UsageError("get takes no desired settings; use diff to compare them with the live ones");

@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LicenseManagerClient, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import { runTool as runToolAgainst, sandboxCredentials, type ToolResult } from "./run-tool";
 
-const tsx = join(__dirname, "../../node_modules/.bin/tsx");
-const tool = join(__dirname, "../../tools/service-linked-roles.ts");
-const credentials = { accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" };
+const credentials = sandboxCredentials;
 const region = "us-east-1";
 const memberAccountIds = ["222222222222", "333333333333", "444444444444"];
 
@@ -22,32 +20,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 let emulator: RunningEmulator;
 let homeDirectory: string;
 
-interface ToolResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tsx tools/service-linked-roles.ts …` against the emulator, with no other AWS config. */
 function runTool(...args: string[]): Promise<ToolResult> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: homeDirectory,
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_ORGANIZATIONS: emulator.url,
-    AWS_ENDPOINT_URL_IAM: emulator.url,
-    AWS_ENDPOINT_URL_STS: emulator.url,
-    AWS_CONFIG_FILE: join(homeDirectory, "no-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(homeDirectory, "no-credentials"),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
-  return new Promise((resolve) => {
-    execFile(tsx, [tool, ...args], { env }, (error, stdout, stderr) => {
-      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runToolAgainst("service-linked-roles", emulator.url, homeDirectory, args, { AWS_REGION: region });
 }
 
 async function enableOrganizationsIntegration(): Promise<void> {

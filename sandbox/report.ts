@@ -14,6 +14,8 @@ import { assumeRoleCredentials } from "../lib/aws/credentials";
 import {
   checkServiceLinkedRoles,
   expectedServiceLinkedRoles,
+  shortRoleName,
+  type ServiceLinkedRoleName,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
@@ -116,10 +118,10 @@ export function formatSandboxReport(report: SandboxReport): string {
     const roles = Object.entries(account.roles).map(([name, exists]) => {
       const state = exists
         ? "present"
-        : expectedServiceLinkedRoles(account.kind).includes(name as never)
+        : expectedServiceLinkedRoles(account.kind).includes(name as ServiceLinkedRoleName)
           ? "MISSING"
           : "absent";
-      return `${name.replace("AWSServiceRoleForAWSLicenseManager", "")} ${state}`;
+      return `${shortRoleName(name as ServiceLinkedRoleName)} ${state}`;
     });
     lines.push(
       `  ${account.accountId} ${account.accountName.padEnd(15)} ${account.kind.padEnd(10)} ${roles.join(", ")}`,

@@ -5,6 +5,7 @@ import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
 import {
   allServiceLinkedRoleNames,
   expectedServiceLinkedRoles,
+  shortRoleName,
   checkServiceLinkedRoles,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
@@ -89,19 +90,8 @@ async function main(args: string[]): Promise<number> {
   return report.accountsNotChecked.length > 0 ? 1 : 0;
 }
 
-const shortRoleLabels: Record<string, string> = {
-  AWSServiceRoleForAWSLicenseManagerRole: "LicenseManagerRole",
-  AWSServiceRoleForAWSLicenseManagerMasterAccountRole: "MasterAccountRole",
-  AWSServiceRoleForAWSLicenseManagerMemberAccountRole: "MemberAccountRole",
-};
-
 function printTable(report: ServiceLinkedRoleReport): void {
-  const header = [
-    "Account",
-    "Name",
-    "Kind",
-    ...allServiceLinkedRoleNames.map((name) => shortRoleLabels[name] ?? name),
-  ];
+  const header = ["Account", "Name", "Kind", ...allServiceLinkedRoleNames.map((name) => shortRoleName(name))];
   const rows = report.accounts.map((account) => [
     account.accountId,
     account.accountName,

@@ -17,6 +17,13 @@ export type ServiceLinkedRoleName = (typeof serviceLinkedRoleNames)[keyof typeof
 export const allServiceLinkedRoleNames: readonly ServiceLinkedRoleName[] =
   Object.values(serviceLinkedRoleNames);
 
+/** AWSServiceRoleForAWSLicenseManagerMasterAccountRole → MasterAccountRole, for tables. */
+export function shortRoleName(roleName: ServiceLinkedRoleName): string {
+  return roleName === serviceLinkedRoleNames.licenseManager
+    ? "LicenseManagerRole"
+    : roleName.replace("AWSServiceRoleForAWSLicenseManager", "");
+}
+
 export type AccountKind = "management" | "member";
 
 /**

@@ -128,10 +128,13 @@ describe("GitHub Actions workflows", () => {
     expect(issue.with.script).toContain('state: "closed"');
   });
 
-  it("deploy applies every stack on main behind the production environment", () => {
+  it("deploy applies every stack on main behind the production environment, then restores the settings", () => {
     const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(workflow.jobs.deploy.environment).toBe("production");
-    expect(workflow.jobs.deploy.steps.at(-1).run).toBe("npx cdktf deploy '*' --auto-approve");
+    expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
+      "npx cdktf deploy '*' --auto-approve",
+      "npm run settings -- reconcile",
+    ]);
   });
 });

@@ -102,8 +102,9 @@ function nextSteps(running: SandboxSession): string {
     "  npx cdktf diff organization --skip-provider-lock   # plan one stack: expect no changes",
     "  npm run drift                             # drift check of every stack and the License Manager settings",
     "  npm run roles                             # service-linked roles per account",
-    "  npx cdktf destroy license-manager --skip-provider-lock   # tear-down; the organization and the state",
-    "                                            # bucket refuse destruction (prevent_destroy)",
+    "  npm run settings -- unlink && npx cdktf destroy license-manager --skip-provider-lock",
+    "                                            # tear-down; the organization and the state bucket",
+    "                                            # refuse destruction (prevent_destroy)",
     `Every AWS call is logged in ${path.relative(process.cwd(), running.services.callLogFile)}; ` +
       "command logs are in .sandbox/logs/.",
   ].join("\n");

@@ -19,7 +19,7 @@ import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 const toolName = "license-manager-settings";
 const defaultStackDirectory = "cdktf.out/stacks/license-manager";
 
-const usage = `Usage: tsx tools/license-manager-settings.ts <apply|get|diff> --region REGION [options]
+const usage = `Usage: tsx tools/license-manager-settings.ts <apply|get|diff|reconcile|unlink> [options]
 
 Reads and sets AWS License Manager settings of one Region (there is no Terraform resource for them).
 
@@ -28,6 +28,7 @@ Commands:
   get        Print the live settings as JSON on stdout
   diff       Report every difference between desired and live settings (exit 2 when there is one)
   reconcile  Re-apply, in every region, the desired settings recorded in the license-manager stack's state
+  unlink     Turn the Organizations integration off in every region of that state, before a destroy
 
 Run "tsx tools/license-manager-settings.ts <command> --help" for the options of a command.
 
@@ -79,9 +80,21 @@ Exit 0 on success, 1 on error.
                         provider does)
   --json                Print the results as JSON on stdout
   -h, --help            Show this help`,
+  unlink: `Usage: tsx tools/license-manager-settings.ts unlink [--stack-dir DIR] [--role-arn ARN] [--json]
+
+Turns License Manager's Organizations integration and cross-account discovery off in every region of the
+license-manager stack's state. Run it before npx cdktf destroy license-manager: AWS keeps
+AWSServiceRoleForAWSLicenseManagerRole while the integration is on, so the destroy would fail deleting it.
+Exit 0 on success, 1 on error.
+
+  --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
+  --role-arn ARN        Assume this role first (default: deployRoleArn of the config in LM_CONFIG, as the
+                        provider does)
+  --json                Print the results as JSON on stdout
+  -h, --help            Show this help`,
 };
 
-const commands = ["apply", "get", "diff", "reconcile"] as const;
+const commands = ["apply", "get", "diff", "reconcile", "unlink"] as const;
 type Command = (typeof commands)[number];
 const isCommand = (value: string | undefined): value is Command => commands.includes(value as Command);
 
@@ -121,8 +134,9 @@ async function main(args: string[]): Promise<number> {
       `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
     );
   }
-  if (command === "reconcile")
-    return reconcile(
+  if (command === "reconcile" || command === "unlink")
+    return applyRecordedSettings(
+      command,
       values["stack-dir"] ?? defaultStackDirectory,
       roleArn ?? loadConfig(configFileFromEnvironment()).deployRoleArn,
       values.json,
@@ -167,7 +181,11 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-async function reconcile(
+/** What reconcile and unlink apply in each region recorded in the stack's state. */
+type StateCommand = "reconcile" | "unlink";
+
+async function applyRecordedSettings(
+  command: StateCommand,
   stackDirectory: string,
   roleArn: string | undefined,
   json: boolean,
@@ -180,7 +198,11 @@ async function reconcile(
     );
   }
   const results = [];
-  for (const { desired: settings, region } of recorded) {
+  for (const { desired, region } of recorded) {
+    const settings =
+      command === "unlink"
+        ? { ...desired, enableIntegration: false, enableCrossAccountsDiscovery: false }
+        : desired;
     const session = callerSession(region, roleArn, "license-manager-settings");
     const result = await applySettings(
       new LicenseManagerClient({ region, credentials: session.credentials }),
@@ -188,11 +210,11 @@ async function reconcile(
       settings,
     );
     results.push(result);
-    printLine(
-      result.updated
-        ? `Restored License Manager settings in ${region}: ${result.changes.map(describeDifference).join("; ")}`
-        : `License Manager settings in ${region} already match the state; nothing to update.`,
-    );
+    const changes = result.changes.map(describeDifference).join("; ");
+    if (!result.updated) printLine(`License Manager settings in ${region} already match; nothing to update.`);
+    else if (command === "unlink")
+      printLine(`Unlinked License Manager from Organizations in ${region}: ${changes}`);
+    else printLine(`Restored License Manager settings in ${region}: ${changes}`);
   }
   if (json) printJson(results);
   return 0;

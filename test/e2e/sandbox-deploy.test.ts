@@ -9,6 +9,7 @@ import * as path from "node:path";
 import {
   GetLicenseConfigurationCommand,
   LicenseManagerClient,
+  ListLicenseConfigurationsCommand,
   UpdateLicenseConfigurationCommand,
   UpdateServiceSettingsCommand,
 } from "@aws-sdk/client-license-manager";
@@ -379,5 +380,31 @@ describe("protections", () => {
     const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
     expect(Organization?.Id).toBe("o-sandbox00001");
     expect(await enabledPrincipals()).toHaveLength(4);
+  });
+});
+
+describe("tear-down", () => {
+  it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {
+    const unlink = await settingsCli("unlink");
+    expect(unlink.exitCode).toBe(0);
+    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in us-east-1");
+    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in eu-west-1");
+
+    const destroy = await session.cli.destroy("license-manager");
+    expect(destroy.exitCode).toBe(0);
+    expect(flatten(destroy)).toContain("Destroy complete!");
+    await expect(
+      new IAMClient({ region: "us-east-1" }).send(
+        new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),
+      ),
+    ).rejects.toMatchObject({ name: "NoSuchEntityException" });
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const { LicenseConfigurations } = await licenseManager(region).send(
+        new ListLicenseConfigurationsCommand({}),
+      );
+      expect([region, LicenseConfigurations]).toEqual([region, []]);
+    }
+    // The organization keeps License Manager's trusted access: that is the organization stack's.
+    expect(await enabledPrincipals()).toContain("license-manager.amazonaws.com");
   });
 });

@@ -9,7 +9,9 @@ import {
   UntagRoleCommand,
   UpdateRoleCommand,
 } from "@aws-sdk/client-iam";
-import { clientsFor, errorCodeOf, useEmulator } from "./emulator-clients";
+import { UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
+import { EnableAWSServiceAccessCommand } from "@aws-sdk/client-organizations";
+import { clientsFor, errorCodeOf, managementCredentials, useEmulator } from "./emulator-clients";
 
 const ROLE = "AWSServiceRoleForAWSLicenseManagerRole";
 
@@ -86,6 +88,32 @@ describe("IAM service-linked roles", () => {
     expect(await errorCodeOf(iam().send(new GetRoleCommand({ RoleName: ROLE })))).toBe(
       "NoSuchEntityException",
     );
+  });
+
+  it("fails the deletion while License Manager's Organizations integration uses the role", async () => {
+    const { organizations, licenseManager } = clientsFor(emulator(), managementCredentials, "eu-west-1");
+    await organizations.send(
+      new EnableAWSServiceAccessCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
+    );
+    await licenseManager.send(
+      new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: true } }),
+    );
+    const { DeletionTaskId } = await iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: ROLE }));
+    const status = await iam().send(new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId }));
+    expect(status.Status).toBe("FAILED");
+    expect(status.Reason?.Reason).toBe(
+      `${ROLE} is in use by License Manager's Organizations integration in eu-west-1; turn it off first.`,
+    );
+    expect((await iam().send(new GetRoleCommand({ RoleName: ROLE }))).Role?.RoleName).toBe(ROLE);
+
+    await licenseManager.send(
+      new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: false } }),
+    );
+    const again = await iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: ROLE }));
+    const done = await iam().send(
+      new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId: again.DeletionTaskId }),
+    );
+    expect(done.Status).toBe("SUCCEEDED");
   });
 
   it("refuses to delete an ordinary role as service-linked", async () => {

@@ -1,6 +1,6 @@
 import { AwsError } from "../errors";
 import { iamAccount, randomId, type RoleState, type Tag } from "../state";
-import { isoTime, toXml } from "../xml";
+import { escapeXml, isoTime, toXml } from "../xml";
 import { createServiceLinkedRole } from "./service-linked-roles";
 import type { CallContext, QueryHandler } from "./types";
 
@@ -100,10 +100,18 @@ export const iamActions: Record<string, QueryHandler> = {
       throw new AwsError("InvalidInput", `Role ${roleName} is not a service-linked role.`);
     }
     const account = iamAccount(call.state, call.caller.accountId);
-    delete account.roles[roleName];
     const serviceName = role.path.split("/")[2];
     const taskId = `task/aws-service-role/${serviceName}/${roleName}/${randomId(36)}`;
-    account.deletionTasks[taskId] = "SUCCEEDED";
+    // The deletion is accepted, then fails while the service still uses the role: License Manager's
+    // roles are in use while its Organizations integration is on in any region of the account.
+    const inUseIn = regionsUsingLicenseManagerRole(call, serviceName);
+    if (inUseIn.length > 0) {
+      account.deletionTasks[taskId] =
+        `FAILED:${roleName} is in use by License Manager's Organizations integration in ${inUseIn.join(", ")}; turn it off first.`;
+    } else {
+      delete account.roles[roleName];
+      account.deletionTasks[taskId] = "SUCCEEDED";
+    }
     return `<DeletionTaskId>${taskId}</DeletionTaskId>`;
   },
 
@@ -111,8 +119,19 @@ export const iamActions: Record<string, QueryHandler> = {
     const taskId = params.require("DeletionTaskId");
     const status = iamAccount(call.state, call.caller.accountId).deletionTasks[taskId];
     if (!status) throw new AwsError("NoSuchEntity", `Deletion task ${taskId} cannot be found.`, 404);
-    return `<Status>${status}</Status>`;
+    const [state, reason] = status.split(/:(.*)/s);
+    return reason
+      ? `<Status>${state}</Status><Reason><Reason>${escapeXml(reason)}</Reason></Reason>`
+      : `<Status>${state}</Status>`;
   },
 };
+
+function regionsUsingLicenseManagerRole(call: CallContext, serviceName: string | undefined): string[] {
+  if (serviceName !== "license-manager.amazonaws.com") return [];
+  const prefix = `${call.caller.accountId}/`;
+  return Object.entries(call.state.licenseManager)
+    .filter(([key, settings]) => key.startsWith(prefix) && settings.enableIntegration)
+    .map(([key]) => key.slice(prefix.length));
+}
 
 export { roleXml };

@@ -408,3 +408,32 @@ describe("tear-down", () => {
     expect(await enabledPrincipals()).toContain("license-manager.amazonaws.com");
   });
 });
+
+describe("moving the bootstrap stack's state into its own bucket", () => {
+  it("cdktf deploy bootstrap --migrate-state, after backend.bootstrapStateInBackend: true, keeps every resource", async () => {
+    const migrated = writeConfig("migrated.yaml", (document) => {
+      document.backend.bootstrapStateInBackend = true;
+    });
+    const environment = { ...session.environment, LM_CONFIG: migrated };
+    const cdktf = path.join(projectRoot, "node_modules/.bin/cdktf");
+    const deploy = await runCommand(
+      cdktf,
+      ["deploy", "bootstrap", "--migrate-state", "--auto-approve", "--skip-provider-lock"],
+      { cwd: projectRoot, env: environment },
+    );
+    expect(deploy.exitCode).toBe(0);
+    expect(flatten(deploy)).toContain("No changes. Your infrastructure matches the configuration.");
+    const bootstrapDirectory = path.join(projectRoot, "cdktf.out/stacks/bootstrap");
+    const pulled = await runCommand("terraform", ["state", "pull"], {
+      cwd: bootstrapDirectory,
+      env: environment,
+    });
+    expect(JSON.parse(pulled.stdout).resources).toHaveLength(8);
+    expect(
+      JSON.parse(readFileSync(path.join(bootstrapDirectory, "cdk.tf.json"), "utf8")).terraform.backend.s3,
+    ).toMatchObject({
+      bucket: "e2e-license-manager-tfstate",
+      key: "license-manager-org/bootstrap.tfstate",
+    });
+  });
+});

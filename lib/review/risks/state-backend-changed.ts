@@ -1,13 +1,12 @@
+import { stackNames } from "../../../stacks/stack-names";
 import { changeKind } from "../changes";
 import type { RiskRule } from "./rule";
-
-/** The stack holding the state bucket (and lock table): a mistake there can lose every stack's state. */
-export const stateBackendStack = "bootstrap";
 
 export const stateBackendChanged: RiskRule = {
   id: "state-backend-changed",
   check: ({ stack, change }) => {
-    if (stack !== stateBackendStack || change.mode !== "managed") return [];
+    // The stack holding the state bucket (and lock table): a mistake there can lose every stack's state.
+    if (stack !== stackNames.bootstrap || change.mode !== "managed") return [];
     const kind = changeKind(change.change.actions);
     const importing = change.change.importing !== undefined;
     if (kind === "no-op" && !importing) return [];

@@ -6,6 +6,7 @@ import { StateBucket } from "../lib/backend/state-bucket";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "./stack-names";
+import type { StackOptions } from "./stack-options";
 
 /** The bootstrap stack's local state file, relative to the project root. */
 export function bootstrapLocalStateFile(config: EnvironmentConfig): string {
@@ -17,19 +18,19 @@ export function bootstrapLocalStateFile(config: EnvironmentConfig): string {
  * backend.bootstrapStateInBackend moves it in (`cdktf deploy bootstrap --migrate-state`).
  */
 export class BootstrapStack extends TerraformStack {
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.bootstrap);
     const { backend } = config;
 
     if (backend.bootstrapStateInBackend) {
-      useRemoteState(this, config, stackNames.bootstrap);
+      useRemoteState(this, config, stackNames.bootstrap, options.roleArn);
     } else {
       // Terraform runs in cdktf.out/stacks/<stack>: keep the state at the project root, where a new
       // synth does not remove it (.gitignore keeps it out of git). Named after the bucket, so the
       // sandbox's and a real environment's bootstrap states never mix.
       new LocalBackend(this, { path: `../../../${bootstrapLocalStateFile(config)}` });
     }
-    addAwsProvider(this, "aws", config, { region: backend.region });
+    addAwsProvider(this, "aws", config, { region: backend.region, roleArn: options.roleArn });
 
     const stateBucket = new StateBucket(this, "state-bucket", {
       bucketName: backend.bucket,

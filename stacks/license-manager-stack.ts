@@ -7,6 +7,7 @@ import { LicenseManagerRegion } from "../lib/license-manager/license-manager-reg
 import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "./stack-names";
+import type { StackOptions } from "./stack-options";
 
 /**
  * License Manager linked to the organization: its service-linked role, then, in every configured region,
@@ -16,10 +17,10 @@ import { stackNames } from "./stack-names";
 export class LicenseManagerStack extends TerraformStack {
   readonly regions: LicenseManagerRegion[];
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.licenseManager);
-    useRemoteState(this, config, stackNames.licenseManager);
-    addAwsProvider(this, "aws", config, { region: config.homeRegion });
+    useRemoteState(this, config, stackNames.licenseManager, options.roleArn);
+    addAwsProvider(this, "aws", config, { region: config.homeRegion, roleArn: options.roleArn });
 
     const organization = new DataAwsOrganizationsOrganization(this, "organization", {});
     const serviceLinkedRole = new LicenseManagerServiceLinkedRole(this, "service-linked-role");
@@ -38,10 +39,15 @@ export class LicenseManagerStack extends TerraformStack {
         new LicenseManagerRegion(this, region, {
           config,
           region,
-          provider: addAwsProvider(this, `aws-${region}`, config, { region, alias: region }),
+          provider: addAwsProvider(this, `aws-${region}`, config, {
+            region,
+            alias: region,
+            roleArn: options.roleArn,
+          }),
           organizationId: organization.id,
           prerequisites: [serviceLinkedRole.role],
           settingsPreconditions: trustedAccess,
+          roleArn: options.roleArn,
         }),
     );
 

@@ -6,6 +6,7 @@ import { licenseManagerPrincipals, type EnvironmentConfig } from "../lib/config/
 import { Organization } from "../lib/organization/organization";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "./stack-names";
+import type { StackOptions } from "./stack-options";
 
 /**
  * The organization in the home region with License Manager's trusted access, guarded against disabling
@@ -14,10 +15,10 @@ import { stackNames } from "./stack-names";
 export class OrganizationStack extends TerraformStack {
   readonly organization: Organization;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.organization);
-    useRemoteState(this, config, stackNames.organization);
-    addAwsProvider(this, "aws", config, { region: config.homeRegion });
+    useRemoteState(this, config, stackNames.organization, options.roleArn);
+    addAwsProvider(this, "aws", config, { region: config.homeRegion, roleArn: options.roleArn });
 
     const { organization } = config;
     this.organization = new Organization(this, "organization", {

@@ -8,12 +8,14 @@ export function stateKey(config: EnvironmentConfig, stackName: string): string {
 
 /**
  * Keeps the stack's state in the configured S3 backend: encrypted, in the backend's region, through the
- * deploy role, locked by S3 lockfile or DynamoDB as configured.
+ * stack's role, locked by S3 lockfile or DynamoDB as configured.
  */
 export function useRemoteState(
   stack: TerraformStack,
   config: EnvironmentConfig,
   stackName: string,
+  /** @default - the caller's own credentials */
+  roleArn?: string,
 ): S3Backend {
   const { backend, s3Compatibility } = config;
   const s3Backend = new S3Backend(stack, {
@@ -23,9 +25,7 @@ export function useRemoteState(
     encrypt: true,
     kmsKeyId: backend.kmsKeyArn,
     dynamodbTable: backend.locking === "dynamodb" ? backend.dynamodbTable : undefined,
-    assumeRole: config.deployRoleArn
-      ? { roleArn: config.deployRoleArn, sessionName: "license-manager-org-state" }
-      : undefined,
+    assumeRole: roleArn ? { roleArn, sessionName: "license-manager-org-state" } : undefined,
     usePathStyle: s3Compatibility.usePathStyle || undefined,
     skipCredentialsValidation: s3Compatibility.skipBackendValidation || undefined,
     skipRegionValidation: s3Compatibility.skipBackendValidation || undefined,

@@ -84,3 +84,32 @@ export function uniqueItems<T>(describe: string) {
     });
   };
 }
+
+/** Principals a role may trust for workstation use: a user, a role, or an account's root. */
+export const iamPrincipalArn = formatted(
+  /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(user|role)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}|iam::\d{12}:root|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64})$/,
+  "an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator",
+);
+
+export const githubOidcProviderArn = formatted(
+  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+  "the ARN of GitHub's OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+);
+
+// GitHub's own rules: owners (users, organizations) are 1–39 letters, digits or single hyphens, not at either
+// end; repository names 1–100 letters, digits, '.', '_' or '-', never "." or "..".
+const githubOwner = "[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}";
+const githubRepositoryName = "(?!\\.\\.?$)[A-Za-z0-9._-]{1,100}";
+export const githubRepository = formatted(
+  new RegExp(`^${githubOwner}/${githubRepositoryName}$`),
+  "a GitHub repository as <owner>/<name>, e.g. example-org/license-manager-org",
+);
+
+/**
+ * GitHub environment names are at most 255 characters; the name also becomes part of the OIDC token's `sub`
+ * claim (`repo:<owner>/<repo>:environment:<name>`), matched exactly, so separators and wildcards are refused.
+ */
+export const githubEnvironment = formatted(
+  /^[A-Za-z0-9 _.-]{1,255}$/,
+  "a GitHub environment name: 1–255 letters, digits, spaces, '_', '.' or '-'",
+);

@@ -40,6 +40,17 @@ export interface EnvironmentConfig {
    */
   readonly deployRoleArn?: string;
   /**
+   * Read-only role for plans and drift checks (`LM_ROLE=plan`), created by the access stack.
+   * @default - none; required with `access`
+   * @example planRoleArn: arn:aws:iam::111111111111:role/LicenseManagerPlanner
+   */
+  readonly planRoleArn?: string;
+  /**
+   * The access stack: GitHub's OIDC provider and the plan and deploy roles with least-privilege policies.
+   * @default - no access stack; the roles are managed elsewhere
+   */
+  readonly access?: AccessConfig;
+  /**
    * Tags added to every taggable resource.
    * @default {}
    */
@@ -49,6 +60,37 @@ export interface EnvironmentConfig {
   readonly licenseManager: LicenseManagerConfig;
   /** Options for S3-compatible stand-ins such as the sandbox's s3rver; never needed against AWS. */
   readonly s3Compatibility: S3CompatibilityConfig;
+}
+
+export interface AccessConfig {
+  readonly github: GitHubAccessConfig;
+  /**
+   * GitHub's OIDC provider when the account already has one (an account holds one per issuer).
+   * @default - the access stack creates it
+   */
+  readonly oidcProviderArn?: string;
+  /** IAM principals that may also assume each role, for use from a workstation. */
+  readonly workstationPrincipals: {
+    /** @default [] */
+    readonly plan: readonly string[];
+    /** @default [] */
+    readonly deploy: readonly string[];
+  };
+  /**
+   * A read-only role in each member account (e.g. rolled out by StackSets) that the plan role may assume
+   * for `npm run roles`.
+   * @default - none: the plan role cannot enter member accounts
+   */
+  readonly memberReadRoleName?: string;
+}
+
+export interface GitHubAccessConfig {
+  /** @example repository: example-org/license-manager-org */
+  readonly repository: string;
+  /** The protected environment deploy.yml runs in; only its jobs may assume the deploy role. @example production */
+  readonly environment: string;
+  /** Scheduled drift checks run on it. @default main */
+  readonly defaultBranch: string;
 }
 
 export interface OrganizationConfig {

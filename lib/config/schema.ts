@@ -12,6 +12,10 @@ import {
 import {
   accountId,
   amiReference,
+  githubEnvironment,
+  githubOidcProviderArn,
+  githubRepository,
+  iamPrincipalArn,
   kmsKeyArn,
   organizationId,
   region,
@@ -192,11 +196,43 @@ const licenseManager = z
   .strict()
   .default({});
 
+const iamRoleName = z
+  .string({ invalid_type_error: "expected an IAM role name" })
+  .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name: 1–64 letters, digits or +=,.@_-" });
+
+const access = z
+  .object({
+    github: z
+      .object({
+        repository: githubRepository,
+        environment: githubEnvironment,
+        defaultBranch: z
+          .string({ invalid_type_error: "expected a branch name" })
+          .regex(/^(?!\/|.*\/$|.*\/\/|.*\.\.)[A-Za-z0-9._/-]{1,255}$/, {
+            message: "expected a branch name such as main (letters, digits, '.', '_', '-', '/')",
+          })
+          .default("main"),
+      })
+      .strict(),
+    oidcProviderArn: githubOidcProviderArn.optional(),
+    workstationPrincipals: z
+      .object({
+        plan: z.array(iamPrincipalArn).superRefine(uniqueItems("principal")).default([]),
+        deploy: z.array(iamPrincipalArn).superRefine(uniqueItems("principal")).default([]),
+      })
+      .strict()
+      .default({}),
+    memberReadRoleName: iamRoleName.optional(),
+  })
+  .strict();
+
 const configObject = z
   .object({
     managementAccountId: accountId,
     homeRegion: region,
     deployRoleArn: roleArn.optional(),
+    planRoleArn: roleArn.optional(),
+    access: access.optional(),
     defaultTags: tags.default({}),
     organization,
     backend,

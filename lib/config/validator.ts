@@ -4,7 +4,16 @@
  */
 import { slug } from "../license-manager/slug";
 import type { ZodTypeAny } from "zod";
-import { accountId, amiReference, kmsKeyArn, region, roleArn, s3BucketArn, snsTopicArn } from "./formats";
+import {
+  accountId,
+  amiReference,
+  githubOidcProviderArn,
+  kmsKeyArn,
+  region,
+  roleArn,
+  s3BucketArn,
+  snsTopicArn,
+} from "./formats";
 import type { ParsedConfig } from "./schema";
 
 export interface ConfigIssue {
@@ -22,17 +31,41 @@ const wellFormed = (format: ZodTypeAny, value: unknown): value is string => form
 
 const arnField = (arn: string, index: number) => arn.split(":")[index];
 
-const deployRoleIsInManagementAccount: Rule = (config, issues) => {
-  const { deployRoleArn, managementAccountId } = config;
-  if (
-    wellFormed(roleArn, deployRoleArn) &&
-    wellFormed(accountId, managementAccountId) &&
-    arnField(deployRoleArn, 4) !== managementAccountId
-  ) {
+const rolesAreInManagementAccount: Rule = (config, issues) => {
+  const { managementAccountId } = config;
+  if (!wellFormed(accountId, managementAccountId)) return;
+  for (const key of ["deployRoleArn", "planRoleArn"] as const) {
+    const arn = config[key];
+    if (wellFormed(roleArn, arn) && arnField(arn, 4) !== managementAccountId) {
+      issues.push({
+        path: [key],
+        message: `expected a role in the management account ${managementAccountId}`,
+      });
+    }
+  }
+  const provider = config.access?.oidcProviderArn;
+  if (wellFormed(githubOidcProviderArn, provider) && arnField(provider, 4) !== managementAccountId) {
     issues.push({
-      path: ["deployRoleArn"],
-      message: `expected a role in the management account ${config.managementAccountId}`,
+      path: ["access", "oidcProviderArn"],
+      message: `expected the provider in the management account ${managementAccountId}`,
     });
+  }
+};
+
+// The access stack creates the two roles that the other stacks assume: it needs both names.
+const accessNamesBothRoles: Rule = (config, issues) => {
+  if (config.access === undefined) return;
+  for (const key of ["deployRoleArn", "planRoleArn"] as const) {
+    if (config[key] === undefined) {
+      issues.push({
+        path: [key],
+        message:
+          "required with access: the access stack creates this role (e.g. arn:aws:iam::<account>:role/<name>)",
+      });
+    }
+  }
+  if (wellFormed(roleArn, config.deployRoleArn) && config.deployRoleArn === config.planRoleArn) {
+    issues.push({ path: ["planRoleArn"], message: "expected a role other than deployRoleArn" });
   }
 };
 
@@ -155,7 +188,8 @@ const licenseConfigurationNamesStayDistinct: Rule = (config, issues) => {
 };
 
 const rules: readonly Rule[] = [
-  deployRoleIsInManagementAccount,
+  rolesAreInManagementAccount,
+  accessNamesBothRoles,
   membersAreNotTheManagementAccount,
   delegatedAdministratorIsAListedMember,
   licenseConfigurationRegionsAreManaged,

@@ -16,6 +16,8 @@ export interface LicenseManagerRegionProps {
   readonly prerequisites: ITerraformDependable[];
   /** Plan-time checks the settings must pass (trusted access enabled). */
   readonly settingsPreconditions: Precondition[];
+  /** Role the settings CLI assumes, as the provider does. @default - the caller's credentials */
+  readonly roleArn?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export class LicenseManagerRegion extends Construct {
         s3BucketArn,
         snsTopicArn,
       },
-      roleArn: config.deployRoleArn,
+      roleArn: props.roleArn,
       dependsOn: prerequisites,
       preconditions: props.settingsPreconditions,
     });

@@ -6,11 +6,13 @@ export interface ProjectAwsProviderProps {
   readonly region: string;
   /** @default - the default provider of the stack */
   readonly alias?: string;
+  /** @default - the caller's own credentials */
+  readonly roleArn?: string;
 }
 
 /**
  * The AWS provider as every stack of this project uses it: locked to the management account (a wrong
- * credential fails before any call), assuming the deploy role when configured, with the default tags.
+ * credential fails before any call), assuming the stack's role when it has one, with the default tags.
  */
 export function addAwsProvider(
   scope: Construct,
@@ -23,9 +25,7 @@ export function addAwsProvider(
     region: props.region,
     alias: props.alias,
     allowedAccountIds: [config.managementAccountId],
-    assumeRole: config.deployRoleArn
-      ? [{ roleArn: config.deployRoleArn, sessionName: "license-manager-org" }]
-      : undefined,
+    assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: "license-manager-org" }] : undefined,
     defaultTags: hasTags ? [{ tags: { ...config.defaultTags } }] : undefined,
     s3UsePathStyle: config.s3Compatibility.usePathStyle || undefined,
   });

@@ -220,8 +220,15 @@ describe("license-manager stack with an existing bucket and topic", () => {
   });
 });
 
+/** No access stack and no roles: every stack uses the caller's own credentials. */
+function withoutRoles(document: Record<string, any>): void {
+  delete document.deployRoleArn;
+  delete document.planRoleArn;
+  delete document.access;
+}
+
 describe("license-manager stack without a deploy role", () => {
-  const stack = synthesizeStacks(configWith((document) => delete document.deployRoleArn))["license-manager"];
+  const stack = synthesizeStacks(configWith(withoutRoles))["license-manager"];
 
   it("runs the settings CLI with the caller's credentials", () => {
     const [[, settings]] = inRegion(stack, "terraform_data", "us-east-1");

@@ -18,10 +18,15 @@ describe("remote state of every stack but the bootstrap", () => {
             region: "us-east-1",
             encrypt: true,
             dynamodb_table: "sandbox-license-manager-tflock",
-            assume_role: {
-              role_arn: "arn:aws:iam::111111111111:role/LicenseManagerDeployer",
-              session_name: "license-manager-org-state",
-            },
+            // The access stack is the administrator's; the others deploy with the deploy role.
+            ...(name === "access"
+              ? {}
+              : {
+                  assume_role: {
+                    role_arn: "arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+                    session_name: "license-manager-org-state",
+                  },
+                }),
             use_path_style: true,
             skip_credentials_validation: true,
             skip_region_validation: true,
@@ -39,6 +44,8 @@ describe("remote state of every stack but the bootstrap", () => {
     const stacks = synthesizeStacks(
       configWith((document) => {
         delete document.deployRoleArn;
+        delete document.planRoleArn;
+        delete document.access;
         delete document.s3Compatibility;
         document.backend = {
           bucket: "acme-state",

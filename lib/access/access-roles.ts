@@ -1,0 +1,88 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { trustPolicy, type PolicyDocument } from "./policies";
+
+export interface AccessRoleProps {
+  /** arn:aws:iam::<account>:role/[path/]<name> */
+  readonly roleArn: string;
+  readonly description: string;
+  readonly policy: PolicyDocument;
+  /** Subjects (`sub`) of GitHub's OIDC tokens that may assume the role. */
+  readonly githubSubjects: readonly string[];
+  /** @default [] */
+  readonly workstationPrincipals?: readonly string[];
+}
+
+export interface AccessRolesProps {
+  readonly provider?: TerraformProvider;
+  /** `owner/repo` */
+  readonly repository: string;
+  /**
+   * GitHub's OIDC provider, when the account has one already (one per issuer and account).
+   * @default - created here
+   */
+  readonly oidcProviderArn?: string;
+  readonly plan: AccessRoleProps;
+  readonly deploy: AccessRoleProps;
+}
+
+const githubIssuerUrl = "https://token.actions.githubusercontent.com";
+
+/** `arn:aws:iam::1:role/a/b/Name` → path `/a/b/`, name `Name`. */
+export function roleNameAndPath(roleArn: string): { name: string; path: string } {
+  const segments = roleArn.split(":role/")[1].split("/");
+  const name = segments.pop() as string;
+  return { name, path: segments.length > 0 ? `/${segments.join("/")}/` : "/" };
+}
+
+/** GitHub Actions' OIDC provider and the plan and deploy roles with their inline policies. */
+export class AccessRoles extends Construct {
+  readonly oidcProviderArn: string;
+  readonly planRole: IamRole;
+  readonly deployRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: AccessRolesProps) {
+    super(scope, id);
+    if (props.oidcProviderArn) {
+      this.oidcProviderArn = props.oidcProviderArn;
+    } else {
+      // AWS no longer checks thumbprints for GitHub's issuer (it trusts its CA library), so none is pinned.
+      const provider = new IamOpenidConnectProvider(this, "github-oidc-provider", {
+        provider: props.provider,
+        url: githubIssuerUrl,
+        clientIdList: ["sts.amazonaws.com"],
+      });
+      this.oidcProviderArn = provider.arn;
+    }
+    this.planRole = this.role("plan", props.plan, props.provider);
+    this.deployRole = this.role("deploy", props.deploy, props.provider);
+  }
+
+  private role(id: string, props: AccessRoleProps, provider?: TerraformProvider): IamRole {
+    const { name, path } = roleNameAndPath(props.roleArn);
+    const role = new IamRole(this, `${id}-role`, {
+      provider,
+      name,
+      path,
+      description: props.description,
+      maxSessionDuration: 3600,
+      assumeRolePolicy: JSON.stringify(
+        trustPolicy({
+          oidcProviderArn: this.oidcProviderArn,
+          subjects: props.githubSubjects,
+          workstationPrincipals: props.workstationPrincipals,
+        }),
+      ),
+    });
+    new IamRolePolicy(this, `${id}-policy`, {
+      provider,
+      name: `license-manager-org-${id}`,
+      role: role.name,
+      policy: JSON.stringify(props.policy),
+    });
+    return role;
+  }
+}

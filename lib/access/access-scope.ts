@@ -1,0 +1,59 @@
+import { stateKey } from "../backend/remote-state";
+import { licenseManagerPrincipals, type EnvironmentConfig } from "../config/model";
+import { notificationTopicName } from "../license-manager/notification-topic";
+import { reportBucketName } from "../license-manager/report-bucket";
+import type { AccessPolicyProps, StateScope } from "./policies";
+
+/** Stack names as they appear in state keys; the same as stacks/stack-names.ts. */
+export interface AccessStackNames {
+  readonly bootstrap: string;
+  readonly access: string;
+  readonly organization: string;
+  readonly licenseManager: string;
+}
+
+/** What the plan and deploy roles act on, from one environment's config. */
+export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStackNames): AccessPolicyProps {
+  const partition = config.deployRoleArn?.split(":")[1] ?? "aws";
+  const { backend, licenseManager, organization } = config;
+  const lockTableArn =
+    backend.locking === "dynamodb" && backend.dynamodbTable
+      ? `arn:${partition}:dynamodb:${backend.region}:${config.managementAccountId}:table/${backend.dynamodbTable}`
+      : undefined;
+  const state = (readStacks: string[], writeStacks: string[]): StateScope => ({
+    bucket: backend.bucket,
+    readKeys: readStacks.map((stack) => stateKey(config, stack)),
+    writeKeys: writeStacks.map((stack) => stateKey(config, stack)),
+    locking: backend.locking,
+    lockTableArn,
+    kmsKeyArn: backend.kmsKeyArn,
+  });
+  const deployed = [stacks.organization, stacks.licenseManager];
+  const planned = [
+    ...(backend.bootstrapStateInBackend ? [stacks.bootstrap] : []),
+    stacks.access,
+    ...deployed,
+  ];
+  return {
+    partition,
+    managementAccountId: config.managementAccountId,
+    organizationId: organization.source === "import" ? organization.id : undefined,
+    licenseManagerRegions: licenseManager.regions,
+    serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
+    principalsAllowedToBeRemoved: organization.principalsAllowedToBeRemoved,
+    enabledPolicyTypes: organization.enabledPolicyTypes,
+    delegatedAdministrator: licenseManager.delegatedAdministrator,
+    reportBuckets: licenseManager.settings.reportBucketArn
+      ? []
+      : licenseManager.regions.map((region) => reportBucketName(config.managementAccountId, region)),
+    notificationTopics: licenseManager.regions
+      .filter((region) => licenseManager.settings.snsTopicArns[region] === undefined)
+      .map(
+        (region) => `arn:${partition}:sns:${region}:${config.managementAccountId}:${notificationTopicName}`,
+      ),
+    memberAccountIds: organization.memberAccounts.map((account) => account.id),
+    memberReadRoleName: config.access?.memberReadRoleName,
+    planState: state(planned, []),
+    deployState: state(deployed, deployed),
+  };
+}

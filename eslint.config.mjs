@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".sandbox/", "coverage/", "*.js", "*.mjs"] },
+  { ignores: ["node_modules/", "cdktf.out/", "cdktf.plan.out/", ".sandbox/", "coverage/", "*.js", "*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

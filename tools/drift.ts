@@ -13,13 +13,14 @@ import { deployedSettings } from "../lib/license-manager/settings-state";
 import { diffSettings, readLiveSettings } from "../lib/license-manager/settings";
 import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
+import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 import { selectStacks } from "./plan";
 
 const toolName = "drift";
 
-const usage = `Usage: npm run drift -- [--stack NAME]... [--json] [--skip-synth]
+const usage = `Usage: npm run drift -- [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Finds what changed outside Terraform. Synthesizes the app once (LM_CONFIG selects the config), then for
 every stack (after the stacks it depends on; independent stacks at the same time): terraform init, plan,
@@ -28,18 +29,22 @@ resource_changes are reported apart as pending configuration changes, which are 
 changes are ignored. If the full plan fails, drift is read from a refresh-only plan.
 For License Manager's settings, which no Terraform resource reads back, each settings resource's
 deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
-config's deployRoleArn when set).
+same role as the stack).
 
 Options:
   --stack NAME     Check only this stack (repeatable)
+  --role ROLE      The role every stack assumes: plan (default when the config has planRoleArn), deploy,
+                   or none (the credentials as they are, e.g. GitHub Actions' OIDC role); default LM_ROLE.
+                   The plan role's stacks are synthesized into cdktf.plan.out, the others into cdktf.out
   --json           Print the report as JSON on stdout (the summary stays on stderr)
-  --skip-synth     Use cdktf.out as it is (already synthesized with the same config)
+  --skip-synth     Use the synthesis directory as it is (already synthesized with the same config)
   -h, --help       Show this help
 
 Exit codes: 0 no drift, 2 drift, 1 error (including a stack that could not be checked).`;
 
 const options = {
   stack: { type: "string", multiple: true },
+  role: { type: "string" },
   json: { type: "boolean", default: false },
   "skip-synth": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -138,16 +143,18 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
 
   const config = loadConfig(configFileFromEnvironment());
+  const role = readOnlyRole(config, values.role ?? process.env.LM_ROLE);
+  const synthesisDir = synthesisDirectory(role);
   if (!values["skip-synth"]) {
-    printLine(`Synthesizing (${config.sourceFile})…`);
-    await synthesize(projectRoot, process.env);
+    printLine(`Synthesizing (${config.sourceFile}, ${role} role, ${synthesisDir})…`);
+    await synthesize(projectRoot, process.env, undefined, { role, outputDirectory: synthesisDir });
   }
-  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, "cdktf.out")), values.stack);
+  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, synthesisDir)), values.stack);
   const workDirectory = mkdtempSync(path.join(tmpdir(), "drift-"));
   try {
     printLine(`Checking ${stacks.map((stack) => stack.name).join(", ")} for drift…`);
     const results = await runAfterDependencies(stacks, (stack) =>
-      checkStack(stack, { workDirectory, roleArn: config.deployRoleArn }),
+      checkStack(stack, { workDirectory, roleArn: stackRoleArn(config, stack.name, role) }),
     );
     const report = combineDrift(results);
     printLine(renderDrift(report));

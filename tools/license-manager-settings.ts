@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
 import { callerSession } from "../lib/aws/credentials";
@@ -76,8 +77,8 @@ re-applies the desired settings of every region as recorded in the license-manag
 Exit 0 on success, 1 on error.
 
   --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
-  --role-arn ARN        Assume this role first (default: deployRoleArn of the config in LM_CONFIG, as the
-                        provider does)
+  --role-arn ARN        Assume this role first (default: the role the license-manager stack's provider
+                        assumes: deployRoleArn of the config in LM_CONFIG, none with LM_ROLE=none)
   --json                Print the results as JSON on stdout
   -h, --help            Show this help`,
   unlink: `Usage: tsx tools/license-manager-settings.ts unlink [--stack-dir DIR] [--role-arn ARN] [--json]
@@ -88,8 +89,8 @@ AWSServiceRoleForAWSLicenseManagerRole while the integration is on, so the destr
 Exit 0 on success, 1 on error.
 
   --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
-  --role-arn ARN        Assume this role first (default: deployRoleArn of the config in LM_CONFIG, as the
-                        provider does)
+  --role-arn ARN        Assume this role first (default: the role the license-manager stack's provider
+                        assumes: deployRoleArn of the config in LM_CONFIG, none with LM_ROLE=none)
   --json                Print the results as JSON on stdout
   -h, --help            Show this help`,
 };
@@ -138,7 +139,12 @@ async function main(args: string[]): Promise<number> {
     return applyRecordedSettings(
       command,
       values["stack-dir"] ?? defaultStackDirectory,
-      roleArn ?? loadConfig(configFileFromEnvironment()).deployRoleArn,
+      roleArn ??
+        stackRoleArn(
+          loadConfig(configFileFromEnvironment()),
+          "license-manager",
+          parseAccessRole(process.env.LM_ROLE),
+        ),
       values.json,
     );
   const desired = command === "get" ? undefined : await readDesired(values.desired, values["desired-file"]);

@@ -6,15 +6,17 @@ import { combineReviews, type StackReview } from "../lib/review/model";
 import { parsePlanJson } from "../lib/terraform/plan-json";
 import { renderReview } from "../lib/review/render";
 import { planExitCode, summarizeReview } from "../lib/review/summary";
+import { readOnlyRole, synthesisDirectory } from "../lib/access/stack-roles";
+import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { synthesize, Terraform } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "plan";
 
-const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--json] [--skip-synth]
+const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Synthesizes the app once (cdktf synth; LM_CONFIG selects the config), then plans every stack in
-dependency order (terraform init, plan -out, show -json in cdktf.out/stacks/<stack>) and writes a review:
+dependency order (terraform init, plan -out, show -json in <synthesis dir>/stacks/<stack>) and writes a review:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
 license configurations replaced or limits lowered, delegated administrator removed, state backend
 changed), then per stack the counts and each changed resource with its construct path.
@@ -23,8 +25,11 @@ Options:
   --out DIR        Where the plans and the review go (default plans/): <stack>.tfplan, <stack>.plan.json,
                    <stack>.log, review.md (cut to fit a GitHub comment), review-full.md, summary.json
   --stack NAME     Plan only this stack (repeatable); the others are not planned
+  --role ROLE      The role every stack assumes: plan (default when the config has planRoleArn), deploy,
+                   or none (the credentials as they are, e.g. GitHub Actions' OIDC role); default LM_ROLE.
+                   The plan role's stacks are synthesized into cdktf.plan.out, the others into cdktf.out
   --json           Print the summary (changes, failures, risk flags, counts per stack) as JSON on stdout
-  --skip-synth     Use cdktf.out as it is (already synthesized with the same config)
+  --skip-synth     Use the synthesis directory as it is (already synthesized with the same config)
   -h, --help       Show this help
 
 A stack that cannot be planned (e.g. one whose dependency is not applied yet) is reported as failed in
@@ -34,6 +39,7 @@ Exit codes: 0 no changes, 2 changes, 1 error (including a stack that could not b
 const options = {
   out: { type: "string", default: "plans" },
   stack: { type: "string", multiple: true },
+  role: { type: "string" },
   json: { type: "boolean", default: false },
   "skip-synth": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -90,11 +96,18 @@ async function main(args: string[]): Promise<number> {
   const outDirectory = path.resolve(values.out);
   mkdirSync(outDirectory, { recursive: true });
 
+  const role = readOnlyRole(loadConfig(configFileFromEnvironment()), values.role ?? process.env.LM_ROLE);
+  const synthesisDir = synthesisDirectory(role);
   if (!values["skip-synth"]) {
-    printLine(`Synthesizing (${process.env.LM_CONFIG ?? "config/sandbox.yaml"})…`);
-    await synthesize(projectRoot, process.env, path.join(outDirectory, "synth.log"));
+    printLine(
+      `Synthesizing (${process.env.LM_CONFIG ?? "config/sandbox.yaml"}, ${role} role, ${synthesisDir})…`,
+    );
+    await synthesize(projectRoot, process.env, path.join(outDirectory, "synth.log"), {
+      role,
+      outputDirectory: synthesisDir,
+    });
   }
-  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, "cdktf.out")), values.stack);
+  const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, synthesisDir)), values.stack);
 
   const reviews: StackReview[] = [];
   for (const stack of stacks) {

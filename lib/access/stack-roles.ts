@@ -17,6 +17,24 @@ export const administratorStacks: readonly string[] = ["bootstrap", "access"];
 
 export class AccessRoleError extends Error {}
 
+/**
+ * Where a mode is synthesized. The backend's role is part of its configuration, and Terraform refuses to
+ * init a stack directory whose cached backend differs ("Backend configuration changed"): plans with the plan
+ * role get their own directory, so a `cdktf deploy` after `npm run drift` finds cdktf.out as it left it.
+ */
+export function synthesisDirectory(role: AccessRole): string {
+  return role === "plan" ? "cdktf.plan.out" : "cdktf.out";
+}
+
+/** The mode of the read-only tools: LM_ROLE when set, else the plan role when the config has one. */
+export function readOnlyRole(
+  config: Pick<EnvironmentConfig, "planRoleArn">,
+  value = process.env.LM_ROLE,
+): AccessRole {
+  if (value !== undefined && value !== "") return parseAccessRole(value);
+  return config.planRoleArn ? "plan" : "deploy";
+}
+
 export function parseAccessRole(value: string | undefined, source = "LM_ROLE"): AccessRole {
   if (value === undefined || value === "") return "deploy";
   if ((accessRoles as readonly string[]).includes(value)) return value as AccessRole;

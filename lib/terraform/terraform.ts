@@ -70,18 +70,22 @@ export class Terraform {
   }
 }
 
-/** `cdktf synth` of the project with the config in LM_CONFIG, once for every stack. */
+/**
+ * `cdktf synth` of the project with the config in LM_CONFIG, once for every stack, into `outputDirectory`
+ * (relative to the project root) with the given LM_ROLE.
+ */
 export async function synthesize(
   projectRoot: string,
   env: NodeJS.ProcessEnv,
   logFile?: string,
+  target: { readonly role?: string; readonly outputDirectory?: string } = {},
 ): Promise<void> {
   const result = await runCommand(
     path.join(projectRoot, "node_modules", ".bin", "cdktf"),
-    ["synth", "--no-color"],
+    ["synth", "--no-color", ...(target.outputDirectory ? ["--output", target.outputDirectory] : [])],
     {
       cwd: projectRoot,
-      env: { ...env, CHECKPOINT_DISABLE: "1" },
+      env: { ...env, CHECKPOINT_DISABLE: "1", ...(target.role ? { LM_ROLE: target.role } : {}) },
       logFile,
     },
   );

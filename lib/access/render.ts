@@ -64,11 +64,24 @@ export function renderPermissions(roles: readonly RoleDocuments[], configFile: s
 export const permissionsStart = "<!-- permissions:start (generated: npm run access -- readme) -->";
 export const permissionsEnd = "<!-- permissions:end -->";
 
+/** The generated section as it stands in the README, or undefined without the markers. */
+export function currentPermissions(readme: string): string | undefined {
+  const start = readme.indexOf(permissionsStart);
+  const end = readme.indexOf(permissionsEnd);
+  if (start < 0 || end < start) return undefined;
+  return readme
+    .slice(start + permissionsStart.length, end)
+    .replace("<!-- prettier-ignore-start -->", "")
+    .replace("<!-- prettier-ignore-end -->", "")
+    .trim();
+}
+
 /** The README with its Permissions section replaced; throws when the markers are missing. */
 export function replacePermissions(readme: string, section: string): string {
   const start = readme.indexOf(permissionsStart);
   const end = readme.indexOf(permissionsEnd);
   if (start < 0 || end < start)
     throw new Error(`README.md lacks the markers ${permissionsStart} … ${permissionsEnd}`);
-  return `${readme.slice(0, start + permissionsStart.length)}\n${section}\n${readme.slice(end)}`;
+  // Prettier would pad the tables; the section stays exactly as generated, so a test can compare it.
+  return `${readme.slice(0, start + permissionsStart.length)}\n<!-- prettier-ignore-start -->\n${section}\n<!-- prettier-ignore-end -->\n${readme.slice(end)}`;
 }

@@ -1,0 +1,288 @@
+import { readFileSync } from "node:fs";
+import { accessPolicyProps } from "../../lib/access/access-scope";
+import { deployPolicy, planPolicy } from "../../lib/access/policies";
+import {
+  currentPermissions,
+  policyActions,
+  renderPermissions,
+  wildcardActions,
+} from "../../lib/access/render";
+import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../../lib/access/stack-roles";
+import { loadConfig } from "../../lib/config/load";
+import { stackNames } from "../../stacks/stack-names";
+import { readmeConfigFile, roleDocuments } from "../../tools/access";
+import { configWith, problemsOf, sandboxConfigFile } from "../helpers/config";
+import { onlyResource, synthesizeStacks } from "../helpers/synth";
+
+const file = "config/test.yaml";
+const planRole = "arn:aws:iam::111111111111:role/LicenseManagerPlanner";
+const deployRole = "arn:aws:iam::111111111111:role/LicenseManagerDeployer";
+
+describe("access config", () => {
+  it("reports every malformed access value at once, with its path and what is expected", () => {
+    const problems = problemsOf((d) => {
+      d.access.github.repository = "not a repo";
+      d.access.github.environment = "prod:*";
+      d.access.github.defaultBranch = "/main";
+      d.access.oidcProviderArn = "arn:aws:iam::111111111111:oidc-provider/accounts.google.com";
+      d.access.workstationPrincipals.plan = ["bob"];
+      d.access.memberReadRoleName = "no spaces allowed";
+    });
+    expect(problems).toEqual([
+      `${file}: access.github.repository: expected a GitHub repository as <owner>/<name>, e.g. example-org/license-manager-org (got "not a repo")`,
+      `${file}: access.github.environment: expected a GitHub environment name: 1–255 letters, digits, spaces, '_', '.' or '-' (got "prod:*")`,
+      `${file}: access.github.defaultBranch: expected a branch name such as main (letters, digits, '.', '_', '-', '/') (got "/main")`,
+      `${file}: access.oidcProviderArn: expected the ARN of GitHub's OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com (got "arn:aws:iam::111111111111:oidc-provider/accounts.google.com")`,
+      `${file}: access.workstationPrincipals.plan[0]: expected an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator (got "bob")`,
+      `${file}: access.memberReadRoleName: expected an IAM role name: 1–64 letters, digits or +=,.@_- (got "no spaces allowed")`,
+    ]);
+  });
+
+  it("refuses GitHub names GitHub itself refuses", () => {
+    const problems = problemsOf((d) => {
+      d.access.github.repository = "-leading-hyphen/repo";
+      d.access.github.environment = "x".repeat(256);
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain("access.github.repository: expected a GitHub repository");
+    expect(problems[1]).toContain("access.github.environment: expected a GitHub environment name");
+    expect(problemsOf((d) => (d.access.github.repository = "owner/.."))[0]).toContain(
+      "access.github.repository",
+    );
+    expect(problemsOf((d) => (d.access.github.repository = "own--er/repo"))[0]).toContain(
+      "access.github.repository",
+    );
+  });
+
+  it("requires both roles, in the management account, and the provider there too", () => {
+    const problems = problemsOf((d) => {
+      delete d.planRoleArn;
+      d.deployRoleArn = "arn:aws:iam::222222222222:role/Deployer";
+      d.access.oidcProviderArn =
+        "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com";
+    });
+    expect(problems).toEqual([
+      `${file}: deployRoleArn: expected a role in the management account 111111111111 (got "arn:aws:iam::222222222222:role/Deployer")`,
+      `${file}: access.oidcProviderArn: expected the provider in the management account 111111111111 (got "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com")`,
+      `${file}: planRoleArn: required with access: the access stack creates this role (e.g. arn:aws:iam::<account>:role/<name>) (got nothing)`,
+    ]);
+    expect(problemsOf((d) => (d.planRoleArn = d.deployRoleArn))).toEqual([
+      `${file}: planRoleArn: expected a role other than deployRoleArn (got "${deployRole}")`,
+    ]);
+  });
+
+  it("names unknown keys in the access section", () => {
+    expect(problemsOf((d) => (d.access.github.branch = "main"))).toEqual([
+      `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch (got "main")`,
+    ]);
+  });
+});
+
+describe("the role each stack assumes", () => {
+  const config = loadConfig(sandboxConfigFile);
+
+  it("deploy: the deploy role for the organization and License Manager, the administrator's own credentials for bootstrap and access", () => {
+    expect(Object.values(stackNames).map((stack) => [stack, stackRoleArn(config, stack, "deploy")])).toEqual([
+      ["bootstrap", undefined],
+      ["access", undefined],
+      ["organization", deployRole],
+      ["license-manager", deployRole],
+    ]);
+  });
+
+  it("plan: the plan role everywhere; none: no role anywhere", () => {
+    for (const stack of Object.values(stackNames)) {
+      expect(stackRoleArn(config, stack, "plan")).toBe(planRole);
+      expect(stackRoleArn(config, stack, "none")).toBeUndefined();
+    }
+  });
+
+  it("without an access section, every stack assumes deployRoleArn as before", () => {
+    const withoutAccess = configWith((d) => {
+      delete d.access;
+      delete d.planRoleArn;
+    });
+    for (const stack of Object.values(stackNames))
+      expect(stackRoleArn(withoutAccess, stack, "deploy")).toBe(deployRole);
+    expect(() => stackRoleArn(withoutAccess, "organization", "plan")).toThrow(
+      "LM_ROLE=plan needs planRoleArn in config/test.yaml",
+    );
+  });
+
+  it("LM_ROLE accepts deploy, plan and none, and names anything else", () => {
+    expect(parseAccessRole(undefined)).toBe("deploy");
+    expect(parseAccessRole("plan")).toBe("plan");
+    expect(() => parseAccessRole("admin")).toThrow(
+      'LM_ROLE: expected one of deploy, plan, none (got "admin")',
+    );
+    expect(synthesisDirectory("plan")).toBe("cdktf.plan.out");
+    expect(synthesisDirectory("deploy")).toBe("cdktf.out");
+  });
+
+  it("is what the synthesized providers and backends assume", () => {
+    const stacks = synthesizeStacks(config);
+    const assumed = (stack: Record<string, any>) => [
+      stack.provider.aws[0].assume_role?.[0]?.role_arn,
+      stack.terraform.backend.s3?.assume_role?.role_arn,
+    ];
+    expect(assumed(stacks.access)).toEqual([undefined, undefined]);
+    expect(assumed(stacks.organization)).toEqual([deployRole, deployRole]);
+    expect(assumed(stacks["license-manager"])).toEqual([deployRole, deployRole]);
+  });
+});
+
+describe("the access stack", () => {
+  const stack = synthesizeStacks(loadConfig(sandboxConfigFile)).access;
+  // cdktf writes resources sorted by id: plan first here.
+  const byName = (a: Record<string, any>, b: Record<string, any>) => (a.name < b.name ? 1 : -1);
+  const roles = (Object.values(stack.resource.aws_iam_role) as Record<string, any>[]).sort(byName);
+  const policies = (Object.values(stack.resource.aws_iam_role_policy) as Record<string, any>[]).sort(byName);
+
+  it("creates GitHub's OIDC provider for sts.amazonaws.com", () => {
+    expect(onlyResource(stack, "aws_iam_openid_connect_provider")).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("names the roles after the config's ARNs, each with one inline policy", () => {
+    expect(roles.map((role) => [role.name, role.path])).toEqual([
+      ["LicenseManagerPlanner", "/"],
+      ["LicenseManagerDeployer", "/"],
+    ]);
+    expect(policies.map((policy) => policy.name)).toEqual([
+      "license-manager-org-plan",
+      "license-manager-org-deploy",
+    ]);
+  });
+
+  it("lets pull requests and the default branch assume the plan role, and only the environment the deploy role", () => {
+    const trust = roles.map((role) => JSON.parse(role.assume_role_policy));
+    const subjects = trust.map(
+      (document) => document.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
+    );
+    expect(subjects).toEqual([
+      [
+        "repo:example-org/license-manager-org:pull_request",
+        "repo:example-org/license-manager-org:ref:refs/heads/main",
+      ],
+      ["repo:example-org/license-manager-org:environment:production"],
+    ]);
+    for (const document of trust) {
+      expect(document.Statement[0]).toMatchObject({
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+      });
+      expect(document.Statement[0].Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\./);
+      expect(document.Statement[1]).toEqual({
+        Sid: "Workstations",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::111111111111:user/sandbox-admin"] },
+        Action: "sts:AssumeRole",
+      });
+    }
+  });
+
+  it("uses an existing OIDC provider given by ARN instead of creating one", () => {
+    const existing = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+    const withExisting = synthesizeStacks(configWith((d) => (d.access.oidcProviderArn = existing))).access;
+    expect(withExisting.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    for (const role of Object.values(withExisting.resource.aws_iam_role) as Record<string, any>[]) {
+      expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Federated).toBe(existing);
+    }
+  });
+});
+
+describe("the policies", () => {
+  const config = loadConfig(sandboxConfigFile);
+  const props = accessPolicyProps(config, stackNames);
+  const plan = planPolicy(props);
+  const deploy = deployPolicy(props);
+  const writes =
+    /^(s3:(Put|Delete|Create)|dynamodb:(Put|Delete|Update)|organizations:(Enable|Disable|Register|Deregister|Create|Delete)|iam:(Create|Delete|Put|Tag|Untag|Update|Attach|Detach)|license-manager:(Create|Update|Delete|Tag|Untag)|sns:(Create|Delete|Set|Tag|Untag))/;
+
+  it("list every action by name: no wildcards", () => {
+    expect(wildcardActions(plan)).toEqual([]);
+    expect(wildcardActions(deploy)).toEqual([]);
+  });
+
+  it("give the plan role no write but the lock's", () => {
+    const planWrites = plan.Statement.filter((statement) =>
+      statement.Action.some((action) => writes.test(action)),
+    );
+    expect(planWrites.map((statement) => statement.Sid)).toEqual(["StateLockTable"]);
+    expect(planWrites[0].Condition).toEqual({
+      "ForAllValues:StringEquals": {
+        "dynamodb:LeadingKeys": [
+          "sandbox-license-manager-tfstate/license-manager-org/access.tfstate",
+          "sandbox-license-manager-tfstate/license-manager-org/organization.tfstate",
+          "sandbox-license-manager-tfstate/license-manager-org/license-manager.tfstate",
+        ],
+      },
+    });
+  });
+
+  it("let the deploy role enable trusted access only for the config's principals, and disable none unless allowed", () => {
+    const enable = deploy.Statement.find((statement) =>
+      statement.Action.includes("organizations:EnableAWSServiceAccess"),
+    );
+    expect(enable?.Condition).toEqual({
+      StringEquals: {
+        "organizations:ServicePrincipal": [
+          "cloudtrail.amazonaws.com",
+          "sso.amazonaws.com",
+          "license-manager.amazonaws.com",
+          "license-manager.member-account.amazonaws.com",
+        ],
+      },
+    });
+    expect(policyActions(deploy)).not.toContain("organizations:DisableAWSServiceAccess");
+    const allowing = deployPolicy(
+      accessPolicyProps(
+        configWith((d) => (d.organization.principalsAllowedToBeRemoved = ["ram.amazonaws.com"])),
+        stackNames,
+      ),
+    );
+    expect(
+      allowing.Statement.find((statement) =>
+        statement.Action.includes("organizations:DisableAWSServiceAccess"),
+      )?.Condition,
+    ).toEqual({ StringEquals: { "organizations:ServicePrincipal": ["ram.amazonaws.com"] } });
+  });
+
+  it("let the deploy role create only License Manager's service-linked role", () => {
+    const create = deploy.Statement.find((statement) =>
+      statement.Action.includes("iam:CreateServiceLinkedRole"),
+    );
+    expect(create).toMatchObject({
+      Resource: [
+        "arn:aws:iam::111111111111:role/aws-service-role/license-manager.amazonaws.com/AWSServiceRoleForAWSLicenseManagerRole",
+      ],
+      Condition: { StringEquals: { "iam:AWSServiceName": ["license-manager.amazonaws.com"] } },
+    });
+  });
+
+  it("scope state access to the stacks' own keys", () => {
+    const state = deploy.Statement.find((statement) => statement.Sid === "StateReadWrite");
+    expect(state?.Resource).toEqual([
+      "arn:aws:s3:::sandbox-license-manager-tfstate/license-manager-org/organization.tfstate",
+      "arn:aws:s3:::sandbox-license-manager-tfstate/license-manager-org/license-manager.tfstate",
+    ]);
+  });
+});
+
+describe("npm run access and the README", () => {
+  it("prints the same documents the access stack attaches", () => {
+    const config = loadConfig(sandboxConfigFile);
+    const stack = synthesizeStacks(config).access;
+    const attached = (Object.values(stack.resource.aws_iam_role_policy) as Record<string, any>[])
+      .sort((a, b) => (a.name < b.name ? 1 : -1))
+      .map((policy) => JSON.parse(policy.policy));
+    expect(roleDocuments(config).map((document) => document.policy)).toEqual(attached);
+  });
+
+  it("keeps the README's Permissions section generated from the code", () => {
+    const expected = renderPermissions(roleDocuments(loadConfig(readmeConfigFile)), readmeConfigFile);
+    expect(currentPermissions(readFileSync("README.md", "utf8"))).toBe(expected);
+  });
+});

@@ -1,0 +1,652 @@
+/**
+ * End to end, in one sandbox session: every stack deployed with the real cdktf CLI, Terraform 1.11 and AWS
+ * provider 5.100.0, against a sandbox that enforces IAM. The bootstrap and access stacks are deployed by the
+ * sandbox's administrator; the organization and License Manager stacks by the deploy role the access stack
+ * creates; `npm run plan` and `npm run drift` read with the plan role. The scenarios run in order, each
+ * leaving the sandbox as the deploy left it for the next: reads first, then changes made outside Terraform and
+ * their repair, the protections, the tear-down, and last the call log, which must show every permission of
+ * both roles used and no call denied outside the scenarios that expect a denial.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { GetRolePolicyCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  GetLicenseConfigurationCommand,
+  LicenseManagerClient,
+  ListLicenseConfigurationsCommand,
+  UpdateLicenseConfigurationCommand,
+  UpdateServiceSettingsCommand,
+} from "@aws-sdk/client-license-manager";
+import {
+  DescribeOrganizationCommand,
+  DisableAWSServiceAccessCommand,
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { parse, stringify } from "yaml";
+import { policyActions } from "../../lib/access/render";
+import { assumeRoleCredentials } from "../../lib/aws/credentials";
+import { loadConfig } from "../../lib/config/load";
+import type { DriftReport } from "../../lib/drift/model";
+import { runCommand } from "../../lib/process/run-command";
+import type { CallLogEntry } from "../../sandbox/emulator/call-log";
+import { readSandboxReport, type SandboxReport } from "../../sandbox/report";
+import { deployAllStacks, startSandboxSession, type SandboxSession } from "../../sandbox/session";
+import { roleDocuments } from "../../tools/access";
+
+const projectRoot = path.resolve(__dirname, "../..");
+const workDirectory = mkdtempSync(path.join(tmpdir(), "lm-e2e-"));
+const deployRole = "arn:aws:iam::111111111111:role/LicenseManagerDeployer";
+const planRole = "arn:aws:iam::111111111111:role/LicenseManagerPlanner";
+const memberReadRole = "LicenseManagerRoleReader";
+/** Sessions of the scenarios that expect a denial; their denied calls are expected. */
+const expectedDenialSession = "e2e-expected-denial";
+
+/** The sandbox config under another state bucket, so its bootstrap state file is the test's own. */
+function writeConfig(
+  name: string,
+  change: (document: Record<string, any>) => void = () => undefined,
+): string {
+  const document = parse(readFileSync(path.join(projectRoot, "config/sandbox.yaml"), "utf8"));
+  document.backend.bucket = "e2e-license-manager-tfstate";
+  document.backend.dynamodbTable = "e2e-license-manager-tflock";
+  change(document);
+  const file = path.join(workDirectory, name);
+  writeFileSync(file, stringify(document));
+  return file;
+}
+
+const configFile = writeConfig("e2e.yaml");
+let session: SandboxSession;
+let organizations: OrganizationsClient;
+const licenseManager = (region: string) => new LicenseManagerClient({ region });
+const iam = () => new IAMClient({ region: "us-east-1" });
+const savedEnvironment = { ...process.env };
+/** Time windows in which a denied call is what the scenario expects (the plan role trying to apply). */
+const denialWindows: { from: string; to: string }[] = [];
+
+const enabledPrincipals = async () =>
+  (
+    (await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}))).EnabledServicePrincipals ??
+    []
+  )
+    .map((entry) => entry.ServicePrincipal)
+    .sort();
+
+const tsx = path.join(projectRoot, "node_modules/.bin/tsx");
+const cdktf = path.join(projectRoot, "node_modules/.bin/cdktf");
+
+/** A project CLI as a user runs it, logged under the session's log directory. */
+const tool = (name: string, args: string[], environment: NodeJS.ProcessEnv = {}) =>
+  runCommand(tsx, [`tools/${name}.ts`, ...args], {
+    cwd: projectRoot,
+    env: { ...session.environment, ...environment },
+    logFile: path.join(session.logDirectory, `${name}.log`),
+  });
+
+const stackDirectory = (stack: string, synthesisDirectory = "cdktf.out") =>
+  path.join(projectRoot, synthesisDirectory, "stacks", stack);
+
+async function licenseConfigurationArn(name: string, region: string): Promise<string> {
+  const { LicenseConfigurations } = await licenseManager(region).send(
+    new ListLicenseConfigurationsCommand({}),
+  );
+  const found = LicenseConfigurations?.find((configuration) => configuration.Name === name);
+  if (!found?.LicenseConfigurationArn) throw new Error(`no license configuration ${name} in ${region}`);
+  return found.LicenseConfigurationArn;
+}
+
+/** cdktf's output without colours, and with Terraform's box and line wrapping undone, for matching messages. */
+const flatten = (result: { stdout: string; stderr: string }) =>
+  (result.stdout + result.stderr)
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+    .replace(/[│╷╵]/g, " ")
+    .replace(/\s+/g, " ");
+
+const statePull = async (stack: string) =>
+  JSON.parse(
+    (
+      await runCommand("terraform", ["state", "pull"], {
+        cwd: stackDirectory(stack),
+        env: session.environment,
+      })
+    ).stdout,
+  );
+
+beforeAll(async () => {
+  session = await startSandboxSession({
+    projectRoot,
+    dataDirectory: path.join(workDirectory, "data"),
+    configFile,
+  });
+  Object.assign(process.env, session.environment);
+  organizations = new OrganizationsClient({ region: "us-east-1" });
+  await deployAllStacks(session);
+}, 600_000);
+
+afterAll(async () => {
+  await session?.close();
+  process.env = savedEnvironment;
+  rmSync(path.join(projectRoot, "cdktf.plan.out"), { recursive: true, force: true });
+});
+
+describe("a fresh deploy of every stack", () => {
+  let report: SandboxReport;
+  beforeAll(async () => {
+    report = await readSandboxReport("us-east-1", ["us-east-1", "eu-west-1"]);
+  });
+
+  it("deploys the stacks in dependency order, the access stack right after the bootstrap", () => {
+    expect(session.stacks).toEqual(["bootstrap", "access", "organization", "license-manager"]);
+  });
+
+  it("creates the plan and deploy roles with the policies npm run access prints", async () => {
+    const documents = roleDocuments(loadConfig(configFile));
+    for (const { roleArn, policy, trust } of documents) {
+      const roleName = roleArn.split("/").pop()!;
+      const { Role } = await iam().send(new GetRoleCommand({ RoleName: roleName }));
+      expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(trust);
+      const inline = await iam().send(
+        new GetRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: `license-manager-org-${roleName === "LicenseManagerPlanner" ? "plan" : "deploy"}`,
+        }),
+      );
+      expect(JSON.parse(decodeURIComponent(inline.PolicyDocument!))).toEqual(policy);
+    }
+  });
+
+  it("enables both License Manager principals and keeps the principals enabled before", () => {
+    expect(report.servicePrincipals).toEqual([
+      "cloudtrail.amazonaws.com",
+      "license-manager.amazonaws.com",
+      "license-manager.member-account.amazonaws.com",
+      "sso.amazonaws.com",
+    ]);
+  });
+
+  it("registers the delegated administrator", () => {
+    expect(report.delegatedAdministrators).toEqual(["444444444444"]);
+  });
+
+  it("leaves every expected service-linked role in every account", () => {
+    expect(report.serviceLinkedRoles.missing).toEqual([]);
+    expect(report.serviceLinkedRoles.accounts.map((account) => [account.accountId, account.roles])).toEqual([
+      [
+        "111111111111",
+        {
+          AWSServiceRoleForAWSLicenseManagerRole: true,
+          AWSServiceRoleForAWSLicenseManagerMasterAccountRole: true,
+        },
+      ],
+      ...["222222222222", "333333333333", "444444444444"].map((accountId) => [
+        accountId,
+        {
+          AWSServiceRoleForAWSLicenseManagerRole: false,
+          AWSServiceRoleForAWSLicenseManagerMemberAccountRole: true,
+        },
+      ]),
+    ]);
+  });
+
+  it("links License Manager to Organizations in both regions, with discovery, bucket and topic", () => {
+    expect(report.settings.map(({ licenseManagerResourceShareArn, ...settings }) => settings)).toEqual(
+      ["us-east-1", "eu-west-1"].map((region) => ({
+        region,
+        enableIntegration: true,
+        enableCrossAccountsDiscovery: true,
+        s3BucketArn: `arn:aws:s3:::aws-license-manager-service-111111111111-${region}`,
+        snsTopicArn: `arn:aws:sns:${region}:111111111111:aws-license-manager-service-notifications`,
+      })),
+    );
+    for (const settings of report.settings)
+      expect(settings.licenseManagerResourceShareArn).toMatch(/^arn:aws:ram:/);
+  });
+
+  it("creates the license configurations per region with their rules and associations", () => {
+    expect(report.licenseConfigurations.map(({ region, name }) => `${region} ${name}`).sort()).toEqual([
+      "eu-west-1 windows-server-datacenter",
+      "us-east-1 sql-server-enterprise",
+      "us-east-1 windows-server-datacenter",
+    ]);
+    const windows = report.licenseConfigurations.find(
+      (configuration) =>
+        configuration.region === "us-east-1" && configuration.name === "windows-server-datacenter",
+    );
+    expect(windows).toEqual({
+      region: "us-east-1",
+      name: "windows-server-datacenter",
+      licenseCountingType: "Core",
+      licenseCount: 96,
+      hardLimit: true,
+      rules: [
+        "#minimumCores=8",
+        "#maximumCores=128",
+        "#allowedTenancy=EC2-DedicatedHost",
+        "#licenseAffinityToHost=90",
+      ],
+      associatedResources: ["arn:aws:ec2:us-east-1::image/ami-0abc1234def567890"],
+    });
+  });
+});
+
+describe("read-only work with the plan role", () => {
+  it("npm run drift finds no drift in any stack", async () => {
+    const result = await tool("drift", ["--json"]);
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+      exitCode: 0,
+      stderr: expect.stringContaining("No drift: every stack matches its state."),
+    });
+    expect(result.stderr).toContain("plan role, cdktf.plan.out");
+    const report = JSON.parse(result.stdout) as DriftReport;
+    expect(report.stacks.map((stack) => [stack.stack, stack.status])).toEqual([
+      ["bootstrap", "clean"],
+      ["access", "clean"],
+      ["organization", "clean"],
+      ["license-manager", "clean"],
+    ]);
+  });
+
+  it("npm run plan plans every stack with no changes", async () => {
+    const result = await tool("plan", [
+      "--json",
+      "--skip-synth",
+      "--out",
+      path.join(workDirectory, "plans-clean"),
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).risks).toEqual([]);
+  });
+
+  it("npm run roles reports every service-linked role, entering members through their read role only", async () => {
+    const result = await tool("service-linked-roles", [
+      "--role-arn",
+      planRole,
+      "--member-role-name",
+      memberReadRole,
+      "--json",
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).missing).toEqual([]);
+  });
+
+  it("settings get reads License Manager's settings", async () => {
+    const result = await tool("license-manager-settings", [
+      "get",
+      "--region",
+      "eu-west-1",
+      "--role-arn",
+      planRole,
+    ]);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("cdktf diff (deploy role) shows no changes", async () => {
+    const diff = await session.cli.diff("organization");
+    expect(diff.exitCode).toBe(0);
+    expect(diff.hasChanges).toBe(false);
+  });
+});
+
+describe("changes made outside Terraform", () => {
+  beforeAll(async () => {
+    await licenseManager("us-east-1").send(
+      new UpdateLicenseConfigurationCommand({
+        LicenseConfigurationArn: await licenseConfigurationArn("windows-server-datacenter", "us-east-1"),
+        LicenseCount: 10,
+      }),
+    );
+    await licenseManager("eu-west-1").send(
+      new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false }),
+    );
+    await organizations.send(
+      new DisableAWSServiceAccessCommand({
+        ServicePrincipal: "license-manager.member-account.amazonaws.com",
+      }),
+    );
+  });
+
+  it("npm run drift (plan role) exits 2 and names each of them", async () => {
+    const result = await tool("drift", ["--json", "--skip-synth"]);
+    expect(result.exitCode).toBe(2);
+    const report = JSON.parse(result.stdout) as DriftReport;
+    const byStack = Object.fromEntries(report.stacks.map((stack) => [stack.stack, stack]));
+    expect(byStack.organization.drift).toEqual([
+      expect.objectContaining({
+        address: "aws_organizations_organization.organization_DC53FF14",
+        constructPath: "organization/organization/organization",
+        changedAttributes: ["aws_service_access_principals"],
+      }),
+    ]);
+    expect(byStack["license-manager"].drift).toEqual([
+      expect.objectContaining({
+        constructPath:
+          "license-manager/us-east-1/license-configuration-windows-server-datacenter/configuration",
+        changedAttributes: ["license_count"],
+      }),
+    ]);
+    expect(byStack["license-manager"].settings).toEqual([
+      expect.objectContaining({
+        region: "eu-west-1",
+        differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
+      }),
+    ]);
+    expect(result.stderr).toContain(
+      "drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed: aws_service_access_principals",
+    );
+  });
+
+  it("cdktf diff of License Manager names the changed license count", async () => {
+    const diff = await session.cli.diff("license-manager");
+    expect(diff.hasChanges).toBe(true);
+    const output = flatten(diff);
+    expect(output).toMatch(
+      /aws_licensemanager_license_configuration\.us-east-1_license-configuration-windows-server-datacenter_configuration_\w+ \(us-east-1\/license-configuration-windows-server-datacenter\/configuration\) will be updated in-place/,
+    );
+    expect(output).toContain("~ license_count = 10 -> 96");
+  });
+
+  it("the plan role cannot apply: the apply is denied and the organization and the state stay as they were", async () => {
+    const serialBefore = (await statePull("organization")).serial;
+    const from = new Date().toISOString();
+    const apply = await runCommand("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+      cwd: stackDirectory("organization", "cdktf.plan.out"),
+      env: session.environment,
+    });
+    denialWindows.push({ from, to: new Date().toISOString() });
+    expect(apply.exitCode).not.toBe(0);
+    expect(flatten(apply)).toMatch(
+      /AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/LicenseManagerPlanner\/[\w-]+ is not authorized to perform: organizations:EnableAWSServiceAccess/,
+    );
+    expect(await enabledPrincipals()).not.toContain("license-manager.member-account.amazonaws.com");
+    expect((await statePull("organization")).serial).toBe(serialBefore);
+  });
+
+  it("a deploy in progress holds the state lock: a second deploy of the stack fails and the state stays intact", async () => {
+    const serialBefore = (await statePull("organization")).serial;
+    // An apply waiting for its approval holds the lock for as long as it waits.
+    const holder = spawn("terraform", ["apply", "-no-color"], {
+      cwd: stackDirectory("organization"),
+      env: session.environment,
+    });
+    let holderOutput = "";
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on("data", (chunk: Buffer) => {
+        holderOutput += chunk.toString();
+        if (holderOutput.includes("Enter a value:")) resolve();
+      });
+      holder.on("exit", () => reject(new Error(`the first apply ended early:\n${holderOutput}`)));
+    });
+
+    const second = await session.cli.deploy("organization");
+    holder.stdin.end("no\n");
+    await new Promise((resolve) => holder.on("exit", resolve));
+
+    expect(second.exitCode).not.toBe(0);
+    expect(flatten(second)).toContain("Error acquiring the state lock");
+    const stateAfter = await statePull("organization");
+    expect(stateAfter.serial).toBe(serialBefore);
+    expect(stateAfter.resources.length).toBeGreaterThan(0);
+    expect(await enabledPrincipals()).not.toContain("license-manager.member-account.amazonaws.com");
+  });
+
+  it("a redeploy and a settings reconcile (deploy role) restore them, and drift exits 0 after", async () => {
+    for (const stack of ["organization", "license-manager"]) {
+      const deploy = await session.cli.deploy(stack);
+      expect([stack, deploy.exitCode]).toEqual([stack, 0]);
+    }
+    const reconcile = await tool("license-manager-settings", ["reconcile"]);
+    expect(reconcile.exitCode).toBe(0);
+    expect(reconcile.stderr).toContain(
+      "Restored License Manager settings in eu-west-1: enableCrossAccountsDiscovery",
+    );
+
+    expect(await enabledPrincipals()).toContain("license-manager.member-account.amazonaws.com");
+    const configuration = await licenseManager("us-east-1").send(
+      new GetLicenseConfigurationCommand({
+        LicenseConfigurationArn: await licenseConfigurationArn("windows-server-datacenter", "us-east-1"),
+      }),
+    );
+    expect(configuration.LicenseCount).toBe(96);
+
+    const drift = await tool("drift", ["--json", "--skip-synth"]);
+    expect(drift.stderr).toContain("No drift: every stack matches its state.");
+    expect(drift.exitCode).toBe(0);
+    const again = await tool("license-manager-settings", ["reconcile"]);
+    expect(again.stderr).not.toContain("Restored");
+  });
+
+  it("npm run drift with the deploy role finds no drift either", async () => {
+    const drift = await tool("drift", ["--json", "--role", "deploy", "--skip-synth"]);
+    expect(drift.exitCode).toBe(0);
+  });
+
+  it("the service-linked role License Manager already has is adopted, by import, not created again", async () => {
+    const { Role: before } = await iam().send(
+      new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),
+    );
+    const state = await statePull("license-manager");
+    const address = state.resources
+      .filter((resource: any) => resource.type === "aws_iam_service_linked_role")
+      .map((resource: any) => `${resource.type}.${resource.name}`)[0];
+    const removed = await runCommand("terraform", ["state", "rm", address], {
+      cwd: stackDirectory("license-manager"),
+      env: session.environment,
+    });
+    expect(removed.exitCode).toBe(0);
+    const deploy = await session.cli.deploy("license-manager");
+    expect(deploy.exitCode).toBe(0);
+    expect(flatten(deploy)).toMatch(
+      /aws_iam_service_linked_role\.service-linked-role_E7A4F1D5 \(service-linked-role\/role\): Import complete/,
+    );
+    const { Role: after } = await iam().send(
+      new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),
+    );
+    expect(after?.RoleId).toBe(before?.RoleId);
+  });
+});
+
+describe("plan review", () => {
+  it("npm run plan (plan role) puts a removed principal first", async () => {
+    const removePrincipal = writeConfig("remove-principal.yaml", (document) => {
+      document.organization.serviceAccessPrincipals = ["cloudtrail.amazonaws.com"];
+      document.organization.principalsAllowedToBeRemoved = ["sso.amazonaws.com"];
+    });
+    const out = path.join(workDirectory, "plans");
+    const result = await tool("plan", ["--json", "--out", out, "--stack", "organization"], {
+      LM_CONFIG: removePrincipal,
+    });
+    expect(result.exitCode).toBe(2);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.risks[0]).toEqual(
+      expect.objectContaining({
+        rule: "service-access-principal-removed",
+        stack: "organization",
+        address: "aws_organizations_organization.organization_DC53FF14",
+        reason: "disables trusted access for sso.amazonaws.com",
+      }),
+    );
+    const review = readFileSync(path.join(out, "review.md"), "utf8");
+    const firstFlag = review.split("\n").find((line) => line.startsWith("- **"));
+    expect(firstFlag).toBe(
+      "- **organization** `aws_organizations_organization.organization_DC53FF14` (`organization/organization/organization`): disables trusted access for sso.amazonaws.com",
+    );
+  });
+});
+
+describe("protections", () => {
+  afterAll(async () => {
+    // Back to the deployed config for anything after.
+    await runCommand(cdktf, ["synth"], { cwd: projectRoot, env: session.environment });
+  });
+
+  it("a config that drops an enabled principal fails the plan with the guard's message and changes nothing", async () => {
+    const withoutSso = writeConfig("without-sso.yaml", (document) => {
+      document.organization.serviceAccessPrincipals = ["cloudtrail.amazonaws.com"];
+    });
+    const deploy = await runCommand(
+      cdktf,
+      [
+        "deploy",
+        "organization",
+        "--auto-approve",
+        "--skip-provider-lock",
+        "--ignore-missing-stack-dependencies",
+      ],
+      { cwd: projectRoot, env: { ...session.environment, LM_CONFIG: withoutSso } },
+    );
+    const output = flatten(deploy);
+    expect(deploy.exitCode).not.toBe(0);
+    expect(output).toContain("Resource precondition failed");
+    expect(output).toContain("Removal guard: this apply would disable trusted access for sso.amazonaws.com");
+    expect(output).toContain("list them in organization.principalsAllowedToBeRemoved");
+    expect(await enabledPrincipals()).toEqual([
+      "cloudtrail.amazonaws.com",
+      "license-manager.amazonaws.com",
+      "license-manager.member-account.amazonaws.com",
+      "sso.amazonaws.com",
+    ]);
+  });
+
+  it("with the guard bypassed, the deploy role still cannot disable a principal or enable one the config does not name", async () => {
+    const asDeployer = new OrganizationsClient({
+      region: "us-east-1",
+      credentials: assumeRoleCredentials({
+        region: "us-east-1",
+        roleArn: deployRole,
+        roleSessionName: expectedDenialSession,
+      }),
+    });
+    await expect(
+      asDeployer.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "sso.amazonaws.com" })),
+    ).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining("is not authorized to perform: organizations:DisableAWSServiceAccess"),
+    });
+    await expect(
+      asDeployer.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "config.amazonaws.com" })),
+    ).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining("is not authorized to perform: organizations:EnableAWSServiceAccess"),
+    });
+    expect(await enabledPrincipals()).toHaveLength(4);
+  });
+
+  it("destroying the organization through the stack is refused", async () => {
+    const destroy = await session.cli.destroy("organization");
+    const output = flatten(destroy);
+    expect(destroy.exitCode).not.toBe(0);
+    expect(output).toContain("Instance cannot be destroyed");
+    expect(output).toContain("lifecycle.prevent_destroy");
+    const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
+    expect(Organization?.Id).toBe("o-sandbox00001");
+    expect(await enabledPrincipals()).toHaveLength(4);
+  });
+});
+
+describe("tear-down", () => {
+  it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {
+    const unlink = await tool("license-manager-settings", ["unlink"]);
+    expect(unlink.exitCode).toBe(0);
+    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in us-east-1");
+    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in eu-west-1");
+
+    const destroy = await session.cli.destroy("license-manager");
+    expect(destroy.exitCode).toBe(0);
+    expect(flatten(destroy)).toContain("Destroy complete!");
+    await expect(
+      iam().send(new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" })),
+    ).rejects.toMatchObject({ name: "NoSuchEntityException" });
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const { LicenseConfigurations } = await licenseManager(region).send(
+        new ListLicenseConfigurationsCommand({}),
+      );
+      expect([region, LicenseConfigurations]).toEqual([region, []]);
+    }
+    // The organization keeps License Manager's trusted access: that is the organization stack's.
+    expect(await enabledPrincipals()).toContain("license-manager.amazonaws.com");
+  });
+});
+
+describe("moving the bootstrap stack's state into its own bucket", () => {
+  it("cdktf deploy bootstrap --migrate-state, after backend.bootstrapStateInBackend: true, keeps every resource", async () => {
+    const migrated = writeConfig("migrated.yaml", (document) => {
+      document.backend.bootstrapStateInBackend = true;
+    });
+    const environment = { ...session.environment, LM_CONFIG: migrated };
+    const deploy = await runCommand(
+      cdktf,
+      ["deploy", "bootstrap", "--migrate-state", "--auto-approve", "--skip-provider-lock"],
+      { cwd: projectRoot, env: environment },
+    );
+    expect(deploy.exitCode).toBe(0);
+    expect(flatten(deploy)).toContain("No changes. Your infrastructure matches the configuration.");
+    const pulled = await runCommand("terraform", ["state", "pull"], {
+      cwd: stackDirectory("bootstrap"),
+      env: environment,
+    });
+    expect(JSON.parse(pulled.stdout).resources).toHaveLength(8);
+    expect(
+      JSON.parse(readFileSync(path.join(stackDirectory("bootstrap"), "cdk.tf.json"), "utf8")).terraform
+        .backend.s3,
+    ).toMatchObject({
+      bucket: "e2e-license-manager-tfstate",
+      key: "license-manager-org/bootstrap.tfstate",
+    });
+  });
+});
+
+describe("the call log of the whole run", () => {
+  let log: CallLogEntry[];
+  const documents = () => roleDocuments(loadConfig(configFile));
+  beforeAll(() => {
+    log = readFileSync(session.services.callLogFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as CallLogEntry);
+  });
+
+  const expectedDenial = (entry: CallLogEntry) =>
+    entry.principal?.endsWith(`/${expectedDenialSession}`) ||
+    denialWindows.some((window) => entry.time >= window.from && entry.time <= window.to);
+
+  it("denied no call outside the scenarios that expect a denial, and those were denied", () => {
+    const denied = log.filter(
+      (entry) =>
+        entry.decision === "denied" || entry.additionalChecks?.some((check) => check.decision === "denied"),
+    );
+    expect(denied.filter((entry) => !expectedDenial(entry))).toEqual([]);
+    expect(denied.map((entry) => entry.iamAction).sort()).toEqual(
+      expect.arrayContaining([
+        "organizations:DisableAWSServiceAccess",
+        "organizations:EnableAWSServiceAccess",
+      ]),
+    );
+  });
+
+  it.each(["plan", "deploy"])("used every action of the %s role's policy at least once", (role) => {
+    const { roleArn, policy } = documents().find((document) => document.role === role)!;
+    // A call may need more than its own action (tag-on-create needs the tagging action too).
+    const used = new Set(
+      log
+        .filter((entry) => entry.roleArn === roleArn)
+        .flatMap((entry) => [
+          ...(entry.decision === "allowed" ? [entry.iamAction] : []),
+          ...(entry.additionalChecks ?? [])
+            .filter((check) => check.decision === "allowed")
+            .map((check) => check.iamAction),
+        ]),
+    );
+    const granted = policyActions(policy);
+    const unused = granted.filter((action) => !used.has(action));
+    console.log(
+      `${role} role: ${granted.length} actions granted, ${granted.length - unused.length} used, ${unused.length} unused` +
+        (unused.length > 0 ? `: ${unused.join(", ")}` : ""),
+    );
+    expect(unused).toEqual([]);
+  });
+});

@@ -44,11 +44,15 @@ export class LicenseConfiguration extends Construct {
       dependsOn: props.dependsOn,
     });
 
+    // Each read of `.arn` creates a new token, and cdktf captures a full stack trace for every token it
+    // creates: one read per configuration, not one per association (with 10 AMIs each, those traces were a
+    // fifth of synthesis time and ~30 MB at 1,000 configurations).
+    const licenseConfigurationArn = this.configuration.arn;
     this.associations = (config.associatedAmis[props.region] ?? []).map(
       (ami) =>
         new LicensemanagerAssociation(this, `association-${ami.split("/").pop()}`, {
           provider: props.provider,
-          licenseConfigurationArn: this.configuration.arn,
+          licenseConfigurationArn,
           resourceArn: amiArn(props.region, ami),
         }),
     );

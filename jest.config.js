@@ -25,7 +25,11 @@ module.exports = {
       displayName: "unit",
       roots: ["<rootDir>/test"],
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "/test/e2e/", ...integrationFolders.map((f) => `/test/${f}/`)],
+      testPathIgnorePatterns: [
+        "/node_modules/",
+        "/test/e2e/",
+        ...integrationFolders.map((f) => `/test/${f}/`),
+      ],
     },
     {
       ...shared,

@@ -6,7 +6,7 @@ import { deployPolicy, deploySubjects, planPolicy, planSubjects } from "../lib/a
 import { useRemoteState } from "../lib/backend/remote-state";
 import type { AccessConfig, EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
-import { stackNames } from "./stack-names";
+import { stackNames } from "../lib/names/stacks";
 import type { StackOptions } from "./stack-options";
 
 /**

@@ -5,7 +5,7 @@ import { AccessStack } from "./access-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { LicenseManagerStack } from "./license-manager-stack";
 import { OrganizationStack } from "./organization-stack";
-import { stackNames } from "./stack-names";
+import { stackNames } from "../lib/names/stacks";
 
 /** Every stack of one environment, in deploy order, each assuming the role `role` gives it. */
 export function addStacks(app: App, config: EnvironmentConfig, role: AccessRole = "deploy") {

@@ -5,13 +5,8 @@ import { useRemoteState } from "../lib/backend/remote-state";
 import { StateBucket } from "../lib/backend/state-bucket";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
-import { stackNames } from "./stack-names";
+import { bootstrapLocalStateFile, stackNames } from "../lib/names/stacks";
 import type { StackOptions } from "./stack-options";
-
-/** The bootstrap stack's local state file, relative to the project root. */
-export function bootstrapLocalStateFile(config: EnvironmentConfig): string {
-  return `terraform.${stackNames.bootstrap}.${config.backend.bucket}.tfstate`;
-}
 
 /**
  * The state backend every other stack uses. Its own state stays local until the bucket exists; then

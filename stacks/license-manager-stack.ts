@@ -2,11 +2,12 @@ import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-a
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { useRemoteState } from "../lib/backend/remote-state";
-import { licenseManagerPrincipals, type EnvironmentConfig } from "../lib/config/model";
+import type { EnvironmentConfig } from "../lib/config/model";
+import { licenseManagerPrincipals } from "../lib/names/license-manager";
 import { LicenseManagerRegion } from "../lib/license-manager/license-manager-region";
 import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
 import { addAwsProvider } from "../lib/providers/aws-provider";
-import { stackNames } from "./stack-names";
+import { stackNames } from "../lib/names/stacks";
 import type { StackOptions } from "./stack-options";
 
 /**

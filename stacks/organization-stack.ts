@@ -2,10 +2,11 @@ import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/org
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { useRemoteState } from "../lib/backend/remote-state";
-import { licenseManagerPrincipals, type EnvironmentConfig } from "../lib/config/model";
+import type { EnvironmentConfig } from "../lib/config/model";
+import { licenseManagerPrincipals } from "../lib/names/license-manager";
 import { Organization } from "../lib/organization/organization";
 import { addAwsProvider } from "../lib/providers/aws-provider";
-import { stackNames } from "./stack-names";
+import { stackNames } from "../lib/names/stacks";
 import type { StackOptions } from "./stack-options";
 
 /**

@@ -22,7 +22,7 @@ import {
 } from "../lib/access/render";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/model";
-import { stackNames } from "../stacks/stack-names";
+import { stackNames } from "../lib/names/stacks";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "access";

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { describeAwsError } from "../lib/aws/errors";
+import type { ManifestStack } from "../lib/cdktf/manifest";
 
 /** Wrong command-line usage: printed with a pointer to --help, exit code 1. */
 export class UsageError extends Error {
@@ -37,4 +38,20 @@ export function runCli(toolName: string, main: (args: string[]) => Promise<numbe
       process.exitCode = 1;
     },
   );
+}
+
+/** The stacks named by --stack (all when none is), or a UsageError naming the unknown ones. */
+export function selectStacks(
+  stacks: readonly ManifestStack[],
+  names: readonly string[] | undefined,
+): ManifestStack[] {
+  if (!names || names.length === 0) return [...stacks];
+  const known = new Set(stacks.map((stack) => stack.name));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown stack ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the stacks are ${[...known].join(", ")}`,
+    );
+  }
+  return stacks.filter((stack) => names.includes(stack.name));
 }

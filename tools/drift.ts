@@ -15,8 +15,7 @@ import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
-import { selectStacks } from "./plan";
+import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
 
 const toolName = "drift";
 

@@ -9,7 +9,7 @@ import { planExitCode, summarizeReview } from "../lib/review/summary";
 import { readOnlyRole, synthesisDirectory } from "../lib/access/stack-roles";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { synthesize, Terraform } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
 
 const toolName = "plan";
 
@@ -53,21 +53,6 @@ function artifactHint(env: NodeJS.ProcessEnv): string {
   return server && repository && runId
     ? `the \`plans\` artifact of [this workflow run](${server}/${repository}/actions/runs/${runId})`
     : "the plans/ directory";
-}
-
-export function selectStacks(
-  stacks: readonly ManifestStack[],
-  names: readonly string[] | undefined,
-): ManifestStack[] {
-  if (!names || names.length === 0) return [...stacks];
-  const known = new Set(stacks.map((stack) => stack.name));
-  const unknown = names.filter((name) => !known.has(name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown stack ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the stacks are ${[...known].join(", ")}`,
-    );
-  }
-  return stacks.filter((stack) => names.includes(stack.name));
 }
 
 async function planStack(stack: ManifestStack, outDirectory: string): Promise<StackReview> {

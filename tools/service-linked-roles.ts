@@ -1,6 +1,13 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { awsRegionPattern, examples, iamRoleArnPattern, roleArnInAccount } from "../lib/aws/arn";
+import Table from "cli-table3";
+import {
+  awsRegionPattern,
+  examples,
+  iamRoleArnPattern,
+  iamRoleNamePattern,
+  roleArnInAccount,
+} from "../lib/aws/arn";
 import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
 import {
   allServiceLinkedRoleNames,
@@ -54,7 +61,7 @@ async function main(args: string[]): Promise<number> {
     );
   }
   const memberRoleName = values["member-role-name"];
-  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+  if (!iamRoleNamePattern.test(memberRoleName)) {
     throw new UsageError(
       `--member-role-name must be an IAM role name (letters, digits and +=,.@_-, up to 64 characters; got ${JSON.stringify(memberRoleName)})`,
     );
@@ -90,6 +97,15 @@ async function main(args: string[]): Promise<number> {
   return report.accountsNotChecked.length > 0 ? 1 : 0;
 }
 
+// Columns two spaces apart, no borders or colours: the output stays plain text to read or grep.
+const borderless = Object.fromEntries(
+  ["top", "top-mid", "top-left", "top-right", "bottom", "bottom-mid", "bottom-left", "bottom-right"]
+    .concat(["left", "left-mid", "mid", "mid-mid", "right", "right-mid"])
+    .map((name) => [name, ""]),
+);
+borderless.middle = "  ";
+const plainStyle = { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true };
+
 function printTable(report: ServiceLinkedRoleReport): void {
   const header = ["Account", "Name", "Kind", ...allServiceLinkedRoleNames.map((name) => shortRoleName(name))];
   const rows = report.accounts.map((account) => [
@@ -105,15 +121,9 @@ function printTable(report: ServiceLinkedRoleReport): void {
       return expectedServiceLinkedRoles(account.kind).includes(roleName) ? "MISSING" : "absent";
     }),
   ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
-  for (const row of [header, ...rows]) {
-    printLine(
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join("  ")
-        .trimEnd(),
-    );
-  }
+  const table = new Table({ head: header, chars: borderless, style: plainStyle });
+  table.push(...rows);
+  for (const line of table.toString().split("\n")) printLine(line.trimEnd());
   printLine(
     `("-": not looked up in that kind of account; "absent": not there and not required; full names: ${allServiceLinkedRoleNames.join(", ")})`,
   );

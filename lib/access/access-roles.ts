@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { roleNameAndPath } from "../aws/arn";
 import { trustPolicy, type PolicyDocument } from "./policies";
 
 export interface AccessRoleProps {
@@ -30,13 +31,6 @@ export interface AccessRolesProps {
 }
 
 const githubIssuerUrl = "https://token.actions.githubusercontent.com";
-
-/** `arn:aws:iam::1:role/a/b/Name` → path `/a/b/`, name `Name`. */
-export function roleNameAndPath(roleArn: string): { name: string; path: string } {
-  const segments = roleArn.split(":role/")[1].split("/");
-  const name = segments.pop() as string;
-  return { name, path: segments.length > 0 ? `/${segments.join("/")}/` : "/" };
-}
 
 /** GitHub Actions' OIDC provider and the plan and deploy roles with their inline policies. */
 export class AccessRoles extends Construct {

@@ -1,10 +1,10 @@
-import { stateKey } from "../backend/remote-state";
-import { licenseManagerPrincipals, type EnvironmentConfig } from "../config/model";
-import { notificationTopicName } from "../license-manager/notification-topic";
-import { reportBucketName } from "../license-manager/report-bucket";
+import { arnParts } from "../aws/arn";
+import type { EnvironmentConfig } from "../config/model";
+import { licenseManagerPrincipals, notificationTopicName, reportBucketName } from "../names/license-manager";
+import { stateKey } from "../names/stacks";
 import type { AccessPolicyProps, StateScope } from "./policies";
 
-/** Stack names as they appear in state keys; the same as stacks/stack-names.ts. */
+/** Stack names as they appear in state keys: lib/names/stacks.ts. */
 export interface AccessStackNames {
   readonly bootstrap: string;
   readonly access: string;
@@ -14,7 +14,7 @@ export interface AccessStackNames {
 
 /** What the plan and deploy roles act on, from one environment's config. */
 export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStackNames): AccessPolicyProps {
-  const partition = config.deployRoleArn?.split(":")[1] ?? "aws";
+  const partition = config.deployRoleArn ? arnParts(config.deployRoleArn).partition : "aws";
   const { backend, licenseManager, organization } = config;
   const lockTableArn =
     backend.locking === "dynamodb" && backend.dynamodbTable

@@ -1,3 +1,4 @@
+import { readGeneratedSection, replaceGeneratedSection } from "../markdown/generated-section";
 import type { PolicyDocument, TrustPolicyDocument } from "./policies";
 
 export interface RoleDocuments {
@@ -61,27 +62,17 @@ export function renderPermissions(roles: readonly RoleDocuments[], configFile: s
   return lines.join("\n");
 }
 
-export const permissionsStart = "<!-- permissions:start (generated: npm run access -- readme) -->";
-export const permissionsEnd = "<!-- permissions:end -->";
+const permissionsMarkers = {
+  start: "<!-- permissions:start (generated: npm run access -- readme) -->",
+  end: "<!-- permissions:end -->",
+};
 
 /** The generated section as it stands in the README, or undefined without the markers. */
 export function currentPermissions(readme: string): string | undefined {
-  const start = readme.indexOf(permissionsStart);
-  const end = readme.indexOf(permissionsEnd);
-  if (start < 0 || end < start) return undefined;
-  return readme
-    .slice(start + permissionsStart.length, end)
-    .replace("<!-- prettier-ignore-start -->", "")
-    .replace("<!-- prettier-ignore-end -->", "")
-    .trim();
+  return readGeneratedSection(readme, permissionsMarkers);
 }
 
 /** The README with its Permissions section replaced; throws when the markers are missing. */
 export function replacePermissions(readme: string, section: string): string {
-  const start = readme.indexOf(permissionsStart);
-  const end = readme.indexOf(permissionsEnd);
-  if (start < 0 || end < start)
-    throw new Error(`README.md lacks the markers ${permissionsStart} … ${permissionsEnd}`);
-  // Prettier would pad the tables; the section stays exactly as generated, so a test can compare it.
-  return `${readme.slice(0, start + permissionsStart.length)}\n<!-- prettier-ignore-start -->\n${section}\n<!-- prettier-ignore-end -->\n${readme.slice(end)}`;
+  return replaceGeneratedSection(readme, permissionsMarkers, section);
 }

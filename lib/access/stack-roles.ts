@@ -9,11 +9,11 @@
  */
 import type { EnvironmentConfig } from "../config/model";
 
-export const accessRoles = ["deploy", "plan", "none"] as const;
+const accessRoles = ["deploy", "plan", "none"] as const;
 export type AccessRole = (typeof accessRoles)[number];
 
 /** Stacks deployed once by an administrator; the deploy role has no permission on what they hold. */
-export const administratorStacks: readonly string[] = ["bootstrap", "access"];
+const administratorStacks: readonly string[] = ["bootstrap", "access"];
 
 export class AccessRoleError extends Error {}
 

@@ -1,14 +1,12 @@
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+/**
+ * Credentials for the CLIs: the SDK's default chain, or a role assumed through it. Assuming is
+ * @aws-sdk/credential-providers' fromTemporaryCredentials; each client given the provider keeps the
+ * credentials and refreshes them shortly before they expire (the SDK's identity cache).
+ */
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { awsCall } from "./errors";
 
-/** Structurally an SDK v3 AwsCredentialIdentity. */
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
-export type CredentialsProvider = () => Promise<AwsCredentials>;
+export type CredentialsProvider = ReturnType<typeof fromTemporaryCredentials>;
 
 /** What every client is built from; no credentials means the SDK default credential chain. */
 export interface AwsSession {
@@ -24,33 +22,15 @@ export interface AssumeRoleOptions {
   readonly sourceCredentials?: CredentialsProvider;
 }
 
-const refreshBeforeExpiryMs = 5 * 60 * 1000;
-
-/** Credentials of an assumed role, refreshed shortly before they expire. */
+/** Credentials of an assumed role; a failure names the role ("Assuming role arn:… failed: AccessDenied: …"). */
 export function assumeRoleCredentials(options: AssumeRoleOptions): CredentialsProvider {
-  const sts = new STSClient({ region: options.region, credentials: options.sourceCredentials });
-  let current: Promise<AwsCredentials> | undefined;
-  const assume = async (): Promise<AwsCredentials> => {
-    const { Credentials } = await awsCall(`Assuming role ${options.roleArn}`, () =>
-      sts.send(new AssumeRoleCommand({ RoleArn: options.roleArn, RoleSessionName: options.roleSessionName })),
-    );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
-      throw new Error(`Assuming role ${options.roleArn} returned no credentials`);
-    }
-    return {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-      expiration: Credentials.Expiration,
-    };
-  };
-  return async () => {
-    const cached = current ? await current.catch(() => undefined) : undefined;
-    const expiresAt = cached?.expiration?.getTime();
-    if (cached && (expiresAt === undefined || expiresAt - Date.now() > refreshBeforeExpiryMs)) return cached;
-    current = assume();
-    return current;
-  };
+  const provider = fromTemporaryCredentials({
+    params: { RoleArn: options.roleArn, RoleSessionName: options.roleSessionName },
+    masterCredentials: options.sourceCredentials,
+    clientConfig: { region: options.region },
+  });
+  return (identityProperties) =>
+    awsCall(`Assuming role ${options.roleArn}`, () => provider(identityProperties));
 }
 
 /** The caller's session: the default chain, or the given role assumed through it. */

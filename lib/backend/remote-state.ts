@@ -1,10 +1,6 @@
 import { S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "../config/model";
-
-/** Where a stack's state lives in the bucket: one key per stack under the configured prefix. */
-export function stateKey(config: EnvironmentConfig, stackName: string): string {
-  return `${config.backend.keyPrefix}/${stackName}.tfstate`;
-}
+import { stateKey } from "../names/stacks";
 
 /**
  * Keeps the stack's state in the configured S3 backend: encrypted, in the backend's region, through the

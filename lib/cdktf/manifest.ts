@@ -30,9 +30,7 @@ export function readStacksInOrder(outdir: string): ManifestStack[] {
   return dependencyOrder(stacks);
 }
 
-export function dependencyOrder<T extends { name: string; dependencies: readonly string[] }>(
-  stacks: T[],
-): T[] {
+function dependencyOrder<T extends { name: string; dependencies: readonly string[] }>(stacks: T[]): T[] {
   const byName = new Map(stacks.map((stack) => [stack.name, stack]));
   const ordered: T[] = [];
   const state = new Map<string, "visiting" | "done">();

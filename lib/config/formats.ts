@@ -1,61 +1,139 @@
-/** Field formats shared by the config schema, each with the words used when a value does not fit. */
+/**
+ * Field formats of the config schema, each with the words used when a value does not fit. The AWS identifier
+ * and ARN patterns themselves are lib/aws/arn.ts, shared with the CLIs.
+ */
 import { z } from "zod";
+import {
+  accountIdPattern,
+  amiArnPattern,
+  amiIdPattern,
+  awsRegionPattern,
+  githubOidcProviderArnPattern,
+  iamPrincipalArnPattern,
+  iamRoleArnPattern,
+  iamRoleNamePattern,
+  kmsKeyArnPattern,
+  organizationIdPattern,
+  s3BucketArnPattern,
+  servicePrincipalPattern,
+  snsTopicArnPattern,
+} from "../aws/arn";
 
-function formatted(pattern: RegExp, expected: string, typeHint = "") {
+/** A string matching `pattern`; every way to miss it is told with the same words. */
+export function formatted(pattern: RegExp, expected: string, typeHint = "") {
   return z
     .string({
       invalid_type_error: `expected ${expected}${typeHint}`,
-      required_error: `required: ${expected}${typeHint}`,
+      required_error: `required; expected ${expected}${typeHint}`,
     })
     .regex(pattern, { message: `expected ${expected}` });
 }
 
+/**
+ * A mapping's key matching `pattern`. zod reports a key at the same path as its value: the words "invalid
+ * key" tell the loader to show the key, not the value, as what it got.
+ */
+function formattedKey(pattern: RegExp, expected: string) {
+  return z.string().regex(pattern, { message: `${invalidKey}; expected ${expected}` });
+}
+export const invalidKey = "invalid key";
+
+/** A whole number within a range; one message for a fraction, a value out of range, or a non-number. */
+export function wholeNumber(minimum: number, maximum: number | undefined, unit: string) {
+  const expected =
+    maximum === undefined
+      ? `expected a whole number of ${unit}, at least ${minimum}`
+      : `expected a whole number of ${unit} from ${minimum} to ${maximum}`;
+  const schema = z
+    .number({ invalid_type_error: expected, required_error: `required; ${expected}` })
+    .int({ message: expected })
+    .min(minimum, { message: expected });
+  return maximum === undefined ? schema : schema.max(maximum, { message: expected });
+}
+
+export const trueOrFalse = () =>
+  z.boolean({
+    invalid_type_error: "expected true or false",
+    required_error: "required; expected true or false",
+  });
+
 // YAML reads unquoted digits as a number and drops leading zeros, so account ids must be quoted.
 export const accountId = formatted(
-  /^\d{12}$/,
+  accountIdPattern,
   "a 12-digit AWS account id",
   ' as a quoted string, e.g. "012345678901"',
 );
 export const organizationId = formatted(
-  /^o-[a-z0-9]{10,32}$/,
+  organizationIdPattern,
   'an organization id: "o-" followed by 10 to 32 lowercase letters or digits',
 );
-export const region = formatted(
-  /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/,
-  "an AWS region name such as us-east-1",
-);
+export const region = formatted(awsRegionPattern, "an AWS region name such as us-east-1");
+export const regionKey = formattedKey(awsRegionPattern, "an AWS region name such as us-east-1");
 export const roleArn = formatted(
-  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+  iamRoleArnPattern,
   "an IAM role ARN such as arn:aws:iam::111111111111:role/Deployer",
 );
+export const iamRoleName = formatted(iamRoleNamePattern, "an IAM role name: 1–64 letters, digits or +=,.@_-");
 export const servicePrincipal = formatted(
-  /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/,
+  servicePrincipalPattern,
   "a service principal such as sso.amazonaws.com",
 );
 export const kmsKeyArn = formatted(
-  /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key\/[a-f0-9-]{36}|key\/mrk-[a-f0-9]{32}|alias\/[\w/+=,.@-]+)$/,
+  kmsKeyArnPattern,
   "a KMS key or alias ARN such as arn:aws:kms:us-east-1:111111111111:key/<uuid>",
 );
-export const s3BucketArn = formatted(/^arn:aws(-cn|-us-gov)?:s3:::[a-z0-9.-]{3,63}$/, "an S3 bucket ARN");
+export const s3BucketArn = formatted(s3BucketArnPattern, "an S3 bucket ARN");
 export const snsTopicArn = formatted(
-  /^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+  snsTopicArnPattern,
   "an SNS topic ARN such as arn:aws:sns:us-east-1:111111111111:license-manager",
 );
 export const amiReference = formatted(
-  /^(ami-[0-9a-f]{8,17}|arn:aws(-cn|-us-gov)?:ec2:[a-z0-9-]+::image\/ami-[0-9a-f]{8,17})$/,
+  new RegExp(`${amiIdPattern.source}|${amiArnPattern.source}`),
   "an AMI id (ami-0123456789abcdef0) or AMI ARN (arn:aws:ec2:<region>::image/ami-…)",
 );
-export const tags = z.record(
-  z.string().min(1).max(128),
-  z.string({ invalid_type_error: "expected a tag value as a string" }).max(256),
+export const iamPrincipalArn = formatted(
+  iamPrincipalArnPattern,
+  "an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator",
 );
+export const githubOidcProviderArn = formatted(
+  githubOidcProviderArnPattern,
+  "the ARN of GitHub's OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+);
+
+// AWS's tagging rules (Tagging AWS resources, "Tag naming limits and requirements"): Unicode letters, digits,
+// spaces and _ . : / = + - @; keys 1–128 characters, values up to 256; the aws: prefix, in any case, is
+// reserved; at most 50 tags per resource. Lengths count characters, not UTF-16 code units (hence the u flag).
+const tagCharacter = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]";
+export const maximumTagsPerResource = 50;
+const tagKey = formattedKey(
+  new RegExp(`^(?![aA][wW][sS]:)${tagCharacter}{1,128}$`, "u"),
+  "a tag key of 1–128 Unicode letters, digits, spaces and _ . : / = + - @, not starting with aws:",
+);
+const tagValue = formatted(
+  new RegExp(`^${tagCharacter}{0,256}$`, "u"),
+  "a tag value as a string: up to 256 Unicode letters, digits, spaces and _ . : / = + - @",
+);
+export const tags = z.record(tagKey, tagValue).superRefine((map, ctx) => {
+  const count = Object.keys(map).length;
+  if (count > maximumTagsPerResource) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `expected at most ${maximumTagsPerResource} tags, AWS's limit per resource (got ${count} tags)`,
+    });
+  }
+});
 
 const bucketRules =
   "3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
 
 /** S3's bucket naming rules (general purpose buckets). */
 export const s3BucketName = z
-  .string({ invalid_type_error: `expected an S3 bucket name: ${bucketRules}` })
+  .string({
+    invalid_type_error: `expected an S3 bucket name: ${bucketRules}`,
+    required_error: `required; expected an S3 bucket name: ${bucketRules}`,
+  })
+  // For the JSON Schema (editors); the same words as the rule below, so a name failing both is told once.
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: `expected an S3 bucket name: ${bucketRules}` })
   .superRefine((name, ctx) => {
     const problem = bucketNameProblem(name);
     if (problem)
@@ -72,29 +150,32 @@ function bucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Adds an issue for each value that appears more than once in a list. */
-export function uniqueItems<T>(describe: string) {
+/**
+ * Adds an issue for each item whose key (the item itself by default) appeared earlier in the list, at
+ * `[index, ...keyPath]`.
+ */
+export function uniqueItems<T>(
+  describe: string,
+  keyOf: (item: T) => unknown = (item) => item,
+  keyPath: readonly string[] = [],
+) {
   return (items: readonly T[], ctx: z.RefinementCtx) => {
-    const seen = new Set<T>();
+    const firstIndex = new Map<unknown, number>();
     items.forEach((item, index) => {
-      if (seen.has(item)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index], message: `duplicate ${describe}` });
+      const key = keyOf(item);
+      const first = firstIndex.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [index, ...keyPath],
+          message: `duplicate of [${first}]${keyPath.map((part) => `.${part}`).join("")}; expected each ${describe} once`,
+        });
+      } else {
+        firstIndex.set(key, index);
       }
-      seen.add(item);
     });
   };
 }
-
-/** Principals a role may trust for workstation use: a user, a role, or an account's root. */
-export const iamPrincipalArn = formatted(
-  /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(user|role)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}|iam::\d{12}:root|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64})$/,
-  "an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator",
-);
-
-export const githubOidcProviderArn = formatted(
-  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
-  "the ARN of GitHub's OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
-);
 
 // GitHub's own rules: owners (users, organizations) are 1–39 letters, digits or single hyphens, not at either
 // end; repository names 1–100 letters, digits, '.', '_' or '-', never "." or "..".
@@ -113,3 +194,29 @@ export const githubEnvironment = formatted(
   /^[A-Za-z0-9 _.-]{1,255}$/,
   "a GitHub environment name: 1–255 letters, digits, spaces, '_', '.' or '-'",
 );
+
+export const githubBranch = formatted(
+  /^(?!\/|.*\/$|.*\/\/|.*\.\.)[A-Za-z0-9._/-]{1,255}$/,
+  "a branch name such as main (letters, digits, '.', '_', '-', '/')",
+);
+
+/** One of a fixed list of values, told as the list. */
+export const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values as unknown as [T[number], ...T[number][]], {
+    errorMap: (issue) => ({
+      message: `${issue.code === "invalid_type" && issue.received === "undefined" ? "required; " : ""}expected one of ${values.join(", ")}`,
+    }),
+  });
+
+/** A strict object (unknown keys are errors) whose wrong type or absence is told as what it should hold. */
+export const section = <T extends z.ZodRawShape>(shape: T, expected: string) =>
+  z
+    .object(shape, {
+      invalid_type_error: `expected ${expected}`,
+      required_error: `required; expected ${expected}`,
+    })
+    .strict();
+
+/** A custom issue at a path relative to the value being refined. */
+export const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) =>
+  ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });

@@ -2,8 +2,10 @@
  * Rules that span several parts of the config file. Each rule is one small function that pushes
  * `{ path, message }` for every violation; `validateConfig` runs them all.
  */
-import { slug } from "../license-manager/slug";
-import type { ZodTypeAny } from "zod";
+import type { ZodType } from "zod";
+import { arnParts, bucketNameOfArn } from "../aws/arn";
+import { reportBucketPrefix } from "../names/license-manager";
+import { slug } from "../names/slug";
 import {
   accountId,
   amiReference,
@@ -13,30 +15,31 @@ import {
   roleArn,
   s3BucketArn,
   snsTopicArn,
+  tags,
+  maximumTagsPerResource,
 } from "./formats";
-import type { ParsedConfig } from "./schema";
+import type { ResolvedConfig } from "./sections";
 
 export interface ConfigIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
 
-type Rule = (config: ParsedConfig, issues: ConfigIssue[]) => void;
+/** Rules see the config with its defaults resolved (`backend.region`, `licenseManager.regions`, …). */
+type Rule = (config: ResolvedConfig, issues: ConfigIssue[]) => void;
 
 /**
  * Rules also run when some fields failed their format check (so one run reports as much as it can);
  * a rule only judges values of the right format, which have been reported otherwise.
  */
-const wellFormed = (format: ZodTypeAny, value: unknown): value is string => format.safeParse(value).success;
-
-const arnField = (arn: string, index: number) => arn.split(":")[index];
+const wellFormed = <T>(format: ZodType<T>, value: unknown): value is T => format.safeParse(value).success;
 
 const rolesAreInManagementAccount: Rule = (config, issues) => {
   const { managementAccountId } = config;
   if (!wellFormed(accountId, managementAccountId)) return;
   for (const key of ["deployRoleArn", "planRoleArn"] as const) {
     const arn = config[key];
-    if (wellFormed(roleArn, arn) && arnField(arn, 4) !== managementAccountId) {
+    if (wellFormed(roleArn, arn) && arnParts(arn).accountId !== managementAccountId) {
       issues.push({
         path: [key],
         message: `expected a role in the management account ${managementAccountId}`,
@@ -44,7 +47,7 @@ const rolesAreInManagementAccount: Rule = (config, issues) => {
     }
   }
   const provider = config.access?.oidcProviderArn;
-  if (wellFormed(githubOidcProviderArn, provider) && arnField(provider, 4) !== managementAccountId) {
+  if (wellFormed(githubOidcProviderArn, provider) && arnParts(provider).accountId !== managementAccountId) {
     issues.push({
       path: ["access", "oidcProviderArn"],
       message: `expected the provider in the management account ${managementAccountId}`,
@@ -74,7 +77,7 @@ const membersAreNotTheManagementAccount: Rule = (config, issues) => {
     if (account.id === config.managementAccountId) {
       issues.push({
         path: ["organization", "memberAccounts", index, "id"],
-        message: "is the management account; list member accounts only",
+        message: "is the management account; expected a member account",
       });
     }
   });
@@ -85,25 +88,29 @@ const delegatedAdministratorIsAListedMember: Rule = (config, issues) => {
   if (!wellFormed(accountId, administrator)) return;
   const members = config.organization.memberAccounts.map((account) => account.id);
   if (!members.includes(administrator)) {
+    const expected = `expected a member account listed in organization.memberAccounts (${members.join(", ") || "none listed"})`;
     issues.push({
       path: ["licenseManager", "delegatedAdministrator"],
       message:
         administrator === config.managementAccountId
-          ? "the management account cannot be its own delegated administrator; name a member account"
-          : `expected a member account listed in organization.memberAccounts (${members.join(", ") || "none listed"})`,
+          ? `is the management account, which cannot be its own delegated administrator; ${expected}`
+          : expected,
     });
   }
 };
 
-function licenseManagerRegions(config: ParsedConfig): readonly string[] {
-  return config.licenseManager.regions ?? [config.homeRegion];
+/** The managed regions, when every one is well formed (a malformed one is reported already). */
+function managedRegions(config: ResolvedConfig): readonly string[] | undefined {
+  const managed = config.licenseManager.regions;
+  return managed.every((managedRegion) => wellFormed(region, managedRegion)) ? managed : undefined;
 }
 
 const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
-  const managed = licenseManagerRegions(config);
+  const managed = managedRegions(config);
+  if (!managed) return;
   config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
     const path = ["licenseManager", "licenseConfigurations", index];
-    licenseConfig.regions?.forEach((configRegion, regionIndex) => {
+    licenseConfig.regions.forEach((configRegion, regionIndex) => {
       if (wellFormed(region, configRegion) && !managed.includes(configRegion)) {
         issues.push({
           path: [...path, "regions", regionIndex],
@@ -111,19 +118,21 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
         });
       }
     });
-    const regions = licenseConfig.regions ?? managed;
+    const regions = licenseConfig.regions.filter((configRegion) => managed.includes(configRegion));
     for (const [amiRegion, amis] of Object.entries(licenseConfig.associatedAmis)) {
       if (wellFormed(region, amiRegion) && !regions.includes(amiRegion)) {
         issues.push({
           path: [...path, "associatedAmis", amiRegion],
-          message: `the configuration is not created in this region; expected one of ${regions.join(", ")}`,
+          message: `the configuration is not created in this region; expected one of ${regions.join(", ") || "its regions (none managed)"}`,
         });
       }
       amis.forEach((ami, amiIndex) => {
-        if (wellFormed(amiReference, ami) && ami.startsWith("arn:") && arnField(ami, 3) !== amiRegion) {
+        const arnRegion =
+          wellFormed(amiReference, ami) && ami.startsWith("arn:") ? arnParts(ami).region : amiRegion;
+        if (arnRegion !== amiRegion) {
           issues.push({
             path: [...path, "associatedAmis", amiRegion, amiIndex],
-            message: `the AMI ARN names region ${arnField(ami, 3)}; AMIs are regional, list it under that region`,
+            message: `names region ${arnRegion} (AMIs are regional); expected an AMI of ${amiRegion}, or list it under ${arnRegion}`,
           });
         }
       });
@@ -132,13 +141,14 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
 };
 
 const snsTopicsMatchTheirRegion: Rule = (config, issues) => {
-  const managed = licenseManagerRegions(config);
+  const managed = managedRegions(config);
+  if (!managed) return;
   for (const [topicRegion, topicArn] of Object.entries(config.licenseManager.settings.snsTopicArns)) {
     const path = ["licenseManager", "settings", "snsTopicArns", topicRegion];
     if (!wellFormed(region, topicRegion) || !wellFormed(snsTopicArn, topicArn)) continue;
     if (!managed.includes(topicRegion)) {
       issues.push({ path, message: `expected one of licenseManager.regions (${managed.join(", ")})` });
-    } else if (arnField(topicArn, 3) !== topicRegion) {
+    } else if (arnParts(topicArn).region !== topicRegion) {
       issues.push({
         path,
         message: `expected a topic in ${topicRegion}; License Manager settings are regional`,
@@ -147,12 +157,9 @@ const snsTopicsMatchTheirRegion: Rule = (config, issues) => {
   }
 };
 
-// License Manager only writes to buckets whose name starts with this prefix (License Manager user guide, Settings).
-export const reportBucketPrefix = "aws-license-manager-service-";
-
 const reportBucketHasLicenseManagerPrefix: Rule = (config, issues) => {
   const arn = config.licenseManager.settings.reportBucketArn;
-  if (wellFormed(s3BucketArn, arn) && !arnField(arn, 5).startsWith(reportBucketPrefix)) {
+  if (wellFormed(s3BucketArn, arn) && !bucketNameOfArn(arn).startsWith(reportBucketPrefix)) {
     issues.push({
       path: ["licenseManager", "settings", "reportBucketArn"],
       message: `expected a bucket whose name starts with ${reportBucketPrefix}`,
@@ -162,8 +169,12 @@ const reportBucketHasLicenseManagerPrefix: Rule = (config, issues) => {
 
 const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
   const key = config.backend.kmsKeyArn;
-  const backendRegion = config.backend.region ?? config.homeRegion;
-  if (wellFormed(kmsKeyArn, key) && wellFormed(region, backendRegion) && arnField(key, 3) !== backendRegion) {
+  const backendRegion = config.backend.region;
+  if (
+    wellFormed(kmsKeyArn, key) &&
+    wellFormed(region, backendRegion) &&
+    arnParts(key).region !== backendRegion
+  ) {
     issues.push({
       path: ["backend", "kmsKeyArn"],
       message: `expected a key in the backend's region ${backendRegion}; S3 and DynamoDB use keys of their own region`,
@@ -180,10 +191,25 @@ const licenseConfigurationNamesStayDistinct: Rule = (config, issues) => {
     if (earlier !== undefined && earlier !== licenseConfig.name) {
       issues.push({
         path: ["licenseManager", "licenseConfigurations", index, "name"],
-        message: `differs from "${earlier}" only in case or punctuation; both would get the Terraform address "${key}"`,
+        message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
       });
     }
     seen.set(key, licenseConfig.name);
+  });
+};
+
+// AWS allows 50 tags per resource, and the provider adds defaultTags to a license configuration's own.
+const licenseConfigurationTagsFit: Rule = (config, issues) => {
+  if (!wellFormed(tags, config.defaultTags)) return;
+  config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
+    if (!wellFormed(tags, licenseConfig.tags)) return;
+    const keys = new Set([...Object.keys(config.defaultTags), ...Object.keys(licenseConfig.tags)]);
+    if (keys.size > maximumTagsPerResource) {
+      issues.push({
+        path: ["licenseManager", "licenseConfigurations", index, "tags"],
+        message: `expected at most ${maximumTagsPerResource} tags together with defaultTags, AWS's limit per resource (got ${keys.size} tags)`,
+      });
+    }
   });
 };
 
@@ -197,9 +223,10 @@ const rules: readonly Rule[] = [
   reportBucketHasLicenseManagerPrefix,
   kmsKeyIsInBackendRegion,
   licenseConfigurationNamesStayDistinct,
+  licenseConfigurationTagsFit,
 ];
 
-export function validateConfig(config: ParsedConfig): ConfigIssue[] {
+export function validateConfig(config: ResolvedConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const rule of rules) rule(config, issues);
   return issues;

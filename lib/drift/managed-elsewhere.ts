@@ -4,7 +4,7 @@
  * aws_sns_topic_policy). Refreshing the owner shows the other resource's writes as a change "outside
  * Terraform"; it is not drift when the stack manages them with the split resource.
  */
-export const attributesManagedElsewhere: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+const attributesManagedElsewhere: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   aws_s3_bucket: {
     policy: "aws_s3_bucket_policy",
     versioning: "aws_s3_bucket_versioning",

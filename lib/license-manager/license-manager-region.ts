@@ -2,7 +2,7 @@ import type { ITerraformDependable, Precondition, TerraformProvider } from "cdkt
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/model";
 import { LicenseConfiguration } from "./license-configuration";
-import { slug } from "./slug";
+import { slug } from "../names/slug";
 import { NotificationTopic } from "./notification-topic";
 import { ReportBucket } from "./report-bucket";
 import { LicenseManagerSettingsResource } from "./settings-resource";

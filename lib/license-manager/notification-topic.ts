@@ -2,13 +2,12 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { notificationTopicName } from "../names/license-manager";
 
 export interface NotificationTopicProps {
   readonly provider: TerraformProvider;
   readonly managementAccountId: string;
 }
-
-export const notificationTopicName = "aws-license-manager-service-notifications";
 
 /**
  * The SNS topic License Manager sends its alerts to in one region. Not KMS-encrypted: the AWS managed

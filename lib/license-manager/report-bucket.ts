@@ -2,7 +2,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { reportBucketPrefix } from "../config/validator";
+import { reportBucketName } from "../names/license-manager";
 import { hardenBucket } from "../s3/hardened-bucket";
 
 export interface ReportBucketProps {
@@ -11,11 +11,6 @@ export interface ReportBucketProps {
   readonly region: string;
   /** Resource data syncs of the organization's accounts write here for cross-account discovery. */
   readonly organizationId: string;
-}
-
-/** The name License Manager requires (prefix) made unique per account and region. */
-export function reportBucketName(managementAccountId: string, region: string): string {
-  return `${reportBucketPrefix}${managementAccountId}-${region}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 import { AwsCallError, awsCall, awsErrorCode, describeAwsError } from "../aws/errors";
 
 /** Roles License Manager creates (path /aws-service-role/license-manager[.member-account].amazonaws.com/). */
-export const serviceLinkedRoleNames = {
+const serviceLinkedRoleNames = {
   licenseManager: "AWSServiceRoleForAWSLicenseManagerRole",
   managementAccount: "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
   memberAccount: "AWSServiceRoleForAWSLicenseManagerMemberAccountRole",
@@ -40,7 +40,7 @@ export function expectedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRole
  * The roles looked up in an account. A member gets AWSServiceRoleForAWSLicenseManagerRole only once
  * License Manager is used there, so it is reported but not expected.
  */
-export function checkedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
+function checkedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
   return kind === "management"
     ? expectedServiceLinkedRoles(kind)
     : [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.memberAccount];
@@ -91,7 +91,7 @@ export async function roleExists(iam: IAMClient, roleName: string, accountId: st
   }
 }
 
-export async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<Account[]> {
+async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<Account[]> {
   return awsCall("Organizations ListAccounts", async () => {
     const accounts: Account[] = [];
     for await (const page of paginateListAccounts({ client: organizations }, {})) {

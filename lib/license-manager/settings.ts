@@ -26,7 +26,7 @@ export interface LiveLicenseManagerSettings {
   readonly licenseManagerResourceShareArn: string | null;
 }
 
-export const settingsFields = [
+const settingsFields = [
   "enableIntegration",
   "enableCrossAccountsDiscovery",
   "s3BucketArn",
@@ -153,7 +153,7 @@ export function diffSettings(
 }
 
 /** The whole desired state, so License Manager sees a consistent set of settings in one call. */
-export function updateRequestFor(desired: LicenseManagerSettings): UpdateServiceSettingsCommandInput {
+function updateRequestFor(desired: LicenseManagerSettings): UpdateServiceSettingsCommandInput {
   return {
     OrganizationConfiguration: { EnableIntegration: desired.enableIntegration },
     EnableCrossAccountsDiscovery: desired.enableCrossAccountsDiscovery,

@@ -68,7 +68,7 @@ export function analyzeStackPlan(
 }
 
 /** Like Terraform's "Plan: 1 to import, 0 to add, 1 to change", with replacements counted apart. */
-export function countChanges(resources: readonly ResourceReview[]): ChangeCounts {
+function countChanges(resources: readonly ResourceReview[]): ChangeCounts {
   const counts = Object.fromEntries(countedKinds.map((kind) => [kind, 0])) as Record<CountedKind, number>;
   for (const resource of resources) {
     if (resource.importing) counts.import += 1;

@@ -12,8 +12,6 @@ export function changeKind(actions: readonly PlanAction[]): ChangeKind {
   return "no-op";
 }
 
-export const isReplaceOrDestroy = (actions: readonly PlanAction[]) => actions.includes("delete");
-
 /** Top-level attributes that differ between before and after, or become known only after apply. */
 export function changedAttributes(change: PlanChangeJson): string[] {
   const before = asRecord(change.before);
@@ -64,7 +62,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
+function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));

@@ -4,7 +4,6 @@ import type { PlanReview, PlannedStackReview, ResourceReview, RiskFlag, StackRev
 export const reviewMarker = "<!-- license-manager-org:plan-review -->";
 
 /** GitHub refuses comments over 65,536 characters; the margin leaves room for the workflow's footer. */
-export const githubCommentLimit = 65_536;
 export const defaultMaxLength = 60_000;
 
 export interface RenderOptions {

@@ -21,7 +21,7 @@ export class TerraformError extends Error {
 }
 
 /** The last lines of a failed command's output: Terraform prints its "Error:" blocks last. */
-export function outputTail(result: Pick<RunResult, "stdout" | "stderr">, lines = 30): string {
+function outputTail(result: Pick<RunResult, "stdout" | "stderr">, lines = 30): string {
   const text = `${result.stderr.trim()}\n${result.stdout.trim()}`.trim();
   const all = text.split("\n");
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");

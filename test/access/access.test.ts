@@ -9,7 +9,7 @@ import {
 } from "../../lib/access/render";
 import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../../lib/access/stack-roles";
 import { loadConfig } from "../../lib/config/load";
-import { stackNames } from "../../stacks/stack-names";
+import { stackNames } from "../../lib/names/stacks";
 import { readmeConfigFile, roleDocuments } from "../../tools/access";
 import { configWith, problemsOf, sandboxConfigFile } from "../helpers/config";
 import { onlyResource, synthesizeStacks } from "../helpers/synth";

@@ -81,7 +81,7 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "missing required field",
       (d) => delete d.homeRegion,
-      `${file}: homeRegion: required: an AWS region name such as us-east-1`,
+      `${file}: homeRegion: required; expected an AWS region name such as us-east-1 (got nothing)`,
     ],
     [
       "bad region",
@@ -106,7 +106,7 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "duplicate principal",
       (d) => d.organization.serviceAccessPrincipals.push("sso.amazonaws.com"),
-      `${file}: organization.serviceAccessPrincipals[2]: duplicate service principal (got "sso.amazonaws.com")`,
+      `${file}: organization.serviceAccessPrincipals[2]: duplicate of [1]; expected each service principal once (got "sso.amazonaws.com")`,
     ],
     [
       "unknown key",
@@ -121,27 +121,27 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "import without id",
       (d) => delete d.organization.id,
-      `${file}: organization.id: required with source: import (the id of the existing organization, o-…) (got nothing)`,
+      `${file}: organization.id: required with source: import; expected the id of the existing organization, o-… (got nothing)`,
     ],
     [
       "create with id",
       (d) => (d.organization.source = "create"),
-      `${file}: organization.id: must be absent with source: create (Organizations assigns the id) (got "o-sandbox00001")`,
+      `${file}: organization.id: expected no id with source: create, where Organizations assigns it (got "o-sandbox00001")`,
     ],
     [
       "principal both kept and allowed to go",
       (d) => (d.organization.principalsAllowedToBeRemoved = ["sso.amazonaws.com"]),
-      `${file}: organization.principalsAllowedToBeRemoved[0]: is also listed in serviceAccessPrincipals: a principal is either kept or allowed to go (got "sso.amazonaws.com")`,
+      `${file}: organization.principalsAllowedToBeRemoved[0]: also listed in serviceAccessPrincipals; expected a principal either kept or allowed to go, not both (got "sso.amazonaws.com")`,
     ],
     [
       "License Manager principal allowed to go",
       (d) => (d.organization.principalsAllowedToBeRemoved = ["license-manager.amazonaws.com"]),
-      `${file}: organization.principalsAllowedToBeRemoved[0]: License Manager's principals are always enabled by this project (got "license-manager.amazonaws.com")`,
+      `${file}: organization.principalsAllowedToBeRemoved[0]: expected a principal other than License Manager's, which this project always enables (got "license-manager.amazonaws.com")`,
     ],
     [
       "duplicate member account",
       (d) => d.organization.memberAccounts.push({ id: "222222222222", name: "again" }),
-      `${file}: organization.memberAccounts[3]: duplicate account id (got {"id":"222222222222","name":"again"})`,
+      `${file}: organization.memberAccounts[3].id: duplicate of [0].id; expected each account id once (got "222222222222")`,
     ],
     [
       "bad bucket name",
@@ -156,12 +156,12 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "DynamoDB locking without a table",
       (d) => delete d.backend.dynamodbTable,
-      `${file}: backend.dynamodbTable: required with locking: dynamodb (the lock table's name) (got nothing)`,
+      `${file}: backend.dynamodbTable: required with locking: dynamodb; expected the lock table's name (got nothing)`,
     ],
     [
       "lockfile locking with a table",
       (d) => (d.backend.locking = "lockfile"),
-      `${file}: backend.dynamodbTable: only used with locking: dynamodb; remove it or set locking: dynamodb (got "sandbox-license-manager-tflock")`,
+      `${file}: backend.dynamodbTable: only used with locking: dynamodb; expected no table with locking: lockfile (remove it or set locking: dynamodb) (got "sandbox-license-manager-tflock")`,
     ],
     [
       "unknown locking",
@@ -181,7 +181,7 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "management account listed as a member",
       (d) => d.organization.memberAccounts.push({ id: "111111111111", name: "management" }),
-      `${file}: organization.memberAccounts[3].id: is the management account; list member accounts only (got "111111111111")`,
+      `${file}: organization.memberAccounts[3].id: is the management account; expected a member account (got "111111111111")`,
     ],
     [
       "delegated administrator not a listed member",
@@ -196,17 +196,17 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "rule that does not fit its counting type",
       (d) => (d.licenseManager.licenseConfigurations[0].rules.minimumSockets = 2),
-      `${file}: licenseManager.licenseConfigurations[0].rules.minimumSockets: minimumSockets is not a rule of counting type Core (got 2); Core allows minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays`,
+      `${file}: licenseManager.licenseConfigurations[0].rules.minimumSockets: not a rule of counting type Core; expected one of minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays (got minimumSockets: 2)`,
     ],
     [
       "minimum above maximum",
       (d) => (d.licenseManager.licenseConfigurations[0].rules.minimumCores = 256),
-      `${file}: licenseManager.licenseConfigurations[0].rules.minimumCores: minimumCores must be ≤ maximumCores (got 256 > 128)`,
+      `${file}: licenseManager.licenseConfigurations[0].rules.minimumCores: expected at most maximumCores (128) (got 256)`,
     ],
     [
       "raw rule strings instead of typed rules",
       (d) => (d.licenseManager.licenseConfigurations[1].rules = ["#minimumVcpus=4"]),
-      `${file}: licenseManager.licenseConfigurations[1].rules: Expected object, received array (got ["#minimumVcpus=4"])`,
+      `${file}: licenseManager.licenseConfigurations[1].rules: expected a mapping of typed rules such as minimumVcpus: 4 (got ["#minimumVcpus=4"])`,
     ],
     [
       "unknown counting type",
@@ -216,17 +216,17 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "hard limit without a count",
       (d) => delete d.licenseManager.licenseConfigurations[0].licenseCount,
-      `${file}: licenseManager.licenseConfigurations[0].licenseCount: required with hardLimit: true (a hard limit needs a count to enforce) (got nothing)`,
+      `${file}: licenseManager.licenseConfigurations[0].licenseCount: required with hardLimit: true; expected a whole number of licenses, which the hard limit enforces (got nothing)`,
     ],
     [
       "duplicate license configuration name",
       (d) => (d.licenseManager.licenseConfigurations[1].name = "windows-server-datacenter"),
-      `${file}: licenseManager.licenseConfigurations[1]: duplicate license configuration name (got {"name":"windows-server-datacenter",…`,
+      `${file}: licenseManager.licenseConfigurations[1].name: duplicate of [0].name; expected each license configuration name once (got "windows-server-datacenter")`,
     ],
     [
       "names that would share a Terraform address",
       (d) => (d.licenseManager.licenseConfigurations[1].name = "Windows Server Datacenter"),
-      `${file}: licenseManager.licenseConfigurations[1].name: differs from "windows-server-datacenter" only in case or punctuation; both would get the Terraform address "windows-server-datacenter" (got "Windows Server Datacenter")`,
+      `${file}: licenseManager.licenseConfigurations[1].name: would share the Terraform address "windows-server-datacenter" with "windows-server-datacenter"; expected a name that differs in more than case or punctuation (got "Windows Server Datacenter")`,
     ],
     [
       "bad AMI",
@@ -247,7 +247,7 @@ describe("invalid config: each problem is named with file, path, value and what 
         (d.licenseManager.licenseConfigurations[0].associatedAmis["us-east-1"] = [
           "arn:aws:ec2:eu-west-1::image/ami-0abc1234def567890",
         ]),
-      `${file}: licenseManager.licenseConfigurations[0].associatedAmis.us-east-1[0]: the AMI ARN names region eu-west-1; AMIs are regional, list it under that region (got "arn:aws:ec2:eu-west-1::image/ami-0abc1234def567890")`,
+      `${file}: licenseManager.licenseConfigurations[0].associatedAmis.us-east-1[0]: names region eu-west-1 (AMIs are regional); expected an AMI of us-east-1, or list it under eu-west-1 (got "arn:aws:ec2:eu-west-1::image/ami-0abc1234def567890")`,
     ],
     [
       "configuration region not managed",
@@ -270,7 +270,7 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "management account as delegated administrator",
       (d) => (d.licenseManager.delegatedAdministrator = "111111111111"),
-      `${file}: licenseManager.delegatedAdministrator: the management account cannot be its own delegated administrator; name a member account (got "111111111111")`,
+      `${file}: licenseManager.delegatedAdministrator: is the management account, which cannot be its own delegated administrator; expected a member account listed in organization.memberAccounts (222222222222, 333333333333, 444444444444) (got "111111111111")`,
     ],
   ];
 
@@ -331,6 +331,113 @@ describe("invalid config: each problem is named with file, path, value and what 
 
   it("names a file that cannot be read", () => {
     expect(() => loadConfig("config/missing.yaml")).toThrow(/config\/missing\.yaml: cannot be read: ENOENT/);
+  });
+});
+
+describe("one problem, one message", () => {
+  it("reports a rule value out of range once, not again as a rule comparison", () => {
+    expect(problemsOf((d) => (d.licenseManager.licenseConfigurations[0].rules.minimumCores = -0.5))).toEqual([
+      `${file}: licenseManager.licenseConfigurations[0].rules.minimumCores: expected a whole number of cores from 1 to 10000 (got -0.5)`,
+    ]);
+  });
+
+  it("does not compare regions with a malformed home region, reported already", () => {
+    expect(
+      problemsOf((d) => {
+        delete d.licenseManager.regions;
+        d.homeRegion = "mars-1";
+      }),
+    ).toEqual([`${file}: homeRegion: expected an AWS region name such as us-east-1 (got "mars-1")`]);
+  });
+});
+
+describe("tags follow AWS's tagging rules", () => {
+  const tagProblems = (tags: Record<string, unknown>) => problemsOf((d) => (d.defaultTags = tags));
+  const keyRule =
+    "invalid key; expected a tag key of 1–128 Unicode letters, digits, spaces and _ . : / = + - @, not starting with aws:";
+  const valueRule =
+    "expected a tag value as a string: up to 256 Unicode letters, digits, spaces and _ . : / = + - @";
+
+  it("accepts Unicode letters and digits, spaces and _ . : / = + - @, keys up to 128 and values up to 256", () => {
+    const tags = {
+      "Kostenstelle Nº 4": "Bücher/Ärzte: 日本 = +1 @ team_a-b.c",
+      ["k".repeat(128)]: "v".repeat(256),
+      "cost-center": "",
+    };
+    expect(configWith((d) => (d.defaultTags = tags)).defaultTags).toEqual(tags);
+  });
+
+  it.each([
+    ["the aws: prefix", "aws:createdBy", `defaultTags."aws:createdBy": ${keyRule} (got "aws:createdBy")`],
+    ["the aws: prefix in capitals", "AWS:team", `defaultTags."AWS:team": ${keyRule} (got "AWS:team")`],
+    ["an empty key", "", `defaultTags."": ${keyRule} (got "")`],
+    [
+      "a key of 129 characters",
+      "k".repeat(129),
+      `defaultTags.${"k".repeat(129)}: ${keyRule} (got "${"k".repeat(129)}")`,
+    ],
+    ["a key with a forbidden character", "team#1", `defaultTags."team#1": ${keyRule} (got "team#1")`],
+  ])("refuses a key with %s", (_name, key, problem) => {
+    expect(tagProblems({ [key]: "value" })).toEqual([`${file}: ${problem}`]);
+  });
+
+  it.each([
+    ["a forbidden character", "<script>", '"<script>"'],
+    ["257 characters", "v".repeat(257), `"${"v".repeat(76)}...`],
+    ["a number", 5, "5"],
+  ])("refuses a value with %s", (_name, value, got) => {
+    expect(tagProblems({ Team: value })).toEqual([`${file}: defaultTags.Team: ${valueRule} (got ${got})`]);
+  });
+
+  it("applies the same rules to a license configuration's tags", () => {
+    expect(
+      problemsOf((d) => (d.licenseManager.licenseConfigurations[0].tags = { "aws:x": "y", Owner: "a|b" })),
+    ).toEqual([
+      `${file}: licenseManager.licenseConfigurations[0].tags."aws:x": ${keyRule} (got "aws:x")`,
+      `${file}: licenseManager.licenseConfigurations[0].tags.Owner: ${valueRule} (got "a|b")`,
+    ]);
+  });
+
+  it("refuses more than 50 tags on a resource, counting defaultTags", () => {
+    const tags = (count: number, prefix: string) =>
+      Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, "x"]));
+    expect(tagProblems(tags(51, "t"))).toEqual([
+      `${file}: defaultTags: expected at most 50 tags, AWS's limit per resource (got 51 tags)`,
+    ]);
+    expect(
+      problemsOf((d) => {
+        d.defaultTags = tags(30, "default");
+        d.licenseManager.licenseConfigurations[0].tags = tags(21, "own");
+      }),
+    ).toEqual([
+      `${file}: licenseManager.licenseConfigurations[0].tags: expected at most 50 tags together with defaultTags, AWS's limit per resource (got 51 tags)`,
+    ]);
+  });
+});
+
+describe("AWS identifiers: one format for the config and the CLIs", () => {
+  it("accepts FIFO topics and ARNs of other partitions", () => {
+    const config = configWith((d) => {
+      d.licenseManager.settings.snsTopicArns = {
+        "eu-west-1": "arn:aws:sns:eu-west-1:111111111111:alerts.fifo",
+      };
+      d.deployRoleArn = "arn:aws-us-gov:iam::111111111111:role/ops/Deployer";
+      d.backend.kmsKeyArn = "arn:aws:kms:us-east-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
+    });
+    expect(config.licenseManager.settings.snsTopicArns["eu-west-1"]).toBe(
+      "arn:aws:sns:eu-west-1:111111111111:alerts.fifo",
+    );
+    expect(
+      configWith((d) => {
+        d.homeRegion = "eusc-de-east-1";
+        d.licenseManager.regions = ["eusc-de-east-1"];
+        d.backend.region = "eusc-de-east-1";
+        d.licenseManager.licenseConfigurations[0].associatedAmis = {
+          "eusc-de-east-1": ["arn:aws-eusc:ec2:eusc-de-east-1::image/ami-0abc1234def567890"],
+        };
+        delete d.licenseManager.licenseConfigurations[1].regions;
+      }).homeRegion,
+    ).toBe("eusc-de-east-1");
   });
 });
 

@@ -5,11 +5,11 @@ import {
   licenseRulesSchema,
   rulesByCountingType,
   tenancies,
-  toLicenseRuleStrings,
   type LicenseCountingType,
   type LicenseRuleName,
   type LicenseRules,
-} from "../../lib/license-manager/license-rules";
+} from "../../lib/config/license-rules";
+import { toLicenseRuleStrings } from "../../lib/license-manager/license-rules";
 
 /** A valid value for every rule, and the rule string it becomes. */
 const sampleRules: Record<LicenseRuleName, { value: LicenseRules[LicenseRuleName]; ruleString: string }> = {
@@ -62,11 +62,11 @@ describe("rules per counting type", () => {
       expect(checkLicenseRules(countingType, rules)).toEqual([
         {
           path: [rule],
-          message: `${rule} is not a rule of counting type ${countingType} (got ${JSON.stringify(sampleRules[rule].value)}); ${countingType} allows ${allowed}`,
+          message: `not a rule of counting type ${countingType}; expected one of ${allowed} (got ${rule}: ${JSON.stringify(sampleRules[rule].value)})`,
         },
       ]);
       expect(() => toLicenseRuleStrings(countingType, rules)).toThrow(
-        `Invalid license rules for counting type ${countingType}: ${rule} is not a rule of counting type ${countingType}`,
+        `Invalid license rules for counting type ${countingType}: ${rule}: not a rule of counting type ${countingType}`,
       );
     },
   );
@@ -83,17 +83,17 @@ describe("rules per counting type", () => {
       {
         path: ["minimumSockets"],
         message:
-          "minimumSockets is not a rule of counting type Core (got 2); Core allows minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays",
+          "not a rule of counting type Core; expected one of minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays (got minimumSockets: 2)",
       },
       {
         path: ["maximumVcpus"],
         message:
-          "maximumVcpus is not a rule of counting type Core (got 8); Core allows minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays",
+          "not a rule of counting type Core; expected one of minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays (got maximumVcpus: 8)",
       },
       {
         path: ["honorVcpuOptimization"],
         message:
-          "honorVcpuOptimization is not a rule of counting type Core (got false); Core allows minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays",
+          "not a rule of counting type Core; expected one of minimumCores, maximumCores, allowedTenancy, licenseAffinityToHostDays (got honorVcpuOptimization: false)",
       },
     ]);
   });
@@ -121,31 +121,31 @@ describe("allowedTenancy per counting type", () => {
       expect(checkLicenseRules(countingType, { allowedTenancy: ["EC2-DedicatedHost", tenancy] })).toEqual([
         {
           path: ["allowedTenancy", 1],
-          message: `allowedTenancy[1] is not a tenancy of counting type ${countingType} (got "${tenancy}"); ${countingType} allows EC2-DedicatedHost`,
+          message: `not a tenancy of counting type ${countingType}; expected EC2-DedicatedHost (got "${tenancy}")`,
         },
       ]);
     },
   );
 
-  it("rejects an empty list and repeated tenancies", () => {
-    expect(checkLicenseRules("vCPU", { allowedTenancy: [] })).toEqual([
-      {
-        path: ["allowedTenancy"],
-        message:
-          "allowedTenancy must list at least one tenancy (got []); vCPU allows EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance",
-      },
-    ]);
-    expect(checkLicenseRules("Instance", { allowedTenancy: ["EC2-Default", "EC2-Default"] })).toEqual([
-      {
-        path: ["allowedTenancy", 1],
-        message:
-          'allowedTenancy[1] repeats EC2-Default (got ["EC2-Default","EC2-Default"]); list each tenancy once',
-      },
-    ]);
+  it("leaves an empty list and repeated tenancies to the schema, which reports them once", () => {
+    expect(checkLicenseRules("vCPU", { allowedTenancy: [] })).toEqual([]);
+    expect(checkLicenseRules("Instance", { allowedTenancy: ["EC2-Default", "EC2-Default"] })).toEqual([]);
   });
 });
 
-describe("numeric ranges", () => {
+describe("numeric ranges (the schema's; checkLicenseRules leaves them alone)", () => {
+  const issuesOf = (input: unknown) => {
+    const result = licenseRulesSchema.safeParse(input);
+    return result.success ? [] : result.error.issues.map(({ path, message }) => ({ path, message }));
+  };
+  const unitOf: Record<string, string> = {
+    minimumCores: "cores",
+    maximumCores: "cores",
+    minimumSockets: "sockets",
+    maximumSockets: "sockets",
+    minimumVcpus: "vCPUs",
+    maximumVcpus: "vCPUs",
+  };
   const countingTypeOf: Record<string, LicenseCountingType> = {
     minimumCores: "Core",
     maximumCores: "Core",
@@ -167,11 +167,12 @@ describe("numeric ranges", () => {
   it.each(countRows)(
     "$countingType $rule = $value accepted: $accepted",
     ({ rule, countingType, value, accepted }) => {
-      expect(checkLicenseRules(countingType, { [rule]: value })).toEqual(
+      expect(issuesOf({ [rule]: value })).toEqual(
         accepted
           ? []
-          : [{ path: [rule], message: `${rule} must be a whole number from 1 to 10000 (got ${value})` }],
+          : [{ path: [rule], message: `expected a whole number of ${unitOf[rule]} from 1 to 10000` }],
       );
+      expect(checkLicenseRules(countingType, { [rule]: value })).toEqual([]);
     },
   );
 
@@ -187,16 +188,17 @@ describe("numeric ranges", () => {
   it.each(affinityRows)(
     "$countingType licenseAffinityToHostDays = $days accepted: $accepted",
     ({ countingType, days, accepted }) => {
-      expect(checkLicenseRules(countingType, { licenseAffinityToHostDays: days })).toEqual(
+      expect(issuesOf({ licenseAffinityToHostDays: days })).toEqual(
         accepted
           ? []
           : [
               {
                 path: ["licenseAffinityToHostDays"],
-                message: `licenseAffinityToHostDays must be a whole number of days from 1 to 180 (got ${days})`,
+                message: "expected a whole number of days from 1 to 180",
               },
             ],
       );
+      expect(checkLicenseRules(countingType, { licenseAffinityToHostDays: days })).toEqual([]);
     },
   );
 });
@@ -211,13 +213,20 @@ describe("minimum and maximum", () => {
 
   it.each(pairs)("$countingType rejects $minimum > $maximum", ({ countingType, minimum, maximum }) => {
     expect(checkLicenseRules(countingType, { [minimum]: 16, [maximum]: 8 })).toEqual([
-      { path: [minimum], message: `${minimum} must be ≤ ${maximum} (got 16 > 8)` },
+      { path: [minimum], message: `expected at most ${maximum} (8) (got 16)` },
     ]);
   });
 
   it.each(pairs)("$countingType accepts $minimum = $maximum", ({ countingType, minimum, maximum }) => {
     expect(checkLicenseRules(countingType, { [minimum]: 8, [maximum]: 8 })).toEqual([]);
   });
+
+  it.each(pairs)(
+    "$countingType does not compare $minimum with an out-of-range $maximum (reported by the schema)",
+    ({ countingType, minimum, maximum }) => {
+      expect(checkLicenseRules(countingType, { [minimum]: 16, [maximum]: 0.5 })).toEqual([]);
+    },
+  );
 });
 
 it("reports all issues at once", () => {
@@ -226,24 +235,19 @@ it("reports all issues at once", () => {
       minimumSockets: 4,
       maximumSockets: 2,
       allowedTenancy: ["EC2-Default"],
-      licenseAffinityToHostDays: 365,
+      licenseAffinityToHostDays: 90,
       minimumCores: 1,
     }),
   ).toEqual([
     {
       path: ["minimumCores"],
       message:
-        "minimumCores is not a rule of counting type Socket (got 1); Socket allows minimumSockets, maximumSockets, allowedTenancy, licenseAffinityToHostDays",
+        "not a rule of counting type Socket; expected one of minimumSockets, maximumSockets, allowedTenancy, licenseAffinityToHostDays (got minimumCores: 1)",
     },
-    { path: ["minimumSockets"], message: "minimumSockets must be ≤ maximumSockets (got 4 > 2)" },
+    { path: ["minimumSockets"], message: "expected at most maximumSockets (2) (got 4)" },
     {
       path: ["allowedTenancy", 0],
-      message:
-        'allowedTenancy[0] is not a tenancy of counting type Socket (got "EC2-Default"); Socket allows EC2-DedicatedHost',
-    },
-    {
-      path: ["licenseAffinityToHostDays"],
-      message: "licenseAffinityToHostDays must be a whole number of days from 1 to 180 (got 365)",
+      message: 'not a tenancy of counting type Socket; expected EC2-DedicatedHost (got "EC2-Default")',
     },
   ]);
 });
@@ -256,25 +260,32 @@ describe("licenseRulesSchema", () => {
 
   it.each(
     [
-      { input: { minimumCores: 0 }, issues: [{ path: ["minimumCores"], message: "must be at least 1" }] },
       {
-        input: { maximumVcpus: 1.5 },
-        issues: [{ path: ["maximumVcpus"], message: "must be a whole number" }],
+        input: { minimumCores: 0 },
+        issues: [{ path: ["minimumCores"], message: "expected a whole number of cores from 1 to 10000" }],
+      },
+      {
+        input: { maximumVcpus: -1.5 },
+        issues: [
+          // int and min both fail, in the same words: the loader reports them once.
+          { path: ["maximumVcpus"], message: "expected a whole number of vCPUs from 1 to 10000" },
+          { path: ["maximumVcpus"], message: "expected a whole number of vCPUs from 1 to 10000" },
+        ],
       },
       {
         input: { minimumSockets: "2" },
-        issues: [{ path: ["minimumSockets"], message: "must be a whole number" }],
+        issues: [{ path: ["minimumSockets"], message: "expected a whole number of sockets from 1 to 10000" }],
       },
       {
         input: { honorVcpuOptimization: "True" },
-        issues: [{ path: ["honorVcpuOptimization"], message: "must be true or false" }],
+        issues: [{ path: ["honorVcpuOptimization"], message: "expected true or false" }],
       },
       {
         input: { allowedTenancy: ["EC2-Shared"] },
         issues: [
           {
             path: ["allowedTenancy", 0],
-            message: "must be one of EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance",
+            message: "expected one of EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance",
           },
         ],
       },
@@ -283,17 +294,22 @@ describe("licenseRulesSchema", () => {
         issues: [
           {
             path: ["allowedTenancy"],
-            message: "must be a list of tenancies (EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance)",
+            message: "expected a list of tenancies (EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance)",
           },
         ],
       },
       {
         input: { allowedTenancy: [] },
-        issues: [{ path: ["allowedTenancy"], message: "must list at least one tenancy" }],
+        issues: [
+          {
+            path: ["allowedTenancy"],
+            message: "expected at least one tenancy (EC2-Default, EC2-DedicatedHost, EC2-DedicatedInstance)",
+          },
+        ],
       },
       {
         input: { allowedTenancy: ["EC2-Default", "EC2-Default"] },
-        issues: [{ path: ["allowedTenancy", 1], message: "lists EC2-Default more than once" }],
+        issues: [{ path: ["allowedTenancy", 1], message: "duplicate of [0]; expected each tenancy once" }],
       },
       {
         input: { licenseAffinityToHost: 30 },
@@ -366,8 +382,8 @@ describe("toLicenseRuleStrings", () => {
       toLicenseRuleStrings("vCPU", { minimumVcpus: 8, maximumVcpus: 4, licenseAffinityToHostDays: 7 }),
     ).toThrow(
       "Invalid license rules for counting type vCPU: " +
-        "licenseAffinityToHostDays is not a rule of counting type vCPU (got 7); vCPU allows minimumVcpus, maximumVcpus, allowedTenancy, honorVcpuOptimization; " +
-        "minimumVcpus must be ≤ maximumVcpus (got 8 > 4)",
+        "licenseAffinityToHostDays: not a rule of counting type vCPU; expected one of minimumVcpus, maximumVcpus, allowedTenancy, honorVcpuOptimization (got licenseAffinityToHostDays: 7); " +
+        "minimumVcpus: expected at most maximumVcpus (4) (got 8)",
     );
   });
 });

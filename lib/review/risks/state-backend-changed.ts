@@ -1,4 +1,4 @@
-import { stackNames } from "../../../stacks/stack-names";
+import { stackNames } from "../../names/stacks";
 import { changeKind } from "../changes";
 import type { RiskRule } from "./rule";
 

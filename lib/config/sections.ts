@@ -1,0 +1,232 @@
+/**
+ * The config file's sections: every field with its format, its default and its documentation (once, in
+ * `field`), plus the cross-field rules that live within one object (so they are reported even when a sibling
+ * object is invalid); the access and licenseManager sections have files of their own. Rules that span the whole
+ * file are in validator.ts; schema.ts puts the two together.
+ */
+import { z } from "zod";
+import { licenseManagerPrincipals } from "../names/license-manager";
+import { field } from "./field-docs";
+import {
+  accountId,
+  enumOf,
+  formatted,
+  issue,
+  kmsKeyArn,
+  organizationId,
+  region,
+  roleArn,
+  s3BucketName,
+  section,
+  servicePrincipal,
+  tags,
+  trueOrFalse,
+  uniqueItems,
+  wholeNumber,
+} from "./formats";
+import { access } from "./access-section";
+import { licenseManager } from "./license-manager-section";
+
+export const policyTypes = [
+  "AISERVICES_OPT_OUT_POLICY",
+  "BACKUP_POLICY",
+  "CHATBOT_POLICY",
+  "DECLARATIVE_POLICY_EC2",
+  "RESOURCE_CONTROL_POLICY",
+  "SERVICE_CONTROL_POLICY",
+  "TAG_POLICY",
+] as const;
+
+const memberAccount = section(
+  {
+    id: field(accountId, { meaning: "The member account's id" }),
+    name: field(formatted(/\S/, "a name for the account"), { meaning: "A name for messages and reports" }),
+  },
+  "a member account as { id, name }",
+);
+
+const organization = section(
+  {
+    source: field(enumOf(["import", "create"]).default("import"), {
+      meaning: "`import` adopts the organization `id` with an import block; `create` creates one",
+    }),
+    id: field(organizationId.optional(), {
+      meaning: "The existing organization's id: `o-` and 10–32 lowercase letters or digits",
+      requiredWith: "`source: import`",
+    }),
+    enabledPolicyTypes: field(
+      z.array(enumOf(policyTypes)).superRefine(uniqueItems("policy type")).default([]),
+      {
+        meaning:
+          "Policy types enabled on the root; authoritative like the principals, and guarded the same way",
+      },
+    ),
+    serviceAccessPrincipals: field(z.array(servicePrincipal).superRefine(uniqueItems("service principal")), {
+      meaning:
+        "Every **other** service principal with trusted access that must stay enabled (`*.amazonaws.com`); License Manager's two are always added",
+    }),
+    principalsAllowedToBeRemoved: field(
+      z.array(servicePrincipal).superRefine(uniqueItems("service principal")).default([]),
+      {
+        meaning:
+          "Principals enabled now that this deploy may disable; anything else enabled now and missing from the desired list fails the plan",
+      },
+    ),
+    memberAccounts: field(
+      z
+        .array(memberAccount)
+        .superRefine(uniqueItems("account id", (account) => account.id, ["id"]))
+        .default([]),
+      { meaning: "Member accounts the config refers to (delegated administrator, reports)" },
+    ),
+  },
+  "the organization section: { source, id, serviceAccessPrincipals, … }",
+).superRefine((org, ctx) => {
+  if (org.source === "import" && org.id === undefined) {
+    issue(ctx, ["id"], "required with source: import; expected the id of the existing organization, o-…");
+  }
+  if (org.source === "create" && org.id !== undefined) {
+    issue(ctx, ["id"], "expected no id with source: create, where Organizations assigns it");
+  }
+  const desired = new Set<string>(org.serviceAccessPrincipals);
+  org.principalsAllowedToBeRemoved.forEach((principal, index) => {
+    if (desired.has(principal)) {
+      issue(
+        ctx,
+        ["principalsAllowedToBeRemoved", index],
+        "also listed in serviceAccessPrincipals; expected a principal either kept or allowed to go, not both",
+      );
+    }
+    if ((licenseManagerPrincipals as readonly string[]).includes(principal)) {
+      issue(
+        ctx,
+        ["principalsAllowedToBeRemoved", index],
+        "expected a principal other than License Manager's, which this project always enables",
+      );
+    }
+  });
+});
+
+const backend = section(
+  {
+    bucket: field(s3BucketName, { meaning: "State bucket name (S3 naming rules)" }),
+    keyPrefix: field(
+      formatted(
+        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+        "an S3 key prefix without leading or trailing slash, e.g. license-manager-org",
+      ).default("license-manager-org"),
+      { meaning: "State keys are `<keyPrefix>/<stack>.tfstate`" },
+    ),
+    region: field(region.optional(), {
+      meaning: "Region of the bucket and the lock table",
+      default: "`homeRegion`",
+    }),
+    locking: field(enumOf(["lockfile", "dynamodb"]).default("lockfile"), {
+      meaning: "`lockfile` (S3 conditional writes, Terraform 1.10+) or `dynamodb` (a lock table)",
+    }),
+    dynamodbTable: field(
+      formatted(
+        /^[A-Za-z0-9_.-]{3,255}$/,
+        "a DynamoDB table name: 3–255 letters, digits, '_', '-' or '.'",
+      ).optional(),
+      { meaning: "Lock table name", requiredWith: "`locking: dynamodb`" },
+    ),
+    kmsKeyArn: field(kmsKeyArn.optional(), {
+      meaning:
+        "Customer managed KMS key for the bucket, the table and the state objects, in `backend.region`",
+      default: "SSE-S3 for the bucket, the AWS owned key for the table",
+    }),
+    noncurrentVersionExpirationDays: field(wholeNumber(1, undefined, "days").default(90), {
+      meaning: "Days before old state versions expire",
+    }),
+    bootstrapStateInBackend: field(trueOrFalse().default(false), {
+      meaning:
+        "Whether the bootstrap stack keeps its own state in the bucket it created: set it after the first bootstrap deploy, then run `cdktf deploy bootstrap --migrate-state`",
+    }),
+  },
+  "the backend section: { bucket, … }",
+).superRefine((config, ctx) => {
+  if (config.locking === "dynamodb" && config.dynamodbTable === undefined) {
+    issue(ctx, ["dynamodbTable"], "required with locking: dynamodb; expected the lock table's name");
+  }
+  if (config.locking === "lockfile" && config.dynamodbTable !== undefined) {
+    issue(
+      ctx,
+      ["dynamodbTable"],
+      "only used with locking: dynamodb; expected no table with locking: lockfile (remove it or set locking: dynamodb)",
+    );
+  }
+});
+
+const s3Compatibility = section(
+  {
+    usePathStyle: field(trueOrFalse().default(false), {
+      meaning: "Path-style S3 for the backend and the provider (S3-compatible stores such as the sandbox's)",
+    }),
+    skipBackendValidation: field(trueOrFalse().default(false), {
+      meaning:
+        "Skip the backend's AWS-only checks (credentials, region, account id, metadata API, checksums)",
+    }),
+  },
+  "{ usePathStyle, skipBackendValidation }",
+);
+
+export const configSections = section(
+  {
+    managementAccountId: field(accountId, {
+      meaning: "The management account, 12 digits, **quoted**; the provider refuses any other account",
+    }),
+    homeRegion: field(region, { meaning: "Region of the organization resources and the default provider" }),
+    deployRoleArn: field(roleArn.optional(), {
+      meaning: "Role in the management account assumed by the provider, the backend and the project CLIs",
+      requiredWith: "`access`",
+      default: "your credentials",
+    }),
+    planRoleArn: field(roleArn.optional(), {
+      meaning: "Read-only role for plans and drift checks (`LM_ROLE=plan`), created by the access stack",
+      requiredWith: "`access`",
+      default: "none",
+    }),
+    access: field(access.optional(), {
+      meaning:
+        "The access stack: GitHub's OIDC provider and the plan and deploy roles with least-privilege policies",
+      default: "no access stack; the roles are managed elsewhere",
+    }),
+    defaultTags: field(tags.default({}), {
+      meaning: "Tags on every taggable resource (AWS's tagging rules)",
+    }),
+    organization: field(organization, { meaning: "The organization and its trusted access" }),
+    backend: field(backend, { meaning: "The S3 backend that holds every stack's state" }),
+    licenseManager: field(licenseManager.default({}), {
+      meaning: "License Manager's settings and license configurations",
+    }),
+    s3Compatibility: field(s3Compatibility.default({}), {
+      meaning: "Options for S3-compatible stand-ins such as the sandbox's s3rver; never needed against AWS",
+    }),
+  },
+  "a mapping of config keys such as managementAccountId and homeRegion",
+);
+
+type ParsedConfig = z.output<typeof configSections>;
+
+/**
+ * The defaults that depend on other fields (documented with their fields above): `backend.region` and
+ * `licenseManager.regions` from `homeRegion`, a license configuration's `regions` from `licenseManager.regions`.
+ */
+export function resolveDefaults(config: ParsedConfig) {
+  const licenseManagerRegions = config.licenseManager.regions ?? [config.homeRegion];
+  return {
+    ...config,
+    backend: { ...config.backend, region: config.backend.region ?? config.homeRegion },
+    licenseManager: {
+      ...config.licenseManager,
+      regions: licenseManagerRegions,
+      licenseConfigurations: config.licenseManager.licenseConfigurations.map((licenseConfig) => ({
+        ...licenseConfig,
+        regions: licenseConfig.regions ?? licenseManagerRegions,
+      })),
+    },
+  };
+}
+
+export type ResolvedConfig = ReturnType<typeof resolveDefaults>;

@@ -1,0 +1,61 @@
+/**
+ * npm run schema: writes what is generated from the config schema (lib/config/schema.ts): the JSON Schema
+ * that editors check config files with (config/schema.json) and the README's configuration reference.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { configJsonSchema, configJsonSchemaFile } from "../lib/config/json-schema";
+import { configReferenceMarkers, renderConfigReference } from "../lib/config/reference";
+import { readGeneratedSection, replaceGeneratedSection } from "../lib/markdown/generated-section";
+import { parseOptions, printLine, runCli, UsageError } from "./cli";
+
+const toolName = "schema";
+
+const usage = `Usage: npm run schema [-- --check]
+
+Writes, from the config schema in lib/config/ (each field's zod description, format and default):
+  ${configJsonSchemaFile}   the JSON Schema; each config file's first line names it for YAML-aware editors:
+                       # yaml-language-server: $schema=./schema.json
+  README.md            the configuration reference table
+
+Options:
+  --check      Write nothing; report what is out of date
+  -h, --help   Show this help
+
+Exit codes: 0 written or up to date, 1 error, 2 out of date (--check).`;
+
+const options = {
+  check: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const projectRoot = path.resolve(__dirname, "..");
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+
+  const schemaFile = path.join(projectRoot, configJsonSchemaFile);
+  const readmeFile = path.join(projectRoot, "README.md");
+  const schema = configJsonSchema();
+  const reference = renderConfigReference();
+  const readme = readFileSync(readmeFile, "utf8");
+  const stale = [
+    ...(existsSync(schemaFile) && readFileSync(schemaFile, "utf8") === schema ? [] : [configJsonSchemaFile]),
+    ...(readGeneratedSection(readme, configReferenceMarkers) === reference ? [] : ["README.md"]),
+  ];
+  if (values.check) {
+    printLine(stale.length === 0 ? "Up to date." : `Out of date: ${stale.join(", ")} (run npm run schema).`);
+    return stale.length === 0 ? 0 : 2;
+  }
+  writeFileSync(schemaFile, schema);
+  writeFileSync(readmeFile, replaceGeneratedSection(readme, configReferenceMarkers, reference));
+  printLine(stale.length === 0 ? "Up to date." : `Wrote ${stale.join(", ")}.`);
+  return 0;
+}
+
+runCli(toolName, main);

@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import type { IamMode } from "./emulator/authorization/types";
+import type { SandboxSeed } from "./emulator/seed";
 import { startEmulator } from "./emulator/server";
 import { startStorageBackends } from "./emulator/storage-backends";
 
@@ -9,6 +11,14 @@ export interface SandboxServicesOptions {
   readonly emulatorPort?: number;
   /** @default 0 (a free port) */
   readonly storagePort?: number;
+  /**
+   * IAM in the emulator and the storage front: `enforce` refuses what a role session's policies do not allow,
+   * `audit` only logs the decision, `off` evaluates nothing.
+   * @default SANDBOX_IAM, else "enforce"
+   */
+  readonly iamMode?: IamMode;
+  /** @default the sandbox organization (sandbox/emulator/seed.ts) */
+  readonly seed?: SandboxSeed;
 }
 
 export interface SandboxServices {
@@ -16,7 +26,12 @@ export interface SandboxServices {
   readonly storageUrl: string;
   /** What Terraform, cdktf and the project CLIs need to talk to the sandbox instead of AWS. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * One JSON line per call to the emulator and the storage front (sandbox/emulator/call-log.ts), with the
+   * IAM action, resources, session role and decision of each.
+   */
   readonly callLogFile: string;
+  readonly iamMode: IamMode;
   close(): Promise<void>;
 }
 
@@ -69,10 +84,13 @@ export async function startSandboxServices(options: SandboxServicesOptions): Pro
     port: options.emulatorPort ?? 0,
     stateFile: path.join(options.dataDirectory, "emulator-state.json"),
     logFile: callLogFile,
+    iamMode: options.iamMode,
+    seed: options.seed,
   });
   const storage = await startStorageBackends({
     s3Directory: path.join(options.dataDirectory, "s3"),
     port: options.storagePort ?? 0,
+    authorization: emulator.storageAuthorization,
   }).catch(async (error) => {
     await emulator.close();
     throw error;
@@ -82,6 +100,7 @@ export async function startSandboxServices(options: SandboxServicesOptions): Pro
     storageUrl: storage.url,
     environment: sandboxEnvironment(emulator.url, storage.url),
     callLogFile,
+    iamMode: emulator.iamMode,
     close: async () => {
       await Promise.allSettled([emulator.close(), storage.close()]);
     },

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { readStacksInOrder } from "../lib/cdktf/manifest";
 import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/model";
-import { bootstrapLocalStateFile } from "../stacks/bootstrap-stack";
+import { bootstrapLocalStateFile } from "../lib/names/stacks";
 import { CdktfCli } from "./cdktf-cli";
 import { startSandboxServices, withSandboxEnvironment, type SandboxServices } from "./services";
 

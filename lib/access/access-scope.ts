@@ -41,7 +41,6 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
     licenseManagerRegions: licenseManager.regions,
     serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
     principalsAllowedToBeRemoved: organization.principalsAllowedToBeRemoved,
-    enabledPolicyTypes: organization.enabledPolicyTypes,
     delegatedAdministrator: licenseManager.delegatedAdministrator,
     reportBuckets: licenseManager.settings.reportBucketArn
       ? []
@@ -53,6 +52,12 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
       ),
     memberAccountIds: organization.memberAccounts.map((account) => account.id),
     memberReadRoleName: config.access?.memberReadRoleName,
+    accessResources: {
+      roleArns: [config.planRoleArn, config.deployRoleArn].filter((arn): arn is string => arn !== undefined),
+      oidcProviderArn:
+        config.access?.oidcProviderArn ??
+        `arn:${partition}:iam::${config.managementAccountId}:oidc-provider/token.actions.githubusercontent.com`,
+    },
     planState: state(planned, []),
     deployState: state(deployed, deployed),
   };

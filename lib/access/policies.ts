@@ -58,8 +58,6 @@ export interface AccessPolicyProps {
   readonly serviceAccessPrincipals: readonly string[];
   /** Principals the deploy role may disable (organization.principalsAllowedToBeRemoved). */
   readonly principalsAllowedToBeRemoved: readonly string[];
-  /** Policy types the deploy role may enable on the root. */
-  readonly enabledPolicyTypes: readonly string[];
   /** @default - no delegated administrator: nothing to register */
   readonly delegatedAdministrator?: string;
   /** Report buckets the License Manager stack creates and manages (names). */
@@ -70,26 +68,35 @@ export interface AccessPolicyProps {
   readonly memberAccountIds: readonly string[];
   /** @default - the plan role cannot enter member accounts */
   readonly memberReadRoleName?: string;
+  /** The access stack's roles and OIDC provider, which the plan role reads for drift checks. */
+  readonly accessResources: {
+    readonly roleArns: readonly string[];
+    readonly oidcProviderArn: string;
+  };
   readonly planState: StateScope;
   readonly deployState: StateScope;
 }
 
 const licenseManagerService = "license-manager.amazonaws.com";
-const licenseManagerRoleName = "AWSServiceRoleForAWSLicenseManagerRole";
 
 function arns(props: AccessPolicyProps) {
   const { partition, managementAccountId: account } = props;
   const organization = props.organizationId ?? "o-*";
+  const serviceLinkedRole = (service: string, name: string) =>
+    `arn:${partition}:iam::${account}:role/aws-service-role/${service}/${name}`;
   return {
-    organizationRoot: `arn:${partition}:organizations::${account}:root/${organization}/r-*`,
     organizationAccount: (accountId: string) =>
       `arn:${partition}:organizations::${account}:account/${organization}/${accountId}`,
-    serviceLinkedRole: `arn:${partition}:iam::${account}:role/aws-service-role/${licenseManagerService}/${licenseManagerRoleName}`,
+    serviceLinkedRole: serviceLinkedRole(licenseManagerService, "AWSServiceRoleForAWSLicenseManagerRole"),
+    // Created by License Manager when it is linked to Organizations; read by npm run roles.
+    masterAccountRole: serviceLinkedRole(
+      "license-manager.master-account.amazonaws.com",
+      "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
+    ),
     licenseConfigurations: props.licenseManagerRegions.map(
       (region) => `arn:${partition}:license-manager:${region}:${account}:license-configuration:*`,
     ),
     bucket: (name: string) => `arn:${partition}:s3:::${name}`,
-    object: (bucket: string, key: string) => `arn:${partition}:s3:::${bucket}/${key}`,
     memberReadRoles: props.memberReadRoleName
       ? props.memberAccountIds.map(
           (accountId) => `arn:${partition}:iam::${accountId}:role/${props.memberReadRoleName}`,
@@ -98,66 +105,71 @@ function arns(props: AccessPolicyProps) {
   };
 }
 
-/** Reads of the state: the objects of the stacks, and what locking needs (the lock only, never the state). */
+/**
+ * What the AWS provider reads of an aws_s3_bucket and its settings on every refresh (IAM action names, not
+ * API names: GetBucketEncryption is s3:GetEncryptionConfiguration, HeadBucket is s3:ListBucket).
+ */
+const bucketReads = [
+  "s3:GetAccelerateConfiguration",
+  "s3:GetBucketAcl",
+  "s3:GetBucketCORS",
+  "s3:GetBucketLogging",
+  "s3:GetBucketObjectLockConfiguration",
+  "s3:GetBucketOwnershipControls",
+  "s3:GetBucketPolicy",
+  "s3:GetBucketPublicAccessBlock",
+  "s3:GetBucketRequestPayment",
+  "s3:GetBucketTagging",
+  "s3:GetBucketVersioning",
+  "s3:GetBucketWebsite",
+  "s3:GetEncryptionConfiguration",
+  "s3:GetLifecycleConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:ListBucket",
+];
+
+/**
+ * The state: the stacks' objects, and what locking needs. A plan reads the state and writes the lock only;
+ * with DynamoDB, `dynamodb:LeadingKeys` keeps it to the lock items ("<bucket>/<key>"), off the state digests
+ * ("<bucket>/<key>-md5") that a deploy writes.
+ */
 function stateStatements(state: StateScope, partition: string, writes: boolean): PolicyStatement[] {
   const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
+  const keys = writes ? state.writeKeys : state.readKeys;
   const statements: PolicyStatement[] = [
-    {
-      Sid: "StateList",
-      Effect: "Allow",
-      Action: ["s3:ListBucket"],
-      Resource: [bucketArn],
-    },
+    { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
     {
       Sid: writes ? "StateReadWrite" : "StateRead",
       Effect: "Allow",
       Action: writes ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
-      Resource: (writes ? state.writeKeys : state.readKeys).map((key) => `${bucketArn}/${key}`),
+      Resource: keys.map((key) => `${bucketArn}/${key}`),
     },
   ];
-  if (writes) {
-    const readOnly = state.readKeys.filter((key) => !state.writeKeys.includes(key));
-    if (readOnly.length > 0) {
-      statements.push({
-        Sid: "StateRead",
-        Effect: "Allow",
-        Action: ["s3:GetObject"],
-        Resource: readOnly.map((key) => `${bucketArn}/${key}`),
-      });
-    }
-  }
-  const lockedKeys = writes ? state.writeKeys : state.readKeys;
   if (state.locking === "lockfile") {
+    // Terraform reads the lock file back before it deletes it.
     statements.push({
       Sid: "StateLockFile",
       Effect: "Allow",
-      Action: ["s3:PutObject", "s3:DeleteObject"],
-      Resource: lockedKeys.map((key) => `${bucketArn}/${key}.tflock`),
+      Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+      Resource: keys.map((key) => `${bucketArn}/${key}.tflock`),
     });
   } else if (state.lockTableArn) {
-    // The lock item's partition key is "<bucket>/<key>"; the state digest item ("<bucket>/<key>-md5") is
-    // only read by a plan and written by a deploy.
+    const lockItems = keys.map((key) => `${state.bucket}/${key}`);
+    const digestItems = keys.map((key) => `${state.bucket}/${key}-md5`);
     statements.push({
       Sid: "StateLockTable",
       Effect: "Allow",
-      Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+      // Unlocking reads the lock item back (its owner) before deleting it.
+      Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
       Resource: [state.lockTableArn],
-      Condition: {
-        "ForAllValues:StringEquals": {
-          "dynamodb:LeadingKeys": lockedKeys.map((key) => `${state.bucket}/${key}`),
-        },
-      },
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": lockItems } },
     });
     statements.push({
       Sid: writes ? "StateDigestReadWrite" : "StateDigestRead",
       Effect: "Allow",
       Action: writes ? ["dynamodb:GetItem", "dynamodb:PutItem"] : ["dynamodb:GetItem"],
       Resource: [state.lockTableArn],
-      Condition: {
-        "ForAllValues:StringEquals": {
-          "dynamodb:LeadingKeys": lockedKeys.map((key) => `${state.bucket}/${key}-md5`),
-        },
-      },
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": digestItems } },
     });
   }
   if (state.kmsKeyArn) {
@@ -171,7 +183,7 @@ function stateStatements(state: StateScope, partition: string, writes: boolean):
   return statements;
 }
 
-/** What every plan, drift check and deploy reads from Organizations, IAM and License Manager. */
+/** What every plan, drift check and deploy of the organization and License Manager stacks reads. */
 function readStatements(props: AccessPolicyProps): PolicyStatement[] {
   const arn = arns(props);
   return [
@@ -187,51 +199,96 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       ],
       Resource: ["*"],
     },
-    {
-      Sid: "ServiceLinkedRoleRead",
-      Effect: "Allow",
-      Action: ["iam:GetRole"],
-      Resource: [arn.serviceLinkedRole],
-    },
-    {
-      Sid: "RoleList",
-      Effect: "Allow",
-      Action: ["iam:ListRoles"],
-      Resource: ["*"],
-    },
+    // The service-linked role's data source lists roles by path: ListRoles has no resource type.
+    { Sid: "RoleList", Effect: "Allow", Action: ["iam:ListRoles"], Resource: ["*"] },
     {
       Sid: "LicenseManagerRead",
       Effect: "Allow",
-      Action: ["license-manager:GetServiceSettings"],
+      // Neither has a resource type in the Service Authorization Reference.
+      Action: ["license-manager:GetServiceSettings", "license-manager:ListLicenseSpecificationsForResource"],
       Resource: ["*"],
     },
     {
       Sid: "LicenseConfigurationRead",
       Effect: "Allow",
-      Action: [
-        "license-manager:GetLicenseConfiguration",
-        "license-manager:ListLicenseSpecificationsForResource",
-        "license-manager:ListTagsForResource",
-      ],
+      Action: ["license-manager:GetLicenseConfiguration"],
       Resource: arn.licenseConfigurations,
     },
   ];
 }
 
+function statementIf(condition: boolean, statement: PolicyStatement): PolicyStatement[] {
+  return condition ? [statement] : [];
+}
+
+/**
+ * Reads only: plans and drift checks of every stack (the bootstrap's bucket and table, the access stack's
+ * roles), `npm run roles` and `settings get|diff`; writes only the state lock.
+ */
 export function planPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);
-  const statements = [...stateStatements(props.planState, props.partition, false), ...readStatements(props)];
-  if (arn.memberReadRoles.length > 0) {
-    statements.push({
+  const { planState: state } = props;
+  const statements: PolicyStatement[] = [
+    ...stateStatements(state, props.partition, false),
+    {
+      Sid: "StateBucketRead",
+      Effect: "Allow",
+      Action: bucketReads,
+      Resource: [arn.bucket(state.bucket), ...props.reportBuckets.map(arn.bucket)],
+    },
+    ...statementIf(state.lockTableArn !== undefined, {
+      Sid: "LockTableRead",
+      Effect: "Allow",
+      Action: [
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:ListTagsOfResource",
+      ],
+      Resource: state.lockTableArn ? [state.lockTableArn] : [],
+    }),
+    {
+      Sid: "AccessRead",
+      Effect: "Allow",
+      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"],
+      Resource: [...props.accessResources.roleArns],
+    },
+    {
+      Sid: "OidcProviderRead",
+      Effect: "Allow",
+      Action: ["iam:GetOpenIDConnectProvider"],
+      Resource: [props.accessResources.oidcProviderArn],
+    },
+    ...readStatements(props),
+    {
+      Sid: "ServiceLinkedRoleRead",
+      Effect: "Allow",
+      Action: ["iam:GetRole"],
+      Resource: [arn.serviceLinkedRole, arn.masterAccountRole],
+    },
+    ...statementIf(props.notificationTopics.length > 0, {
+      Sid: "NotificationTopicsRead",
+      Effect: "Allow",
+      Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
+      Resource: props.notificationTopics,
+    }),
+    ...statementIf(arn.memberReadRoles.length > 0, {
       Sid: "MemberRoleReport",
       Effect: "Allow",
       Action: ["sts:AssumeRole"],
       Resource: arn.memberReadRoles,
-    });
-  }
-  return { Version: "2012-10-17", Statement: statements };
+    }),
+  ];
+  return {
+    Version: "2012-10-17",
+    Statement: statements.filter((statement) => statement.Resource.length > 0),
+  };
 }
 
+/**
+ * The plan role's reads of the organization and License Manager stacks plus exactly the writes their
+ * deploys, `settings reconcile` and `settings unlink` make.
+ */
 export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);
   const statements: PolicyStatement[] = [
@@ -244,38 +301,20 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Resource: ["*"],
       Condition: { StringEquals: { "organizations:ServicePrincipal": props.serviceAccessPrincipals } },
     },
-  ];
-  if (props.principalsAllowedToBeRemoved.length > 0) {
-    statements.push({
+    ...statementIf(props.principalsAllowedToBeRemoved.length > 0, {
       Sid: "TrustedAccessDisable",
       Effect: "Allow",
       Action: ["organizations:DisableAWSServiceAccess"],
       Resource: ["*"],
       Condition: { StringEquals: { "organizations:ServicePrincipal": props.principalsAllowedToBeRemoved } },
-    });
-  }
-  if (props.enabledPolicyTypes.length > 0) {
-    statements.push({
-      Sid: "PolicyTypeEnable",
+    }),
+    ...statementIf(props.delegatedAdministrator !== undefined, {
+      Sid: "DelegatedAdministratorRegister",
       Effect: "Allow",
-      Action: ["organizations:EnablePolicyType"],
-      Resource: [arn.organizationRoot],
-      Condition: { StringEquals: { "organizations:PolicyType": props.enabledPolicyTypes } },
-    });
-  }
-  if (props.delegatedAdministrator) {
-    statements.push({
-      Sid: "DelegatedAdministrator",
-      Effect: "Allow",
-      Action: [
-        "organizations:RegisterDelegatedAdministrator",
-        "organizations:DeregisterDelegatedAdministrator",
-      ],
-      Resource: [arn.organizationAccount(props.delegatedAdministrator)],
+      Action: ["organizations:RegisterDelegatedAdministrator"],
+      Resource: props.delegatedAdministrator ? [arn.organizationAccount(props.delegatedAdministrator)] : [],
       Condition: { StringEquals: { "organizations:ServicePrincipal": [licenseManagerService] } },
-    });
-  }
-  statements.push(
+    }),
     {
       Sid: "ServiceLinkedRoleCreate",
       Effect: "Allow",
@@ -284,9 +323,15 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Condition: { StringEquals: { "iam:AWSServiceName": [licenseManagerService] } },
     },
     {
-      Sid: "ServiceLinkedRoleDelete",
+      Sid: "ServiceLinkedRole",
       Effect: "Allow",
-      Action: ["iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus"],
+      // TagRole: the provider's default tags on the role.
+      Action: [
+        "iam:DeleteServiceLinkedRole",
+        "iam:GetRole",
+        "iam:GetServiceLinkedRoleDeletionStatus",
+        "iam:TagRole",
+      ],
       Resource: [arn.serviceLinkedRole],
     },
     {
@@ -311,11 +356,10 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       ],
       Resource: arn.licenseConfigurations,
     },
-  );
-  if (props.notificationTopics.length > 0) {
-    statements.push({
+    ...statementIf(props.notificationTopics.length > 0, {
       Sid: "NotificationTopics",
       Effect: "Allow",
+      // TagResource: creating a topic with tags needs it too.
       Action: [
         "sns:CreateTopic",
         "sns:DeleteTopic",
@@ -325,41 +369,24 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
         "sns:TagResource",
       ],
       Resource: props.notificationTopics,
-    });
-  }
-  if (props.reportBuckets.length > 0) {
-    statements.push({
+    }),
+    ...statementIf(props.reportBuckets.length > 0, {
       Sid: "ReportBuckets",
       Effect: "Allow",
       Action: [
         "s3:CreateBucket",
         "s3:DeleteBucket",
         "s3:DeleteBucketPolicy",
-        "s3:GetAccelerateConfiguration",
-        "s3:GetBucketAcl",
-        "s3:GetBucketCORS",
-        "s3:GetBucketLogging",
-        "s3:GetBucketObjectLockConfiguration",
-        "s3:GetBucketOwnershipControls",
-        "s3:GetBucketPolicy",
-        "s3:GetBucketPublicAccessBlock",
-        "s3:GetBucketRequestPayment",
-        "s3:GetBucketTagging",
-        "s3:GetBucketVersioning",
-        "s3:GetBucketWebsite",
-        "s3:GetEncryptionConfiguration",
-        "s3:GetLifecycleConfiguration",
-        "s3:GetReplicationConfiguration",
-        "s3:ListBucket",
+        ...bucketReads,
         "s3:PutBucketOwnershipControls",
         "s3:PutBucketPolicy",
         "s3:PutBucketPublicAccessBlock",
         "s3:PutBucketTagging",
         "s3:PutEncryptionConfiguration",
-      ],
+      ].sort(),
       Resource: props.reportBuckets.map(arn.bucket),
-    });
-  }
+    }),
+  ];
   return { Version: "2012-10-17", Statement: statements };
 }
 

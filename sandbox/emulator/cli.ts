@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
+import { resolveIamMode } from "./authorization/types";
 import { startEmulator } from "./server";
 
-const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F]
+const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F] [--iam MODE]
 
 Emulates the AWS Organizations, License Manager, IAM and STS APIs for the sandbox.
 Point clients at it with AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_LICENSE_MANAGER,
@@ -12,6 +13,8 @@ AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
   --host        address to bind (default 127.0.0.1)
   --state-file  JSON file loaded at start if present and saved after every mutating call
   --log-file    JSON-lines file receiving one line per API call
+  --iam         enforce (default; also SANDBOX_IAM): role sessions get only what their policies allow;
+                audit: evaluate and log, never deny; off: evaluate nothing
   --help        show this text`;
 
 async function main(): Promise<void> {
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
       host: { type: "string", default: "127.0.0.1" },
       "state-file": { type: "string" },
       "log-file": { type: "string" },
+      iam: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     host: values.host,
     stateFile: values["state-file"],
     logFile: values["log-file"],
+    iamMode: resolveIamMode(values.iam),
   });
   console.log(emulator.url);
   const stop = (): void => {

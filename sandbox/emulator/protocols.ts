@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import type { Authorizer } from "./authorization/authorizer";
+import { accessDeniedError } from "./authorization/denials";
+import type { AuthorizationOutcome, IamCheck } from "./authorization/types";
 import { AwsError } from "./errors";
-import { parseSigningScope, resolveCaller } from "./identity";
+import { parseSigningScope, resolveCaller, type Caller } from "./identity";
 import { QueryParams } from "./query-params";
 import { jsonServices, queryServices } from "./services";
+import { webIdentityRequest } from "./services/sts-web-identity";
 import type { CallContext, JsonInput } from "./services/types";
 import type { EmulatorState } from "./state";
 import { escapeXml } from "./xml";
@@ -23,6 +27,14 @@ export interface ApiResponse {
   accountId?: string;
   principal?: string;
   errorCode?: string;
+  /** Absent when the call failed before authorization (unknown key or operation, malformed request). */
+  authorization?: AuthorizationOutcome;
+}
+
+/** The emulator as its request handlers see it: the state is read anew after every await (a reset swaps it). */
+export interface EmulatorContext {
+  state(): EmulatorState;
+  authorizer: Authorizer;
 }
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
@@ -33,17 +45,43 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
 export const isJsonRequest = (request: ApiRequest): boolean =>
   header(request.headers, "x-amz-target") !== undefined;
 
-export function handleJson(state: EmulatorState, request: ApiRequest): ApiResponse {
+/**
+ * Evaluates the operation's checks for the caller's credential; in `enforce` mode a refusal becomes the
+ * service's own access-denied error and the operation does not run.
+ */
+async function authorize(
+  emulator: EmulatorContext,
+  service: string,
+  caller: Caller,
+  region: string,
+  checks: IamCheck[],
+): Promise<AuthorizationOutcome> {
+  const credential = emulator.state().credentials[caller.accessKeyId];
+  const outcome = await emulator.authorizer.authorize(credential, region, checks);
+  if (outcome.decision === "denied" && outcome.refused) {
+    throw Object.assign(accessDeniedError(service, caller.arn, outcome.refused), { outcome });
+  }
+  return outcome;
+}
+
+const outcomeOf = (error: unknown): AuthorizationOutcome | undefined =>
+  (error as { outcome?: AuthorizationOutcome }).outcome;
+
+export async function handleJson(emulator: EmulatorContext, request: ApiRequest): Promise<ApiResponse> {
   const requestId = randomUUID();
   const [prefix, action = ""] = (header(request.headers, "x-amz-target") ?? "").split(".");
   const scope = parseSigningScope(header(request.headers, "authorization"));
   const service = jsonServices[prefix];
   const region = scope?.region ?? "us-east-1";
-  const base = { service: service?.name ?? prefix, action, region };
+  const base: Omit<ApiResponse, "status" | "headers" | "body"> = {
+    service: service?.name ?? prefix,
+    action,
+    region,
+  };
   try {
     if (!service?.actions[action])
       throw new AwsError("UnknownOperationException", `Unknown operation ${action}`);
-    const caller = resolveCaller(state, scope, "json");
+    const caller = resolveCaller(emulator.state(), scope, "json");
     Object.assign(base, { accountId: caller.accountId, principal: caller.arn });
     let input: JsonInput;
     try {
@@ -51,8 +89,10 @@ export function handleJson(state: EmulatorState, request: ApiRequest): ApiRespon
     } catch {
       throw new AwsError("SerializationException", "Request body is not valid JSON");
     }
-    const call: CallContext = { state, caller, region, requestId };
-    const output = service.actions[action](call, input) ?? {};
+    const call = (): CallContext => ({ state: emulator.state(), caller, region, requestId });
+    const checks = service.authorization[action](call(), input);
+    base.authorization = await authorize(emulator, service.name, caller, region, checks);
+    const output = service.actions[action](call(), input) ?? {};
     return {
       ...base,
       status: 200,
@@ -63,6 +103,7 @@ export function handleJson(state: EmulatorState, request: ApiRequest): ApiRespon
     const aws = asAwsError(error);
     return {
       ...base,
+      authorization: base.authorization ?? outcomeOf(error),
       status: aws.status,
       errorCode: aws.code,
       headers: {
@@ -75,18 +116,57 @@ export function handleJson(state: EmulatorState, request: ApiRequest): ApiRespon
   }
 }
 
-export function handleQuery(state: EmulatorState, request: ApiRequest): ApiResponse {
+/** STS's unsigned operations: the token in the request is the credential. */
+const UNSIGNED_STS_ACTIONS = new Set(["AssumeRoleWithWebIdentity"]);
+
+/**
+ * AssumeRoleWithWebIdentity: the token is checked (issuer's provider, audience, expiry), then the role's trust
+ * policy decides with the provider as the principal. The caller of the operation stands for the web identity.
+ */
+function authorizeWebIdentity(
+  emulator: EmulatorContext,
+  params: QueryParams,
+  base: Omit<ApiResponse, "status" | "headers" | "body">,
+): Caller {
+  const request = webIdentityRequest(emulator.state(), params);
+  const outcome = emulator.authorizer.authorizeWebIdentity(request.check);
+  Object.assign(base, {
+    accountId: request.check.roleAccountId,
+    principal: request.check.providerArn,
+    authorization: outcome,
+  });
+  if (outcome.decision === "denied") {
+    throw new AwsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
+  }
+  return {
+    accountId: request.check.roleAccountId,
+    arn: request.check.providerArn,
+    userId: request.claims.sub,
+    accessKeyId: "",
+  };
+}
+
+export async function handleQuery(emulator: EmulatorContext, request: ApiRequest): Promise<ApiResponse> {
   const requestId = randomUUID();
   const params = new URLSearchParams(request.body);
   const action = params.get("Action") ?? "";
   const scope = parseSigningScope(header(request.headers, "authorization"));
-  const serviceName = scope?.service ?? "unknown";
+  // The token is the credential: a signature, if one is sent, does not change who the caller is.
+  const unsigned = UNSIGNED_STS_ACTIONS.has(action) && (!scope || scope.service === "sts");
+  const serviceName = unsigned ? "sts" : (scope?.service ?? "unknown");
   const service = queryServices[serviceName];
-  const base = { service: serviceName, action, region: scope?.region ?? "us-east-1" };
+  const region = scope?.region ?? "us-east-1";
+  const base: Omit<ApiResponse, "status" | "headers" | "body"> = { service: serviceName, action, region };
   const xmlns = service?.xmlns ?? "https://iam.amazonaws.com/doc/2010-05-08/";
   try {
-    const caller = resolveCaller(state, scope, "query");
-    Object.assign(base, { accountId: caller.accountId, principal: caller.arn });
+    const query = new QueryParams(params);
+    let caller: Caller;
+    if (unsigned) {
+      caller = authorizeWebIdentity(emulator, query, base);
+    } else {
+      caller = resolveCaller(emulator.state(), scope, "query");
+      Object.assign(base, { accountId: caller.accountId, principal: caller.arn });
+    }
     const handler = service?.actions[action];
     if (!handler) {
       throw new AwsError(
@@ -94,7 +174,12 @@ export function handleQuery(state: EmulatorState, request: ApiRequest): ApiRespo
         `Could not find operation ${action} for version ${params.get("Version")}`,
       );
     }
-    const result = handler({ state, caller, region: base.region, requestId }, new QueryParams(params));
+    const call = (): CallContext => ({ state: emulator.state(), caller, region, requestId });
+    if (!unsigned) {
+      const checks = service.authorization[action](call(), query);
+      base.authorization = await authorize(emulator, serviceName, caller, region, checks);
+    }
+    const result = handler(call(), query);
     const resultXml = result === undefined ? "" : `<${action}Result>${result}</${action}Result>`;
     return {
       ...base,
@@ -107,6 +192,7 @@ export function handleQuery(state: EmulatorState, request: ApiRequest): ApiRespo
     const type = aws.status >= 500 ? "Receiver" : "Sender";
     return {
       ...base,
+      authorization: base.authorization ?? outcomeOf(error),
       status: aws.status,
       errorCode: aws.code,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },

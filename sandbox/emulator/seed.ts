@@ -27,6 +27,10 @@ export interface SeedRole {
   roleName: string;
   path?: string;
   description?: string;
+  /** @default - trust the management account's root */
+  trustPolicy?: object;
+  /** Inline identity policies by name: what a session of the role may do when IAM is enforced. */
+  inlinePolicies?: Record<string, object>;
 }
 
 export interface SandboxSeed {
@@ -37,6 +41,65 @@ export interface SandboxSeed {
 }
 
 export const MANAGEMENT_ACCOUNT_ID = "111111111111";
+
+/** Every action on every resource: what AWS's AdministratorAccess managed policy grants. */
+export const administratorAccessPolicy = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+} as const;
+
+/**
+ * The role Organizations creates in every account it creates or invites with "create role": the management
+ * account's root may assume it, and it holds AdministratorAccess (attached as a managed policy in AWS, inline
+ * here).
+ */
+export function organizationAccountAccessRole(accountId: string, managementAccountId: string): SeedRole {
+  return {
+    accountId,
+    roleName: "OrganizationAccountAccessRole",
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    },
+    inlinePolicies: { AdministratorAccess: administratorAccessPolicy },
+  };
+}
+
+/**
+ * A read-only role in a member account, as an organization rolls out with StackSets: what the plan role may
+ * assume there for npm run roles (config/sandbox.yaml, access.memberReadRoleName), instead of the
+ * administrator's OrganizationAccountAccessRole.
+ */
+export function memberReadRole(accountId: string, managementAccountId: string): SeedRole {
+  return {
+    accountId,
+    roleName: "LicenseManagerRoleReader",
+    description:
+      "Reads which License Manager service-linked roles exist (license-manager-org: npm run roles)",
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    },
+    inlinePolicies: {
+      ReadRoles: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["iam:GetRole", "iam:ListRoles"], Resource: "*" }],
+      },
+    },
+  };
+}
 
 export const defaultSeed: SandboxSeed = {
   accounts: [
@@ -62,10 +125,9 @@ export const defaultSeed: SandboxSeed = {
       userName: "sandbox-admin",
     },
   ],
-  roles: [
-    { accountId: "222222222222", roleName: "OrganizationAccountAccessRole" },
-    { accountId: "333333333333", roleName: "OrganizationAccountAccessRole" },
-    { accountId: "444444444444", roleName: "OrganizationAccountAccessRole" },
-    { accountId: MANAGEMENT_ACCOUNT_ID, roleName: "LicenseManagerDeployer" },
-  ],
+  // The deploy and plan roles are not seeded: the access stack creates them with least-privilege policies.
+  roles: ["222222222222", "333333333333", "444444444444"].flatMap((accountId) => [
+    organizationAccountAccessRole(accountId, MANAGEMENT_ACCOUNT_ID),
+    memberReadRole(accountId, MANAGEMENT_ACCOUNT_ID),
+  ]),
 };

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallLog } from "./call-log";
-import { handleJson, handleQuery, isJsonRequest, type ApiResponse } from "./protocols";
+import { Authorizer } from "./authorization/authorizer";
+import { resolveIamMode, type IamMode, type StorageAuthorization } from "./authorization/types";
+import { authorizationFields, CallLog } from "./call-log";
+import { handleJson, handleQuery, isJsonRequest, type ApiResponse, type EmulatorContext } from "./protocols";
 import { defaultSeed, type SandboxSeed } from "./seed";
 import { loadState, saveState, stateFromSeed, type EmulatorState } from "./state";
 
@@ -11,11 +13,16 @@ export interface EmulatorOptions {
   seed?: SandboxSeed;
   stateFile?: string /* load at start if present, save after every mutating call */;
   logFile?: string /* JSON lines, one per call */;
+  /** @default SANDBOX_IAM, else "enforce" */
+  iamMode?: IamMode;
 }
 
 export interface RunningEmulator {
   url: string;
   port: number;
+  iamMode: IamMode;
+  /** For the storage front: resolves its callers' keys and decides their requests against this emulator's IAM. */
+  storageAuthorization: StorageAuthorization;
   close(): Promise<void>;
 }
 
@@ -34,11 +41,13 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seed = options.seed ?? defaultSeed;
+  const iamMode = resolveIamMode(options.iamMode);
   let state: EmulatorState = loadState(options.stateFile, seed);
   const log = new CallLog(options.logFile);
+  const context: EmulatorContext = { state: () => state, authorizer: new Authorizer(() => state, iamMode) };
 
   const sandboxRoutes: Record<string, (response: ServerResponse) => void> = {
-    "GET /_sandbox/health": (response) => sendJson(response, 200, { status: "ok" }),
+    "GET /_sandbox/health": (response) => sendJson(response, 200, { status: "ok", iamMode }),
     "GET /_sandbox/log": (response) => sendJson(response, 200, log.entries),
     "GET /_sandbox/state": (response) => sendJson(response, 200, state),
     "POST /_sandbox/reset": (response) => {
@@ -57,8 +66,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       const apiRequest = { headers: request.headers, body: await readBody(request) };
       const result: ApiResponse = isJsonRequest(apiRequest)
-        ? handleJson(state, apiRequest)
-        : handleQuery(state, apiRequest);
+        ? await handleJson(context, apiRequest)
+        : await handleQuery(context, apiRequest);
       if (result.status < 300 && !READ_ONLY_ACTION.test(result.action)) saveState(options.stateFile, state);
       log.record({
         service: result.service,
@@ -68,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         region: result.region,
         status: result.status,
         errorCode: result.errorCode,
+        ...authorizationFields(result.authorization),
       });
       response.writeHead(result.status, {
         ...result.headers,
@@ -80,6 +90,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
 
+  const storageAuthorization: StorageAuthorization = {
+    mode: iamMode,
+    authorize: async (accessKeyId, region, checksFor) => {
+      const credential = state.credentials[accessKeyId];
+      if (!credential) return { kind: "unknown-key" };
+      if (credential.expiresAt !== undefined && credential.expiresAt * 1000 < Date.now())
+        return { kind: "expired" };
+      const checks = await checksFor(credential.accountId);
+      const outcome = await context.authorizer.authorize(credential, region, checks);
+      return {
+        kind: "resolved",
+        accountId: credential.accountId,
+        principalArn: credential.principalArn,
+        outcome,
+      };
+    },
+    record: (entry) => log.record(entry),
+  };
+
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -89,6 +118,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${host}:${port}`,
     port,
+    iamMode,
+    storageAuthorization,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { SandboxSeed } from "./seed";
 
 export type Tag = { Key: string; Value: string };
@@ -37,6 +37,8 @@ export interface CredentialState {
   principalArn: string;
   userId: string;
   expiresAt?: number;
+  /** The IAM role of a session minted by AssumeRole or AssumeRoleWithWebIdentity; absent for a user's keys. */
+  roleArn?: string;
 }
 
 export interface RoleState {
@@ -49,11 +51,25 @@ export interface RoleState {
   assumeRolePolicyDocument: string;
   maxSessionDuration: number;
   tags: Tag[];
+  /** Inline policies by name, each document as it was put. Absent in state files saved before IAM enforcement. */
+  inlinePolicies?: Record<string, string>;
+}
+
+export interface OpenIdConnectProviderState {
+  arn: string;
+  /** The issuer URL as given, https:// included. */
+  url: string;
+  clientIds: string[];
+  thumbprints: string[];
+  createdAt: number;
+  tags: Tag[];
 }
 
 export interface IamAccountState {
   roles: Record<string, RoleState>;
   deletionTasks: Record<string, string>;
+  /** Keyed by ARN. Absent in state files saved before OIDC providers existed. */
+  openIdConnectProviders?: Record<string, OpenIdConnectProviderState>;
 }
 
 export interface LicenseConfigurationState {
@@ -102,11 +118,7 @@ export interface EmulatorState {
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export function randomId(length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
-  const bytes = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "");
-  let out = "";
-  for (let i = 0; i < length; i++)
-    out += alphabet[parseInt(bytes.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
-  return out;
+  return [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join("");
 }
 
 export function iamAccount(state: EmulatorState, accountId: string): IamAccountState {
@@ -114,15 +126,27 @@ export function iamAccount(state: EmulatorState, accountId: string): IamAccountS
   return state.iam[accountId];
 }
 
-export function addRole(
-  state: EmulatorState,
-  accountId: string,
-  role: { roleName: string; path?: string; description?: string; trustedService?: string },
-): RoleState {
+export interface NewRole {
+  roleName: string;
+  path?: string;
+  description?: string;
+  /** A service-linked role's service: the trust policy names it. */
+  trustedService?: string;
+  /** @default - trust the management account (or the role's own account outside an organization) */
+  trustPolicy?: unknown;
+  /** Inline policies by name. */
+  inlinePolicies?: Record<string, unknown>;
+}
+
+export function addRole(state: EmulatorState, accountId: string, role: NewRole): RoleState {
   const path = role.path ?? "/";
   const principal = role.trustedService
     ? { Service: role.trustedService }
     : { AWS: `arn:aws:iam::${state.organization?.managementAccountId ?? accountId}:root` };
+  const trustPolicy = role.trustPolicy ?? {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }],
+  };
   const created: RoleState = {
     roleName: role.roleName,
     roleId: `AROA${randomId(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
@@ -130,12 +154,12 @@ export function addRole(
     arn: `arn:aws:iam::${accountId}:role${path}${role.roleName}`,
     createdAt: nowSeconds(),
     description: role.description,
-    assumeRolePolicyDocument: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }],
-    }),
+    assumeRolePolicyDocument: JSON.stringify(trustPolicy),
     maxSessionDuration: 3600,
     tags: [],
+    inlinePolicies: Object.fromEntries(
+      Object.entries(role.inlinePolicies ?? {}).map(([name, document]) => [name, JSON.stringify(document)]),
+    ),
   };
   iamAccount(state, accountId).roles[role.roleName] = created;
   return created;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
+import type { StorageAuthorization } from "./authorization/types";
 import { startStorageFront, type RunningStorageFront } from "./storage-front";
 
 export interface StorageBackendOptions {
@@ -11,6 +12,8 @@ export interface StorageBackendOptions {
   /** Port of the front that clients use for both S3 and DynamoDB (0 = random). */
   port?: number;
   host?: string;
+  /** The emulator's IAM (RunningEmulator.storageAuthorization); without it nothing is enforced or logged. */
+  authorization?: StorageAuthorization;
 }
 
 /** s3rver and dynalite on random local ports, behind one storage front. */
@@ -32,6 +35,7 @@ export async function startStorageBackends(options: StorageBackendOptions): Prom
     dynamoUpstream: `http://127.0.0.1:${dynamoPort}`,
     port: options.port,
     host,
+    authorization: options.authorization,
   });
   return {
     ...front,

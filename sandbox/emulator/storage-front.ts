@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { StorageAuthorization } from "./authorization/types";
 import { parseSigningScope } from "./identity";
+import { guardStorageRequest, storageErrorCode } from "./storage-authorization";
 import {
   answerDynamo,
   decorateTableDescription,
@@ -25,6 +27,12 @@ export interface StorageFrontOptions {
   host?: string;
   /** Access key s3rver knows; requests are forwarded under it (s3rver's built-in key by default). */
   s3UpstreamAccessKeyId?: string;
+  /**
+   * The emulator's IAM: resolves each request's access key, evaluates the operation's IAM action for role
+   * sessions, and receives one call-log entry per request. Without it every request is forwarded and none
+   * is logged.
+   */
+  authorization?: StorageAuthorization;
 }
 
 export interface RunningStorageFront {
@@ -71,12 +79,16 @@ function forward(
   });
 }
 
+/** What each response carried, for the call log. */
+const sent = new WeakMap<ServerResponse, { status: number; body: Buffer | string }>();
+
 function reply(
   response: ServerResponse,
   status: number,
   headers: Forwarded["headers"],
   body: Buffer | string,
 ): void {
+  sent.set(response, { status, body });
   const clean = Object.fromEntries(
     Object.entries(headers).filter(
       ([k, v]) => v !== undefined && k !== "content-length" && k !== "transfer-encoding",
@@ -188,13 +200,55 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     reply(response, upstream.status, upstream.headers, upstream.body);
   }
 
+  /** The partition key of a table, for dynamodb:LeadingKeys: read from dynalite with the caller's signature. */
+  const partitionKeyLookup = (request: IncomingMessage) => async (table: string) => {
+    const bytes = Buffer.from(JSON.stringify({ TableName: table }));
+    const described = await forward(
+      options.dynamoUpstream,
+      "POST",
+      "/",
+      {
+        ...request.headers,
+        "x-amz-target": "DynamoDB_20120810.DescribeTable",
+        "content-length": String(bytes.length),
+      },
+      bytes,
+    );
+    if (described.status !== 200) return undefined;
+    const { Table } = JSON.parse(described.body.toString("utf8")) as {
+      Table?: { KeySchema?: { AttributeName: string; KeyType: string }[] };
+    };
+    return Table?.KeySchema?.find((key) => key.KeyType === "HASH")?.AttributeName;
+  };
+
+  async function handle(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
+    if (request.headers["x-amz-target"]) await handleDynamo(request, body, response);
+    else await handleS3(request, body, response);
+  }
+
   const server = createServer((request, response) => {
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
-      if (request.headers["x-amz-target"]) await handleDynamo(request, body, response);
-      else await handleS3(request, body, response);
+      const authorization = options.authorization;
+      if (!authorization) return handle(request, body, response);
+      const guarded = await guardStorageRequest(authorization, request, body, partitionKeyLookup(request));
+      try {
+        if (guarded.refusal) {
+          const { status, headers, body: refusal } = guarded.refusal;
+          reply(response, status, headers, refusal);
+        } else {
+          await handle(request, body, response);
+        }
+      } finally {
+        const outcome = sent.get(response) ?? { status: 502, body: "" };
+        authorization.record({
+          ...guarded.entry,
+          status: outcome.status,
+          errorCode: storageErrorCode(outcome.status, outcome.body),
+        });
+      }
     })().catch((error: unknown) => {
       if (!response.headersSent)
         reply(response, 502, { "content-type": "text/plain" }, `storage front: ${String(error)}`);

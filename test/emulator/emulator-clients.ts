@@ -1,7 +1,8 @@
-import { IAMClient } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../sandbox/emulator/server";
 
 export interface Credentials {
@@ -30,8 +31,12 @@ export function clientsFor(
   };
 }
 
-export async function assumeRole(emulator: RunningEmulator, roleArn: string): Promise<Credentials> {
-  const { Credentials: c } = await clientsFor(emulator).sts.send(
+export async function assumeRole(
+  emulator: RunningEmulator,
+  roleArn: string,
+  caller: Credentials = managementCredentials,
+): Promise<Credentials> {
+  const { Credentials: c } = await clientsFor(emulator, caller).sts.send(
     new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "emulator-test" }),
   );
   return {
@@ -39,6 +44,56 @@ export async function assumeRole(emulator: RunningEmulator, roleArn: string): Pr
     secretAccessKey: c!.SecretAccessKey!,
     sessionToken: c!.SessionToken!,
   };
+}
+
+/** A trust policy letting the management account's principals (with sts:AssumeRole allowed) assume a role. */
+export const trustManagementAccount = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" },
+  ],
+};
+
+/**
+ * Creates a role in the management account with one inline policy (as the administrator) and returns the
+ * credentials of a session of it: the caller whose calls IAM enforcement decides.
+ */
+export async function sessionOf(
+  emulator: RunningEmulator,
+  roleName: string,
+  policy: object,
+  trustPolicy: object = trustManagementAccount,
+): Promise<Credentials> {
+  const { iam } = clientsFor(emulator);
+  await iam.send(
+    new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName,
+      PolicyName: "access",
+      PolicyDocument: JSON.stringify(policy),
+    }),
+  );
+  return assumeRole(emulator, `arn:aws:iam::111111111111:role/${roleName}`);
+}
+
+/** An identity policy of Allow statements: [actions, resources, condition?] each. */
+export function allow(...statements: [string[], string[], Record<string, unknown>?][]): object {
+  return {
+    Version: "2012-10-17",
+    Statement: statements.map(([Action, Resource, Condition]) => ({
+      Effect: "Allow",
+      Action,
+      Resource,
+      ...(Condition ? { Condition } : {}),
+    })),
+  };
+}
+
+/** The call log as the emulator serves it. */
+export async function callLog(emulator: RunningEmulator): Promise<CallLogEntry[]> {
+  return (await fetch(`${emulator.url}/_sandbox/log`)).json() as Promise<CallLogEntry[]>;
 }
 
 export const memberAccessRole = (accountId: string): string =>

@@ -11,12 +11,13 @@ import {
 } from "@aws-sdk/client-iam";
 import { UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { EnableAWSServiceAccessCommand } from "@aws-sdk/client-organizations";
+import { ADMINISTRATOR_ROLE_NAME, seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { clientsFor, errorCodeOf, managementCredentials, useEmulator } from "./emulator-clients";
 
 const ROLE = "AWSServiceRoleForAWSLicenseManagerRole";
 
 describe("IAM service-linked roles", () => {
-  const emulator = useEmulator();
+  const emulator = useEmulator({ seed: seedWithAdministratorRole });
   const iam = () => clientsFor(emulator()).iam;
   const createRole = () =>
     iam().send(new CreateServiceLinkedRoleCommand({ AWSServiceName: "license-manager.amazonaws.com" }));
@@ -55,7 +56,7 @@ describe("IAM service-linked roles", () => {
   it("filters ListRoles by path prefix", async () => {
     await createRole();
     const all = await iam().send(new ListRolesCommand({}));
-    expect(all.Roles?.map((r) => r.RoleName)).toEqual([ROLE, "LicenseManagerDeployer"].sort());
+    expect(all.Roles?.map((r) => r.RoleName)).toEqual([ROLE, ADMINISTRATOR_ROLE_NAME].sort());
     const serviceRoles = await iam().send(new ListRolesCommand({ PathPrefix: "/aws-service-role/" }));
     expect(serviceRoles.Roles?.map((r) => r.RoleName)).toEqual([ROLE]);
   });
@@ -119,7 +120,7 @@ describe("IAM service-linked roles", () => {
   it("refuses to delete an ordinary role as service-linked", async () => {
     expect(
       await errorCodeOf(
-        iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: "LicenseManagerDeployer" })),
+        iam().send(new DeleteServiceLinkedRoleCommand({ RoleName: ADMINISTRATOR_ROLE_NAME })),
       ),
     ).toBe("InvalidInputException");
   });

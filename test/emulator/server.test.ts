@@ -16,7 +16,7 @@ describe("emulator sandbox endpoints", () => {
   const emulator = useEmulator();
 
   it("answers health and logs every call with service, action, account, region, status and error", async () => {
-    expect(await getJson(`${emulator().url}/_sandbox/health`)).toEqual({ status: "ok" });
+    expect(await getJson(`${emulator().url}/_sandbox/health`)).toEqual({ status: "ok", iamMode: "enforce" });
     await clientsFor(emulator(), undefined, "eu-central-1").licenseManager.send(
       new GetServiceSettingsCommand({}),
     );

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { LicenseManagerClient, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import { administratorRoleArn, seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { runTool as runToolAgainst, sandboxCredentials, type ToolResult } from "./run-tool";
 
 const credentials = sandboxCredentials;
 const region = "us-east-1";
-const deployerRoleArn = "arn:aws:iam::111111111111:role/LicenseManagerDeployer";
 const topicArn = "arn:aws:sns:us-east-1:111111111111:license-manager";
 const bucketArn = "arn:aws:s3:::aws-license-manager-service-111111111111";
 
@@ -46,7 +46,7 @@ async function enableTrustedAccess(): Promise<void> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
   homeDirectory = await mkdtemp(join(tmpdir(), "license-manager-settings-"));
 });
 afterAll(() => emulator.close());
@@ -140,17 +140,17 @@ describe("license-manager-settings CLI", () => {
     await enableTrustedAccess();
     const file = join(homeDirectory, "desired.json");
     await writeFile(file, integrated);
-    const result = await runTool("apply", "--desired-file", file, "--role-arn", deployerRoleArn);
+    const result = await runTool("apply", "--desired-file", file, "--role-arn", administratorRoleArn);
     expect(result.exitCode).toBe(0);
     const licenseManagerCalls = (await callLog()).filter((entry) => entry.action.endsWith("ServiceSettings"));
     expect(licenseManagerCalls.slice(-2).map(({ action, principal }) => ({ action, principal }))).toEqual([
       {
         action: "GetServiceSettings",
-        principal: expect.stringContaining(":assumed-role/LicenseManagerDeployer/"),
+        principal: expect.stringContaining(":assumed-role/SandboxAdministrator/"),
       },
       {
         action: "UpdateServiceSettings",
-        principal: expect.stringContaining(":assumed-role/LicenseManagerDeployer/"),
+        principal: expect.stringContaining(":assumed-role/SandboxAdministrator/"),
       },
     ]);
   });

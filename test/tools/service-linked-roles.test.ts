@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { LicenseManagerClient, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import { administratorRoleArn, seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { runTool as runToolAgainst, sandboxCredentials, type ToolResult } from "./run-tool";
 
 const credentials = sandboxCredentials;
@@ -43,7 +44,7 @@ const rolesByAccount = (stdout: string): Record<string, Record<string, boolean>>
   );
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
   homeDirectory = await mkdtemp(join(tmpdir(), "service-linked-roles-"));
 });
 afterAll(() => emulator.close());
@@ -84,7 +85,7 @@ describe("service-linked-roles CLI", () => {
 
   it("prints a table on stderr, assuming --role-arn in the management account first", async () => {
     await enableOrganizationsIntegration();
-    const result = await runTool("--role-arn", "arn:aws:iam::111111111111:role/LicenseManagerDeployer");
+    const result = await runTool("--role-arn", administratorRoleArn);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("");
     const lines = result.stderr.split("\n");

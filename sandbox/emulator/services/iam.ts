@@ -1,40 +1,20 @@
 import { AwsError } from "../errors";
-import { iamAccount, randomId, type RoleState, type Tag } from "../state";
-import { escapeXml, isoTime, toXml } from "../xml";
+import { iamAccount, randomId, type Tag } from "../state";
+import { escapeXml, toXml } from "../xml";
+import { findRole, isServiceLinked, roleXml } from "./iam-model";
+import { iamOpenIdConnectActions } from "./iam-openid-connect";
+import { iamRoleActions, maxSessionDuration } from "./iam-roles";
 import { createServiceLinkedRole } from "./service-linked-roles";
 import type { CallContext, QueryHandler } from "./types";
-
-const noSuchRole = (name: string): AwsError =>
-  new AwsError("NoSuchEntity", `The role with name ${name} cannot be found.`, 404);
-
-function findRole(call: CallContext, name: string): RoleState {
-  const role = iamAccount(call.state, call.caller.accountId).roles[name];
-  if (!role) throw noSuchRole(name);
-  return role;
-}
-
-// IAM returns policy documents URL-encoded.
-const roleXml = (role: RoleState, withTags = true): string =>
-  toXml({
-    Path: role.path,
-    RoleName: role.roleName,
-    RoleId: role.roleId,
-    Arn: role.arn,
-    CreateDate: isoTime(role.createdAt),
-    AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
-    Description: role.description,
-    MaxSessionDuration: role.maxSessionDuration,
-    Tags: withTags && role.tags.length > 0 ? role.tags : undefined,
-    RoleLastUsed: withTags ? {} : undefined,
-  });
-
-const isServiceLinked = (role: RoleState): boolean => role.path.startsWith("/aws-service-role/");
 
 function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
   return [...existing.filter((t) => !added.some((a) => a.Key === t.Key)), ...added];
 }
 
 export const iamActions: Record<string, QueryHandler> = {
+  ...iamRoleActions,
+  ...iamOpenIdConnectActions,
+
   CreateServiceLinkedRole: (call, params) => {
     const role = createServiceLinkedRole(
       call.state,
@@ -82,8 +62,8 @@ export const iamActions: Record<string, QueryHandler> = {
     const role = findRole(call, params.require("RoleName"));
     const description = params.get("Description");
     if (description !== undefined) role.description = description || undefined;
-    const duration = params.get("MaxSessionDuration");
-    if (duration !== undefined) role.maxSessionDuration = Number(duration);
+    const duration = maxSessionDuration(params.get("MaxSessionDuration"));
+    if (duration !== undefined) role.maxSessionDuration = duration;
     return "";
   },
 
@@ -133,5 +113,3 @@ function regionsUsingLicenseManagerRole(call: CallContext, serviceName: string |
     .filter(([key, settings]) => key.startsWith(prefix) && settings.enableIntegration)
     .map(([key]) => key.slice(prefix.length));
 }
-
-export { roleXml };

@@ -1,3 +1,14 @@
+import {
+  licenseManagerAuthorization,
+  organizationsAuthorization,
+  type JsonAuthorization,
+} from "../authorization/json-operations";
+import {
+  iamAuthorization,
+  snsAuthorization,
+  stsAuthorization,
+  type QueryAuthorization,
+} from "../authorization/query-operations";
 import { iamActions } from "./iam";
 import { licenseAssociationActions } from "./license-manager-associations";
 import { licenseConfigurationActions } from "./license-manager-configurations";
@@ -10,11 +21,17 @@ import type { JsonHandler, QueryHandler } from "./types";
 export interface JsonService {
   name: string;
   actions: Record<string, JsonHandler>;
+  /** Per operation: the IAM action, resources and condition keys it is authorized with. */
+  authorization: Record<string, JsonAuthorization>;
 }
 
 /** JSON 1.1 services, by the prefix of their `X-Amz-Target` header. */
 export const jsonServices: Record<string, JsonService> = {
-  AWSOrganizationsV20161128: { name: "organizations", actions: organizationsActions },
+  AWSOrganizationsV20161128: {
+    name: "organizations",
+    actions: organizationsActions,
+    authorization: organizationsAuthorization,
+  },
   AWSLicenseManager: {
     name: "license-manager",
     actions: {
@@ -22,17 +39,35 @@ export const jsonServices: Record<string, JsonService> = {
       ...licenseConfigurationActions,
       ...licenseAssociationActions,
     },
+    authorization: licenseManagerAuthorization,
   },
 };
 
 export interface QueryService {
   actions: Record<string, QueryHandler>;
   xmlns: string;
+  /**
+   * Per operation: the IAM action, resources and condition keys it is authorized with.
+   * sts:AssumeRoleWithWebIdentity is authorized apart: its caller has no IAM identity.
+   */
+  authorization: Record<string, QueryAuthorization>;
 }
 
 /** Query-protocol services, by the service name in the SigV4 credential scope. */
 export const queryServices: Record<string, QueryService> = {
-  iam: { actions: iamActions, xmlns: "https://iam.amazonaws.com/doc/2010-05-08/" },
-  sts: { actions: stsActions, xmlns: "https://sts.amazonaws.com/doc/2011-06-15/" },
-  sns: { actions: snsActions, xmlns: "http://sns.amazonaws.com/doc/2010-03-31/" },
+  iam: {
+    actions: iamActions,
+    xmlns: "https://iam.amazonaws.com/doc/2010-05-08/",
+    authorization: iamAuthorization,
+  },
+  sts: {
+    actions: stsActions,
+    xmlns: "https://sts.amazonaws.com/doc/2011-06-15/",
+    authorization: stsAuthorization,
+  },
+  sns: {
+    actions: snsActions,
+    xmlns: "http://sns.amazonaws.com/doc/2010-03-31/",
+    authorization: snsAuthorization,
+  },
 };

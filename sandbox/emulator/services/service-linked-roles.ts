@@ -17,6 +17,13 @@ const SUFFIX_NOT_ALLOWED = new Set(Object.keys(SERVICE_LINKED_ROLE_NAMES));
 
 export const serviceLinkedRolePath = (serviceName: string): string => `/aws-service-role/${serviceName}/`;
 
+/** The name AWS gives a service's role (with its custom suffix); undefined for a service the emulator lacks. */
+export function serviceLinkedRoleName(serviceName: string, customSuffix?: string): string | undefined {
+  const baseName = SERVICE_LINKED_ROLE_NAMES[serviceName];
+  if (!baseName) return undefined;
+  return customSuffix ? `${baseName}_${customSuffix}` : baseName;
+}
+
 export function createServiceLinkedRole(
   state: EmulatorState,
   accountId: string,
@@ -30,7 +37,7 @@ export function createServiceLinkedRole(
   if (options.customSuffix && SUFFIX_NOT_ALLOWED.has(serviceName)) {
     throw new AwsError("InvalidInput", `Custom suffix is not allowed for ${serviceName}`);
   }
-  const roleName = options.customSuffix ? `${baseName}_${options.customSuffix}` : baseName;
+  const roleName = serviceLinkedRoleName(serviceName, options.customSuffix)!;
   if (iamAccount(state, accountId).roles[roleName]) {
     throw new AwsError(
       "InvalidInput",

@@ -21,6 +21,8 @@ const attributesManagedElsewhere: Readonly<Record<string, Readonly<Record<string
     acceleration_status: "aws_s3_bucket_accelerate_configuration",
   },
   aws_sns_topic: { policy: "aws_sns_topic_policy" },
+  // The role reads its inline policies back; the access stack manages each with aws_iam_role_policy.
+  aws_iam_role: { inline_policy: "aws_iam_role_policy" },
 };
 
 /** Whether a changed attribute path of `type` belongs to a split resource type present in the stack. */

@@ -303,10 +303,28 @@ describe("changes made outside Terraform", () => {
     await licenseManager("eu-west-1").send(
       new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false }),
     );
+  });
+
+  it("cdktf diff of License Manager names the changed license count", async () => {
+    const diff = await session.cli.diff("license-manager");
+    expect(diff.hasChanges).toBe(true);
+    const output = flatten(diff);
+    expect(output).toMatch(
+      /aws_licensemanager_license_configuration\.us-east-1_license-configuration-windows-server-datacenter_configuration_\w+ \(us-east-1\/license-configuration-windows-server-datacenter\/configuration\) will be updated in-place/,
+    );
+    expect(output).toContain("~ license_count = 10 -> 96");
+  });
+
+  it("with a principal disabled too, meanwhile, License Manager's plan stops at its trusted-access check", async () => {
     await organizations.send(
       new DisableAWSServiceAccessCommand({
         ServicePrincipal: "license-manager.member-account.amazonaws.com",
       }),
+    );
+    const diff = await session.cli.diff("license-manager");
+    expect(flatten(diff)).toContain(
+      "Trusted access for license-manager.member-account.amazonaws.com is not enabled in the organization. " +
+        "Deploy the organization stack first",
     );
   });
 
@@ -338,16 +356,6 @@ describe("changes made outside Terraform", () => {
     expect(result.stderr).toContain(
       "drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed: aws_service_access_principals",
     );
-  });
-
-  it("cdktf diff of License Manager names the changed license count", async () => {
-    const diff = await session.cli.diff("license-manager");
-    expect(diff.hasChanges).toBe(true);
-    const output = flatten(diff);
-    expect(output).toMatch(
-      /aws_licensemanager_license_configuration\.us-east-1_license-configuration-windows-server-datacenter_configuration_\w+ \(us-east-1\/license-configuration-windows-server-datacenter\/configuration\) will be updated in-place/,
-    );
-    expect(output).toContain("~ license_count = 10 -> 96");
   });
 
   it("the plan role cannot apply: the apply is denied and the organization and the state stay as they were", async () => {

@@ -6,6 +6,8 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatSandboxReport, readSandboxReport } from "./report";
+import { formatIdentities, readCallLog, summarizeIdentities } from "./role-summary";
+import { stackRoleArn } from "../lib/access/stack-roles";
 import { deployAllStacks, SandboxStepError, startSandboxSession, type SandboxSession } from "./session";
 
 const usage = `Usage: npm run sandbox [-- --exit] [-- --port 4566]
@@ -14,6 +16,9 @@ Starts a local AWS sandbox on 127.0.0.1 — an emulated organization (management
 members, SSO and CloudTrail already trusted) with Organizations, License Manager, IAM, STS and SNS, and
 s3rver + dynalite as the state bucket and lock table — then synthesizes config/sandbox.yaml and deploys
 every stack in dependency order with the real cdktf CLI, Terraform and AWS provider, and prints what exists.
+The sandbox enforces IAM (SANDBOX_IAM=enforce|audit|off): the bootstrap and access stacks are deployed with
+the sandbox's administrator keys, the organization and License Manager stacks with the least-privilege deploy
+role the access stack creates; the report says which identity made which calls.
 
 Every run starts afresh: .sandbox/ and the sandbox's bootstrap state are removed first.
 The services stay up until Ctrl-C, so you can run cdktf diff, the drift check or a destroy against them
@@ -28,6 +33,8 @@ Exit codes: 0 deployed (and, without --exit, stopped by Ctrl-C), 1 a step failed
 const projectRoot = path.resolve(__dirname, "..");
 const dataDirectory = path.join(projectRoot, ".sandbox");
 const configFile = "config/sandbox.yaml";
+/** The seeded administrator whose keys the sandbox environment carries (sandbox/emulator/seed.ts). */
+const sandboxAdministratorArn = "arn:aws:iam::111111111111:user/sandbox-admin";
 
 let session: SandboxSession | undefined;
 
@@ -83,9 +90,22 @@ async function main(): Promise<void> {
   Object.assign(process.env, session.environment);
   const report = await readSandboxReport(session.config.homeRegion, session.config.licenseManager.regions);
   console.log(`\n${formatSandboxReport(report)}\n`);
+  console.log(`${whoDidWhat(session)}\n`);
   console.error(nextSteps(session));
   if (values.exit) await stop(0);
   console.error("\nThe sandbox is running. Press Ctrl-C to stop it.");
+}
+
+/** Which identity deployed which stacks, from the call log: the administrator, then the deploy role. */
+function whoDidWhat(running: SandboxSession): string {
+  const { config } = running;
+  const stacksByIdentity = new Map<string, string[]>();
+  for (const stack of running.stacks) {
+    const roleArn = stackRoleArn(config, stack, "deploy");
+    const identity = roleArn ?? sandboxAdministratorArn;
+    stacksByIdentity.set(identity, [...(stacksByIdentity.get(identity) ?? []), stack]);
+  }
+  return formatIdentities(summarizeIdentities(readCallLog(running.services.callLogFile)), stacksByIdentity);
 }
 
 function writeEnvironmentFile(running: SandboxSession): void {
@@ -100,7 +120,7 @@ function nextSteps(running: SandboxSession): string {
     "Every stack is deployed into the sandbox. In another terminal, from the project root:",
     "  source .sandbox/env                       # endpoints, sandbox credentials, LM_CONFIG=config/sandbox.yaml",
     "  npx cdktf diff organization --skip-provider-lock   # plan one stack: expect no changes",
-    "  npm run drift                             # drift check of every stack and the License Manager settings",
+    "  npm run drift                             # drift check of every stack and the settings, with the plan role",
     "  npm run roles                             # service-linked roles per account",
     "  npm run settings -- unlink && npx cdktf destroy license-manager --skip-provider-lock",
     "                                            # tear-down; the organization and the state bucket",

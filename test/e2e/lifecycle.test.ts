@@ -8,7 +8,7 @@
  * both roles used and no call denied outside the scenarios that expect a denial.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { GetRolePolicyCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
@@ -54,7 +54,10 @@ function writeConfig(
   document.backend.bucket = "e2e-license-manager-tfstate";
   document.backend.dynamodbTable = "e2e-license-manager-tflock";
   change(document);
-  const file = path.join(workDirectory, name);
+  // The environment tag comes from the file's name (lib/names/project-tags.ts): every variant is e2e.yaml.
+  const directory = path.join(workDirectory, name.replace(/\.ya?ml$/, ""));
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, "e2e.yaml");
   writeFileSync(file, stringify(document));
   return file;
 }

@@ -10,6 +10,7 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { roleArnInAccount } from "../lib/aws/arn";
+import { clientConfig } from "../lib/aws/client-config";
 import { assumeRoleCredentials } from "../lib/aws/credentials";
 import {
   checkServiceLinkedRoles,
@@ -44,7 +45,7 @@ export async function readSandboxReport(
   homeRegion: string,
   regions: readonly string[],
 ): Promise<SandboxReport> {
-  const organizations = new OrganizationsClient({ region: homeRegion });
+  const organizations = new OrganizationsClient(clientConfig(homeRegion));
   const access = await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}));
   const administrators = await organizations.send(
     new ListDelegatedAdministratorsCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
@@ -53,21 +54,23 @@ export async function readSandboxReport(
     organizations,
     iamClientFor: (accountId, kind) =>
       kind === "management"
-        ? new IAMClient({ region: homeRegion })
-        : new IAMClient({
-            region: homeRegion,
-            credentials: assumeRoleCredentials({
-              region: homeRegion,
-              roleArn: roleArnInAccount(accountId, "OrganizationAccountAccessRole"),
-              roleSessionName: "sandbox-report",
-            }),
-          }),
+        ? new IAMClient(clientConfig(homeRegion))
+        : new IAMClient(
+            clientConfig(
+              homeRegion,
+              assumeRoleCredentials({
+                region: homeRegion,
+                roleArn: roleArnInAccount(accountId, "OrganizationAccountAccessRole"),
+                roleSessionName: "sandbox-report",
+              }),
+            ),
+          ),
   });
 
   const settings: LiveLicenseManagerSettings[] = [];
   const licenseConfigurations: LicenseConfigurationSummary[] = [];
   for (const region of regions) {
-    const licenseManager = new LicenseManagerClient({ region });
+    const licenseManager = new LicenseManagerClient(clientConfig(region));
     settings.push(await readLiveSettings(licenseManager, region));
     const { LicenseConfigurations = [] } = await licenseManager.send(
       new ListLicenseConfigurationsCommand({}),

@@ -91,6 +91,7 @@ export async function startSandboxServices(options: SandboxServicesOptions): Pro
     s3Directory: path.join(options.dataDirectory, "s3"),
     port: options.storagePort ?? 0,
     authorization: emulator.storageAuthorization,
+    faults: emulator.faults,
   }).catch(async (error) => {
     await emulator.close();
     throw error;

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { readStacksInOrder } from "../lib/cdktf/manifest";
+import { explainStateLock, parseStateLockError } from "../lib/terraform/state-lock";
 import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { bootstrapLocalStateFile } from "../lib/names/stacks";
@@ -36,8 +37,12 @@ export class SandboxStepError extends Error {
   constructor(
     readonly step: string,
     readonly logFile: string,
+    /** The step's output: a held state lock in it is explained in the message. */
+    output = "",
+    stackDirectory?: string,
   ) {
-    super(`${step} failed`);
+    const lock = parseStateLockError(output);
+    super(lock ? `${step} failed: ${explainStateLock(lock, stackDirectory)}` : `${step} failed`);
   }
 }
 
@@ -83,6 +88,8 @@ export async function deployAllStacks(
       throw new SandboxStepError(
         `cdktf deploy ${stack}`,
         path.join(session.logDirectory, `deploy-${stack}.log`),
+        result.stdout + result.stderr,
+        `cdktf.out/stacks/${stack}`,
       );
     }
     onStack(stack, index, result.durationMs);

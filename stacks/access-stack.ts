@@ -25,7 +25,11 @@ export class AccessStack extends TerraformStack {
   ) {
     super(scope, stackNames.access);
     useRemoteState(this, config, stackNames.access, options.roleArn);
-    addAwsProvider(this, "aws", config, { region: config.homeRegion, roleArn: options.roleArn });
+    addAwsProvider(this, "aws", config, {
+      region: config.homeRegion,
+      stack: stackNames.access,
+      roleArn: options.roleArn,
+    });
 
     const { access } = config;
     const scopeProps = accessPolicyProps(config, stackNames);

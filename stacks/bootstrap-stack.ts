@@ -25,7 +25,11 @@ export class BootstrapStack extends TerraformStack {
       // sandbox's and a real environment's bootstrap states never mix.
       new LocalBackend(this, { path: `../../../${bootstrapLocalStateFile(config)}` });
     }
-    addAwsProvider(this, "aws", config, { region: backend.region, roleArn: options.roleArn });
+    addAwsProvider(this, "aws", config, {
+      region: backend.region,
+      stack: stackNames.bootstrap,
+      roleArn: options.roleArn,
+    });
 
     const stateBucket = new StateBucket(this, "state-bucket", {
       bucketName: backend.bucket,

@@ -21,7 +21,11 @@ export class LicenseManagerStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.licenseManager);
     useRemoteState(this, config, stackNames.licenseManager, options.roleArn);
-    addAwsProvider(this, "aws", config, { region: config.homeRegion, roleArn: options.roleArn });
+    addAwsProvider(this, "aws", config, {
+      region: config.homeRegion,
+      stack: stackNames.licenseManager,
+      roleArn: options.roleArn,
+    });
 
     const organization = new DataAwsOrganizationsOrganization(this, "organization", {});
     const serviceLinkedRole = new LicenseManagerServiceLinkedRole(this, "service-linked-role");
@@ -43,6 +47,7 @@ export class LicenseManagerStack extends TerraformStack {
           provider: addAwsProvider(this, `aws-${region}`, config, {
             region,
             alias: region,
+            stack: stackNames.licenseManager,
             roleArn: options.roleArn,
           }),
           organizationId: organization.id,

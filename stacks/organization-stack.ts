@@ -19,7 +19,11 @@ export class OrganizationStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.organization);
     useRemoteState(this, config, stackNames.organization, options.roleArn);
-    addAwsProvider(this, "aws", config, { region: config.homeRegion, roleArn: options.roleArn });
+    addAwsProvider(this, "aws", config, {
+      region: config.homeRegion,
+      stack: stackNames.organization,
+      roleArn: options.roleArn,
+    });
 
     const { organization } = config;
     this.organization = new Organization(this, "organization", {

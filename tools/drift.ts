@@ -3,12 +3,21 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { callerSession } from "../lib/aws/credentials";
+import { clientConfig } from "../lib/aws/client-config";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
 import { combineDrift, driftExitCode, type SettingsDrift, type StackDrift } from "../lib/drift/model";
 import { renderDrift } from "../lib/drift/render";
 import { runAfterDependencies } from "../lib/drift/schedule";
+import { listLicenseConfigurations } from "../lib/drift/live-license-configurations";
+import {
+  displayDirectory,
+  stackTargets,
+  unmanagedLicenseConfigurations,
+  type UnmanagedResource,
+} from "../lib/drift/unmanaged";
+import { stackNames } from "../lib/names/stacks";
 import { deployedSettings } from "../lib/license-manager/settings-state";
 import { diffSettings, readLiveSettings } from "../lib/license-manager/settings";
 import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
@@ -29,6 +38,10 @@ changes are ignored. If the full plan fails, drift is read from a refresh-only p
 For License Manager's settings, which no Terraform resource reads back, each settings resource's
 deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
 same role as the stack).
+Unmanaged: in each region of the license-manager stack, the live license configurations that carry this
+project's tags for this environment and stack (license-manager-org:project, :environment, :stack) and that
+no state holds, e.g. created by an apply that was interrupted before it saved the state. Each is reported
+with the command to adopt it (terraform import into the address the config gives it) or to remove it.
 
 Options:
   --stack NAME     Check only this stack (repeatable)
@@ -39,7 +52,7 @@ Options:
   --skip-synth     Use the synthesis directory as it is (already synthesized with the same config)
   -h, --help       Show this help
 
-Exit codes: 0 no drift, 2 drift, 1 error (including a stack that could not be checked).`;
+Exit codes: 0 no drift, 2 drift or unmanaged resources, 1 error (including a stack that could not be checked).`;
 
 const options = {
   stack: { type: "string", multiple: true },
@@ -90,7 +103,7 @@ async function settingsDrift(
   const results: SettingsDrift[] = [];
   for (const deployed of deployedSettings(state, synthesized)) {
     const session = callerSession(deployed.region, roleArn, "license-manager-drift");
-    const client = new LicenseManagerClient({ region: deployed.region, credentials: session.credentials });
+    const client = new LicenseManagerClient(clientConfig(deployed.region, session.credentials));
     const differences = diffSettings(deployed.desired, await readLiveSettings(client, deployed.region));
     if (differences.length > 0) {
       const { address, constructPath, region } = deployed;
@@ -98,6 +111,31 @@ async function settingsDrift(
     }
   }
   return results;
+}
+
+/** The license-manager stack's tagged license configurations that no state holds, in each of its regions. */
+async function unmanagedResources(
+  terraform: Terraform,
+  stack: ManifestStack,
+  synthesized: SynthesizedStackJson,
+  roleArn: string | undefined,
+): Promise<UnmanagedResource[]> {
+  const targets = stackTargets(synthesized);
+  if (stack.name !== stackNames.licenseManager && targets.configurations.length === 0) return [];
+  const state = JSON.parse(await terraform.showJson()) as StateJson;
+  const live = [];
+  for (const region of targets.regions.keys()) {
+    const session = callerSession(region, roleArn, "license-manager-drift");
+    const client = new LicenseManagerClient(clientConfig(region, session.credentials));
+    live.push(...(await listLicenseConfigurations(client, region)));
+  }
+  return unmanagedLicenseConfigurations(
+    targets,
+    state,
+    live,
+    // Adopting writes the state: with the deploy role's synthesis (npm run adopt does it all), not the plan role's.
+    displayDirectory(path.join(projectRoot, "cdktf.out", "stacks", stack.name), projectRoot),
+  );
 }
 
 async function checkStack(stack: ManifestStack, context: CheckContext): Promise<StackDrift> {
@@ -112,12 +150,14 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     await terraform.init();
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
     const settings = await settingsDrift(terraform, synthesized, context.roleArn);
-    const drifted = plan.drift.length > 0 || settings.length > 0;
+    const unmanaged = await unmanagedResources(terraform, stack, synthesized, context.roleArn);
+    const drifted = plan.drift.length > 0 || settings.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,
       status: drifted ? "drift" : "clean",
       drift: plan.drift,
       settings,
+      unmanaged,
       pendingChanges: plan.pendingChanges,
       ...("error" in plan && { error: plan.error as string }),
     };
@@ -127,6 +167,7 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
       status: "failed",
       drift: [],
       settings: [],
+      unmanaged: [],
       pendingChanges: [],
       error: (error as Error).message,
     };

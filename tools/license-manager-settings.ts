@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { clientConfig } from "../lib/aws/client-config";
 import { callerSession } from "../lib/aws/credentials";
 import {
   applySettings,
@@ -153,7 +154,7 @@ async function main(args: string[]): Promise<number> {
   }
   const region = resolveRegion(values.region, desired);
   const session = callerSession(region, roleArn, "license-manager-settings");
-  const client = new LicenseManagerClient({ region, credentials: session.credentials });
+  const client = new LicenseManagerClient(clientConfig(region, session.credentials));
 
   switch (command) {
     case "get": {
@@ -211,7 +212,7 @@ async function applyRecordedSettings(
         : desired;
     const session = callerSession(region, roleArn, "license-manager-settings");
     const result = await applySettings(
-      new LicenseManagerClient({ region, credentials: session.credentials }),
+      new LicenseManagerClient(clientConfig(region, session.credentials)),
       region,
       settings,
     );

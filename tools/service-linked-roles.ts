@@ -8,6 +8,7 @@ import {
   iamRoleNamePattern,
   roleArnInAccount,
 } from "../lib/aws/arn";
+import { clientConfig } from "../lib/aws/client-config";
 import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
 import {
   allServiceLinkedRoleNames,
@@ -74,21 +75,23 @@ async function main(args: string[]): Promise<number> {
   }
 
   const session = callerSession(region, roleArn, "license-manager-service-linked-roles");
-  const managementIam = new IAMClient({ region, credentials: session.credentials });
+  const managementIam = new IAMClient(clientConfig(region, session.credentials));
   const report = await checkServiceLinkedRoles({
-    organizations: new OrganizationsClient({ region, credentials: session.credentials }),
+    organizations: new OrganizationsClient(clientConfig(region, session.credentials)),
     iamClientFor: (accountId, kind) =>
       kind === "management"
         ? managementIam
-        : new IAMClient({
-            region,
-            credentials: assumeRoleCredentials({
+        : new IAMClient(
+            clientConfig(
               region,
-              roleArn: roleArnInAccount(accountId, memberRoleName, roleArn),
-              roleSessionName: "license-manager-service-linked-roles",
-              sourceCredentials: session.credentials,
-            }),
-          }),
+              assumeRoleCredentials({
+                region,
+                roleArn: roleArnInAccount(accountId, memberRoleName, roleArn),
+                roleSessionName: "license-manager-service-linked-roles",
+                sourceCredentials: session.credentials,
+              }),
+            ),
+          ),
   });
 
   if (values.json) printJson(report);

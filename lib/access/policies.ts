@@ -204,8 +204,13 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
     {
       Sid: "LicenseManagerRead",
       Effect: "Allow",
-      // Neither has a resource type in the Service Authorization Reference.
-      Action: ["license-manager:GetServiceSettings", "license-manager:ListLicenseSpecificationsForResource"],
+      // None has a resource type in the Service Authorization Reference. ListLicenseConfigurations finds the
+      // tagged configurations no state holds (npm run drift's unmanaged, npm run adopt).
+      Action: [
+        "license-manager:GetServiceSettings",
+        "license-manager:ListLicenseConfigurations",
+        "license-manager:ListLicenseSpecificationsForResource",
+      ],
       Resource: ["*"],
     },
     {

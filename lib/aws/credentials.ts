@@ -7,6 +7,7 @@
  * before expiry, is all it did for us.
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { retryConfig } from "./client-config";
 import { awsCall } from "./errors";
 
 /** Structurally an SDK v3 AwsCredentialIdentity. */
@@ -34,7 +35,11 @@ export interface AssumeRoleOptions {
 
 /** Credentials of an assumed role; a failure names the role ("Assuming role arn:… failed: AccessDenied: …"). */
 export function assumeRoleCredentials(options: AssumeRoleOptions): CredentialsProvider {
-  const sts = new STSClient({ region: options.region, credentials: options.sourceCredentials });
+  const sts = new STSClient({
+    region: options.region,
+    credentials: options.sourceCredentials,
+    ...retryConfig(),
+  });
   let current: Promise<AwsCredentialIdentity> | undefined;
   const assume = async (): Promise<AwsCredentialIdentity> => {
     const { Credentials } = await awsCall(`Assuming role ${options.roleArn}`, () =>

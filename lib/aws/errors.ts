@@ -4,10 +4,40 @@ export class AwsCallError extends Error {
     readonly action: string,
     override readonly cause: unknown,
   ) {
-    super(`${action} failed: ${describeAwsError(cause)}`);
+    const attempts = attemptsOf(cause);
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    super(`${action} failed${after}: ${describeAwsError(cause)}${isTransient(cause) ? TRANSIENT_HINT : ""}`);
     this.name = "AwsCallError";
   }
 }
+
+/** How many times the SDK sent the call (its retry strategy's count). */
+export const attemptsOf = (error: unknown): number =>
+  (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
+
+/** The SDK's throttling codes, the services' own (RateLimitExceededException, Throttled), 429 and 5xx. */
+const THROTTLING_CODES = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "Throttled",
+  "TooManyRequestsException",
+  "RateLimitExceededException",
+  "RequestLimitExceeded",
+  "SlowDown",
+]);
+
+/** Whether AWS refused for load (throttling) or failed on its side (5xx): worth running again later. */
+export function isTransient(error: unknown): boolean {
+  const code = awsErrorCode(error);
+  if (!code) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  return THROTTLING_CODES.has(code) || status === 429 || status >= 500;
+}
+
+const TRANSIENT_HINT =
+  ". AWS throttled or failed the call through every retry (retry mode adaptive; AWS_MAX_ATTEMPTS raises the" +
+  " attempts); wait a minute and run the same command again.";
 
 /** The service error code, when the error came back from an AWS API (SDK v3 ServiceException). */
 export function awsErrorCode(error: unknown): string | undefined {

@@ -113,6 +113,11 @@ const tagValue = formatted(
   new RegExp(`^${tagCharacter}{0,256}$`, "u"),
   "a tag value as a string: up to 256 Unicode letters, digits, spaces and _ . : / = + - @",
 );
+/** The environment's name, the value of the license-manager-org:environment tag: a non-empty tag value. */
+export const environmentName = formatted(
+  new RegExp(`^${tagCharacter}{1,256}$`, "u"),
+  "a name for the environment: 1–256 Unicode letters, digits, spaces and _ . : / = + - @",
+);
 export const tags = z.record(tagKey, tagValue).superRefine((map, ctx) => {
   const count = Object.keys(map).length;
   if (count > maximumTagsPerResource) {

@@ -23,6 +23,7 @@ import {
   trueOrFalse,
   uniqueItems,
   wholeNumber,
+  environmentName,
 } from "./formats";
 import { access } from "./access-section";
 import { licenseManager } from "./license-manager-section";
@@ -191,6 +192,11 @@ export const configSections = section(
       meaning:
         "The access stack: GitHub's OIDC provider and the plan and deploy roles with least-privilege policies",
       default: "no access stack; the roles are managed elsewhere",
+    }),
+    environment: field(environmentName.optional(), {
+      meaning:
+        "The environment's name in the `license-manager-org:environment` tag on every resource (README, Project tags); changing it re-tags everything",
+      default: "the config file's name without `.yaml`",
     }),
     defaultTags: field(tags.default({}), {
       meaning: "Tags on every taggable resource (AWS's tagging rules)",

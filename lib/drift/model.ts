@@ -1,6 +1,7 @@
 import type { SettingsDifference } from "../license-manager/settings";
 import type { ChangeKind } from "../review/model";
 import type { PlanAction } from "../terraform/plan-json";
+import type { UnmanagedResource } from "./unmanaged";
 
 /** A resource changed outside Terraform (the plan's resource_drift). */
 export interface DriftedResource {
@@ -36,6 +37,8 @@ export interface StackDrift {
   readonly drift: readonly DriftedResource[];
   readonly settings: readonly SettingsDrift[];
   readonly pendingChanges: readonly PendingChange[];
+  /** Live resources with this project's tags for this environment and stack that the state does not hold. */
+  readonly unmanaged?: readonly UnmanagedResource[];
   /**
    * Why the full plan could not run (drift was then read from a refresh-only plan, and pending changes
    * are unknown), or, with status failed, why the stack could not be checked at all.
@@ -46,13 +49,18 @@ export interface StackDrift {
 export interface DriftReport {
   readonly stacks: readonly StackDrift[];
   readonly hasDrift: boolean;
+  /** Some stack has unmanaged resources (they count as drift too). */
+  readonly hasUnmanaged: boolean;
   readonly hasFailures: boolean;
 }
 
 export function combineDrift(stacks: readonly StackDrift[]): DriftReport {
   return {
     stacks,
-    hasDrift: stacks.some((stack) => stack.drift.length > 0 || stack.settings.length > 0),
+    hasDrift: stacks.some(
+      (stack) => stack.drift.length > 0 || stack.settings.length > 0 || (stack.unmanaged?.length ?? 0) > 0,
+    ),
+    hasUnmanaged: stacks.some((stack) => (stack.unmanaged?.length ?? 0) > 0),
     hasFailures: stacks.some((stack) => stack.status === "failed"),
   };
 }

@@ -7,10 +7,18 @@ const where = (resource: { address: string; constructPath?: string }) =>
 function stackLines(stack: StackDrift): string[] {
   if (stack.status === "failed")
     return [`${stack.stack}: could not be checked`, ...indent(stack.error ?? "")];
+  const changed = stack.drift.length + stack.settings.length;
+  const unmanaged = stack.unmanaged?.length ?? 0;
   const lines = [
-    stack.status === "drift"
-      ? `${stack.stack}: DRIFT in ${stack.drift.length + stack.settings.length} resource(s), changed outside Terraform`
-      : `${stack.stack}: no drift`,
+    stack.status !== "drift"
+      ? `${stack.stack}: no drift`
+      : [
+          changed > 0 && `${stack.stack}: DRIFT in ${changed} resource(s), changed outside Terraform`,
+          unmanaged > 0 &&
+            `${stack.stack}: ${unmanaged} UNMANAGED resource(s), tagged for this stack but in no state`,
+        ]
+          .filter(Boolean)
+          .join("\n"),
   ];
   for (const resource of stack.drift) {
     const what = resource.actions.includes("delete")
@@ -23,6 +31,20 @@ function stackLines(stack: StackDrift): string[] {
       `  drift ${where(settings)}: License Manager settings in ${settings.region} differ from the deployed ones`,
     );
     for (const difference of settings.differences) lines.push(`    ${describeDifference(difference)}`);
+  }
+  for (const resource of stack.unmanaged ?? []) {
+    lines.push(
+      `  unmanaged ${resource.type} ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}): carries this stack's tags, but no state holds it`,
+    );
+    if (resource.adoptCommand) {
+      lines.push(
+        `    adopt it as ${resource.address}: ${resource.adoptCommand}`,
+        `      (or: npm run adopt)`,
+      );
+    }
+    lines.push(
+      `    ${resource.adoptCommand ? "or remove it" : "remove it (no configured resource of that name is free)"}: ${resource.removeCommand}`,
+    );
   }
   if (stack.pendingChanges.length > 0) {
     lines.push(`  pending configuration changes (not drift; the next apply makes them):`);
@@ -51,7 +73,9 @@ export function renderDrift(report: DriftReport): string {
     report.hasFailures
       ? "Some stacks could not be checked."
       : report.hasDrift
-        ? "Drift found: resources changed outside Terraform."
+        ? report.hasUnmanaged
+          ? "Drift found: unmanaged resources (adopt or remove them) or resources changed outside Terraform."
+          : "Drift found: resources changed outside Terraform."
         : "No drift: every stack matches its state.",
   );
   return lines.join("\n");

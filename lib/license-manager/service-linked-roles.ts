@@ -92,7 +92,7 @@ export async function roleExists(iam: IAMClient, roleName: string, accountId: st
 }
 
 async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<Account[]> {
-  return awsCall("Organizations ListAccounts", async () => {
+  return awsCall(`Organizations ListAccounts in ${await organizations.config.region()}`, async () => {
     const accounts: Account[] = [];
     for await (const page of paginateListAccounts({ client: organizations }, {})) {
       accounts.push(...(page.Accounts ?? []));
@@ -104,7 +104,8 @@ async function listOrganizationAccounts(organizations: OrganizationsClient): Pro
 export async function checkServiceLinkedRoles(
   options: ServiceLinkedRoleCheckOptions,
 ): Promise<ServiceLinkedRoleReport> {
-  const { Organization } = await awsCall("Organizations DescribeOrganization", () =>
+  const region = await options.organizations.config.region();
+  const { Organization } = await awsCall(`Organizations DescribeOrganization in ${region}`, () =>
     options.organizations.send(new DescribeOrganizationCommand({})),
   );
   const managementAccountId = Organization?.MasterAccountId;

@@ -1,9 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/model";
+import { environmentName, projectTags } from "../names/project-tags";
 
 export interface ProjectAwsProviderProps {
   readonly region: string;
+  /** The stack the provider creates resources for: its name goes into the project's default tags. */
+  readonly stack: string;
   /** @default - the default provider of the stack */
   readonly alias?: string;
   /** @default - the caller's own credentials */
@@ -12,7 +15,8 @@ export interface ProjectAwsProviderProps {
 
 /**
  * The AWS provider as every stack of this project uses it: locked to the management account (a wrong
- * credential fails before any call), assuming the stack's role when it has one, with the default tags.
+ * credential fails before any call), assuming the stack's role when it has one, with the default tags: the
+ * config's defaultTags and the project's tags (project, environment from the config file name, stack).
  */
 export function addAwsProvider(
   scope: Construct,
@@ -20,13 +24,19 @@ export function addAwsProvider(
   config: EnvironmentConfig,
   props: ProjectAwsProviderProps,
 ): AwsProvider {
-  const hasTags = Object.keys(config.defaultTags).length > 0;
   return new AwsProvider(scope, id, {
     region: props.region,
     alias: props.alias,
     allowedAccountIds: [config.managementAccountId],
     assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: "license-manager-org" }] : undefined,
-    defaultTags: hasTags ? [{ tags: { ...config.defaultTags } }] : undefined,
+    defaultTags: [
+      {
+        tags: {
+          ...config.defaultTags,
+          ...projectTags(config.environment ?? environmentName(config.sourceFile), props.stack),
+        },
+      },
+    ],
     s3UsePathStyle: config.s3Compatibility.usePathStyle || undefined,
   });
 }

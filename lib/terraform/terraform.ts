@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../process/run-command";
+import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
 
 export interface TerraformOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -12,11 +13,20 @@ export interface TerraformOptions {
 /** Terraform failed; the message carries the end of its output, where Terraform puts the error. */
 export class TerraformError extends Error {
   override readonly name = "TerraformError";
+  /** The lock that stopped the command, when it failed on "Error acquiring the state lock". */
+  readonly stateLock?: StateLock;
   constructor(
     readonly command: string,
     readonly result: RunResult,
+    workingDirectory?: string,
   ) {
-    super(`terraform ${command} failed (exit ${result.exitCode}):\n${outputTail(result)}`);
+    const lock = parseStateLockError(`${result.stderr}\n${result.stdout}`);
+    super(
+      lock
+        ? `terraform ${command} failed (exit ${result.exitCode}): the state is locked.\n${explainStateLock(lock, workingDirectory, process.cwd())}`
+        : `terraform ${command} failed (exit ${result.exitCode}):\n${outputTail(result)}`,
+    );
+    if (lock) this.stateLock = lock;
   }
 }
 
@@ -40,7 +50,8 @@ export class Terraform {
       env: { ...this.options.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
       logFile: this.options.logFile,
     });
-    if (!acceptExitCodes.includes(result.exitCode)) throw new TerraformError(args[0] ?? "", result);
+    if (!acceptExitCodes.includes(result.exitCode))
+      throw new TerraformError(args[0] ?? "", result, this.workingDirectory);
     return result;
   }
 
@@ -61,6 +72,11 @@ export class Terraform {
       "-lock-timeout=120s",
       ...extraArgs,
     ]);
+  }
+
+  /** Adopts a live resource into the state at `address` (the resource must be in the configuration). */
+  importResource(address: string, id: string): Promise<RunResult> {
+    return this.run(["import", "-input=false", "-lock-timeout=120s", address, id]);
   }
 
   /** `terraform show -json` of a saved plan, or of the current state without one. */

@@ -37,6 +37,10 @@ export interface CallLogEntry {
   additionalChecks?: AdditionalCheck[];
   /** Why iam-simulate could not evaluate (an action or resource the mapping got wrong): counted as denied. */
   evaluationError?: string;
+  /** Set when the fault profile answered the call instead of the service (SANDBOX_FAULTS). */
+  fault?: "throttle" | "5xx";
+  /** The request and response bodies, with capture on (SANDBOX_CAPTURE=1): the conformance check's input. */
+  capture?: { request: string; response: string };
 }
 
 /** The authorization part of a log entry. */

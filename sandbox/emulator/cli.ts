@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { resolveIamMode } from "./authorization/types";
+import { parseFaultProfile } from "./faults/profile";
 import { startEmulator } from "./server";
 
 const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F] [--iam MODE]
@@ -15,6 +16,10 @@ AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
   --log-file    JSON-lines file receiving one line per API call
   --iam         enforce (default; also SANDBOX_IAM): role sessions get only what their policies allow;
                 audit: evaluate and log, never deny; off: evaluate nothing
+  --capture     record request and response bodies in the call log (also SANDBOX_CAPTURE=1), for
+                npm run sandbox:conformance -- <log file>
+  --faults      fault profile, e.g. throttle=0.2,5xx=0.02,latency=50ms,stale=2s (also SANDBOX_FAULTS;
+                SANDBOX_FAULTS_SEED seeds it)
   --help        show this text`;
 
 async function main(): Promise<void> {
@@ -25,6 +30,8 @@ async function main(): Promise<void> {
       "state-file": { type: "string" },
       "log-file": { type: "string" },
       iam: { type: "string" },
+      capture: { type: "boolean" },
+      faults: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -40,6 +47,11 @@ async function main(): Promise<void> {
     stateFile: values["state-file"],
     logFile: values["log-file"],
     iamMode: resolveIamMode(values.iam),
+    capture: values.capture,
+    faults:
+      values.faults === undefined
+        ? undefined
+        : (parseFaultProfile(values.faults, process.env.SANDBOX_FAULTS_SEED) ?? false),
   });
   console.log(emulator.url);
   const stop = (): void => {

@@ -45,6 +45,24 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
 export const isJsonRequest = (request: ApiRequest): boolean =>
   header(request.headers, "x-amz-target") !== undefined;
 
+/** Which service and operation a request is for, before it is handled (for the fault profile). */
+export function routeOf(request: ApiRequest): {
+  service: string;
+  action: string;
+  xmlns: string;
+  json: boolean;
+} {
+  if (isJsonRequest(request)) {
+    const [prefix, action = ""] = (header(request.headers, "x-amz-target") ?? "").split(".");
+    return { service: jsonServices[prefix]?.name ?? prefix, action, xmlns: "", json: true };
+  }
+  const action = new URLSearchParams(request.body).get("Action") ?? "";
+  const scope = parseSigningScope(header(request.headers, "authorization"));
+  const service = UNSIGNED_STS_ACTIONS.has(action) && !scope ? "sts" : (scope?.service ?? "unknown");
+  const xmlns = queryServices[service]?.xmlns ?? "https://iam.amazonaws.com/doc/2010-05-08/";
+  return { service, action, xmlns, json: false };
+}
+
 /**
  * Evaluates the operation's checks for the caller's credential; in `enforce` mode a refusal becomes the
  * service's own access-denied error and the operation does not run.

@@ -3,7 +3,18 @@ import type { AddressInfo } from "node:net";
 import { Authorizer } from "./authorization/authorizer";
 import { resolveIamMode, type IamMode, type StorageAuthorization } from "./authorization/types";
 import { authorizationFields, CallLog } from "./call-log";
-import { handleJson, handleQuery, isJsonRequest, type ApiResponse, type EmulatorContext } from "./protocols";
+import { parseSigningScope } from "./identity";
+import { faultProfileFromEnvironment, FaultInjector, type FaultProfile } from "./faults/profile";
+import { jsonFault, queryFault } from "./faults/responses";
+import { StaleReads } from "./faults/stale-reads";
+import {
+  handleJson,
+  handleQuery,
+  isJsonRequest,
+  routeOf,
+  type ApiResponse,
+  type EmulatorContext,
+} from "./protocols";
 import { defaultSeed, type SandboxSeed } from "./seed";
 import { loadState, saveState, stateFromSeed, type EmulatorState } from "./state";
 
@@ -15,10 +26,22 @@ export interface EmulatorOptions {
   logFile?: string /* JSON lines, one per call */;
   /** @default SANDBOX_IAM, else "enforce" */
   iamMode?: IamMode;
+  /**
+   * Record each call's request and response bodies in the call log, for `npm run sandbox:conformance`.
+   * @default SANDBOX_CAPTURE=1, else off
+   */
+  capture?: boolean;
+  /**
+   * Throttling, 5xx, latency and stale reads (never on /_sandbox/ routes); `false` for none.
+   * @default SANDBOX_FAULTS with SANDBOX_FAULTS_SEED, else none
+   */
+  faults?: FaultProfile | false;
 }
 
 export interface RunningEmulator {
   url: string;
+  /** The fault profile in effect, for the storage front started next to it. */
+  faults?: FaultProfile;
   port: number;
   iamMode: IamMode;
   /** For the storage front: resolves its callers' keys and decides their requests against this emulator's IAM. */
@@ -44,7 +67,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const iamMode = resolveIamMode(options.iamMode);
   let state: EmulatorState = loadState(options.stateFile, seed);
   const log = new CallLog(options.logFile);
+  const capture = options.capture ?? process.env.SANDBOX_CAPTURE === "1";
   const context: EmulatorContext = { state: () => state, authorizer: new Authorizer(() => state, iamMode) };
+  const faults = options.faults === undefined ? faultProfileFromEnvironment() : options.faults || undefined;
+  const injector = faults ? new FaultInjector(faults) : undefined;
+  const staleReads = faults && faults.staleMs > 0 ? new StaleReads(faults.staleMs) : undefined;
 
   const sandboxRoutes: Record<string, (response: ServerResponse) => void> = {
     "GET /_sandbox/health": (response) => sendJson(response, 200, { status: "ok", iamMode }),
@@ -60,14 +87,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer((request, response) => {
     void (async () => {
       const path = (request.url ?? "/").split("?")[0];
-      const route = sandboxRoutes[`${request.method} ${path}`];
-      if (route) return route(response);
+      const sandboxRoute = sandboxRoutes[`${request.method} ${path}`];
+      if (sandboxRoute) return sandboxRoute(response);
       if (path.startsWith("/_sandbox/")) return sendJson(response, 404, { error: `No route ${path}` });
 
       const apiRequest = { headers: request.headers, body: await readBody(request) };
+      const route = routeOf(apiRequest);
+      const fault = await injector?.next();
+      if (fault) {
+        const answer = route.json
+          ? jsonFault(route.service, fault)
+          : queryFault(route.service, route.xmlns, fault);
+        log.record({
+          service: route.service,
+          action: route.action,
+          region: parseSigningScope(apiRequest.headers.authorization)?.region ?? "us-east-1",
+          status: answer.status,
+          errorCode: answer.code,
+          fault,
+        });
+        response.writeHead(answer.status, {
+          ...answer.headers,
+          "content-length": Buffer.byteLength(answer.body),
+        });
+        return response.end(answer.body);
+      }
+      const read = READ_ONLY_ACTION.test(route.action);
+      const previous = read ? undefined : staleReads?.snapshot(route.service, state);
+      const handlerContext: EmulatorContext =
+        read && staleReads ? { ...context, state: () => staleReads.view(route.service, state) } : context;
       const result: ApiResponse = isJsonRequest(apiRequest)
-        ? await handleJson(context, apiRequest)
-        : await handleQuery(context, apiRequest);
+        ? await handleJson(handlerContext, apiRequest)
+        : await handleQuery(handlerContext, apiRequest);
+      if (result.status < 300 && !read) staleReads?.wrote(route.service, previous);
       if (result.status < 300 && !READ_ONLY_ACTION.test(result.action)) saveState(options.stateFile, state);
       log.record({
         service: result.service,
@@ -78,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         status: result.status,
         errorCode: result.errorCode,
         ...authorizationFields(result.authorization),
+        ...(capture ? { capture: { request: apiRequest.body, response: result.body } } : {}),
       });
       response.writeHead(result.status, {
         ...result.headers,
@@ -119,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${host}:${port}`,
     port,
     iamMode,
+    faults,
     storageAuthorization,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import type { StorageAuthorization } from "./authorization/types";
+import type { FaultProfile } from "./faults/profile";
 import { startStorageFront, type RunningStorageFront } from "./storage-front";
 
 export interface StorageBackendOptions {
@@ -14,6 +15,8 @@ export interface StorageBackendOptions {
   host?: string;
   /** The emulator's IAM (RunningEmulator.storageAuthorization); without it nothing is enforced or logged. */
   authorization?: StorageAuthorization;
+  /** The fault profile (RunningEmulator.faults); none when left out. */
+  faults?: FaultProfile;
 }
 
 /** s3rver and dynalite on random local ports, behind one storage front. */
@@ -36,6 +39,7 @@ export async function startStorageBackends(options: StorageBackendOptions): Prom
     port: options.port,
     host,
     authorization: options.authorization,
+    faults: options.faults,
   });
   return {
     ...front,

@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { StorageAuthorization } from "./authorization/types";
+import { FaultInjector, type FaultKind, type FaultProfile } from "./faults/profile";
+import { dynamoFault, s3Fault } from "./faults/responses";
 import { parseSigningScope } from "./identity";
 import { guardStorageRequest, storageErrorCode } from "./storage-authorization";
 import {
@@ -33,6 +35,8 @@ export interface StorageFrontOptions {
    * is logged.
    */
   authorization?: StorageAuthorization;
+  /** Throttling (S3 SlowDown, DynamoDB ThrottlingException), 5xx and latency; none when left out. */
+  faults?: FaultProfile;
 }
 
 export interface RunningStorageFront {
@@ -80,7 +84,7 @@ function forward(
 }
 
 /** What each response carried, for the call log. */
-const sent = new WeakMap<ServerResponse, { status: number; body: Buffer | string }>();
+const sent = new WeakMap<ServerResponse, { status: number; body: Buffer | string; fault?: FaultKind }>();
 
 function reply(
   response: ServerResponse,
@@ -107,6 +111,7 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
   const buckets: Record<string, BucketSettings> = {};
   const tables: Record<string, TableExtras> = {};
   const upstreamKey = options.s3UpstreamAccessKeyId ?? "S3RVER";
+  const injector = options.faults ? new FaultInjector(options.faults) : undefined;
 
   async function handleDynamo(
     request: IncomingMessage,
@@ -222,6 +227,13 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
   };
 
   async function handle(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
+    const fault = await injector?.next();
+    if (fault) {
+      const answer = request.headers["x-amz-target"] ? dynamoFault(fault) : s3Fault(fault);
+      reply(response, answer.status, answer.headers, answer.body);
+      sent.set(response, { status: answer.status, body: answer.body, fault });
+      return;
+    }
     if (request.headers["x-amz-target"]) await handleDynamo(request, body, response);
     else await handleS3(request, body, response);
   }
@@ -247,6 +259,7 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
           ...guarded.entry,
           status: outcome.status,
           errorCode: storageErrorCode(outcome.status, outcome.body),
+          ...(outcome.fault ? { fault: outcome.fault } : {}),
         });
       }
     })().catch((error: unknown) => {

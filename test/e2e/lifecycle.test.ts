@@ -36,6 +36,7 @@ import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { readSandboxReport, type SandboxReport } from "../../sandbox/report";
 import { deployAllStacks, startSandboxSession, type SandboxSession } from "../../sandbox/session";
 import { roleDocuments } from "../../tools/access";
+import { interruptedDeployScenarios } from "./interrupted-deploy.scenarios";
 
 const projectRoot = path.resolve(__dirname, "../..");
 const workDirectory = mkdtempSync(path.join(tmpdir(), "lm-e2e-"));
@@ -558,6 +559,10 @@ describe("protections", () => {
     expect(await enabledPrincipals()).toHaveLength(4);
   });
 });
+
+// A deploy killed mid-apply, the lock it leaves, the configurations it leaves unmanaged, and the adoption that
+// follows; leaves the License Manager stack as the session's config deploys it.
+interruptedDeployScenarios({ session: () => session, tool, workDirectory, writeConfig });
 
 describe("tear-down", () => {
   it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {

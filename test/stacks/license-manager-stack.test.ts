@@ -23,6 +23,30 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
     }
   });
 
+  // The file is config/test.yaml: the environment tag comes from the config's environment.
+  it("tags everything with the project, the environment and the stack", () => {
+    for (const provider of stack.provider.aws) {
+      expect(provider.default_tags).toEqual([
+        {
+          tags: {
+            Project: "license-manager-org",
+            Environment: "sandbox",
+            "license-manager-org:project": "license-manager-org",
+            "license-manager-org:environment": "sandbox",
+            "license-manager-org:stack": "license-manager",
+          },
+        },
+      ]);
+    }
+  });
+
+  it("without an environment in the config, takes the environment tag from the config file's name", () => {
+    const unnamed = synthesizeStacks(configWith((document) => delete document.environment));
+    expect(unnamed["license-manager"].provider.aws[0].default_tags[0].tags).toMatchObject({
+      "license-manager-org:environment": "test",
+    });
+  });
+
   describe("service-linked role", () => {
     it("is AWSServiceRoleForAWSLicenseManagerRole of license-manager.amazonaws.com", () => {
       expect(onlyResource(stack, "aws_iam_service_linked_role").aws_service_name).toBe(

@@ -92,8 +92,19 @@ describe("organization stack, imported organization (sandbox config)", () => {
       region: "us-east-1",
       allowed_account_ids: ["111111111111"],
       assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/LicenseManagerDeployer" }],
-      default_tags: [{ tags: { Project: "license-manager-org", Environment: "sandbox" } }],
     });
+    // toMatchObject compares objects partially: the tags must equal exactly these.
+    expect(stack.provider.aws[0].default_tags).toEqual([
+      {
+        tags: {
+          Project: "license-manager-org",
+          Environment: "sandbox",
+          "license-manager-org:project": "license-manager-org",
+          "license-manager-org:environment": "sandbox",
+          "license-manager-org:stack": "organization",
+        },
+      },
+    ]);
   });
 });
 

@@ -6,10 +6,15 @@ import type { CallContext, JsonHandler, JsonInput } from "./types";
 
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
 
-/** A missing configuration is InvalidParameterValueException: the provider reads that code as "gone". */
+/**
+ * A missing configuration is InvalidParameterValueException "Invalid license configuration ARN …": the provider
+ * reads it as "gone" only with that message (hashicorp/terraform-provider-aws
+ * internal/service/licensemanager/license_configuration.go, findLicenseConfigurationByARN and the delete:
+ * ErrMessageContains(err, InvalidParameterValueException, "Invalid license configuration ARN")).
+ */
 function findConfiguration(call: CallContext, arn: unknown): LicenseConfigurationState {
   const configuration = typeof arn === "string" ? licenseManagerRegion(call).configurations[arn] : undefined;
-  if (!configuration) throw invalid(`License configuration not found: ${String(arn)}`);
+  if (!configuration) throw invalid(`Invalid license configuration ARN: ${String(arn)}`);
   return configuration;
 }
 
@@ -82,12 +87,18 @@ export const licenseConfigurationActions: Record<string, JsonHandler> = {
     const wanted = input.LicenseConfigurationArns as string[] | undefined;
     const filters = (input.Filters as { Name: string; Values: string[] }[] | undefined) ?? [];
     const countingFilter = filters.find((f) => f.Name === "licenseCountingType")?.Values;
-    const all = Object.values(licenseManagerRegion(call).configurations);
+    const all = Object.values(licenseManagerRegion(call).configurations)
+      .filter((c) => !wanted || wanted.includes(c.arn))
+      .filter((c) => !countingFilter || countingFilter.includes(c.countingType));
+    // Pages as AWS does with MaxResults: the NextToken is opaque to callers (here, the next index).
+    const start = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    if (!Number.isInteger(start) || start < 0) throw invalid(`Invalid NextToken: ${String(input.NextToken)}`);
+    const maxResults = typeof input.MaxResults === "number" ? input.MaxResults : all.length;
+    const page = all.slice(start, start + maxResults);
+    const next = start + page.length;
     return {
-      LicenseConfigurations: all
-        .filter((c) => !wanted || wanted.includes(c.arn))
-        .filter((c) => !countingFilter || countingFilter.includes(c.countingType))
-        .map((c) => describe(c, call.caller.accountId)),
+      LicenseConfigurations: page.map((c) => describe(c, call.caller.accountId)),
+      ...(next < all.length && { NextToken: String(next) }),
     };
   },
 

@@ -1,0 +1,124 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
+import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
+import { callerSession } from "../lib/aws/credentials";
+import { clientConfig } from "../lib/aws/client-config";
+import { readStacksInOrder } from "../lib/cdktf/manifest";
+import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
+import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
+import { listLicenseConfigurations } from "../lib/drift/live-license-configurations";
+import {
+  displayDirectory,
+  stackTargets,
+  unmanagedLicenseConfigurations,
+  type UnmanagedResource,
+} from "../lib/drift/unmanaged";
+import { stackNames } from "../lib/names/stacks";
+import type { StateJson } from "../lib/terraform/plan-json";
+import { synthesize, Terraform } from "../lib/terraform/terraform";
+import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
+
+const toolName = "adopt";
+
+const usage = `Usage: npm run adopt -- [--stack NAME]... [--role ROLE] [--dry-run] [--json] [--skip-synth]
+
+Run before a deploy (deploy.yml does): adopts the project's own license configurations that an
+interrupted apply created but did not record, instead of letting the deploy create them twice.
+Synthesizes the app (LM_CONFIG selects the config) into cdktf.out, then for the license-manager stack:
+terraform init, reads the state, lists each region's license configurations
+(ListLicenseConfigurations, GetLicenseConfiguration for the tags), and runs terraform import for each one
+that no state holds, whose tags name this project, this environment and this stack
+(license-manager-org:project, :environment, :stack), and whose name and region match a configured
+configuration that the state does not hold yet. A configuration without all three tags is never adopted.
+Tagged configurations left over (a second one of the same name, or a name the config no longer has) are
+listed with the command that removes them; npm run drift reports them as unmanaged.
+
+Options:
+  --stack NAME     Adopt into this stack only (repeatable; default: license-manager)
+  --role ROLE      The role the stacks assume: deploy (default), or none (GitHub Actions' OIDC role); LM_ROLE
+  --dry-run        Only list what would be adopted
+  --json           Print what was adopted and what is left as JSON on stdout
+  --skip-synth     Use cdktf.out as it is (already synthesized with the same config and role)
+  -h, --help       Show this help
+
+Exit codes: 0 done (nothing left unmanaged, or only leftovers that cannot be adopted: see the list),
+1 error.`;
+
+const options = {
+  stack: { type: "string", multiple: true },
+  role: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  "skip-synth": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const projectRoot = path.resolve(__dirname, "..");
+
+interface StackAdoption {
+  readonly stack: string;
+  readonly adopted: readonly UnmanagedResource[];
+  /** Tagged for this stack, in no state, and matching no free configured address: remove them. */
+  readonly leftOver: readonly UnmanagedResource[];
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const config = loadConfig(configFileFromEnvironment());
+  const role = parseAccessRole(values.role ?? process.env.LM_ROLE);
+  if (role === "plan") throw new UsageError("adopting writes the state: use the deploy role (or none)");
+  const synthesisDir = synthesisDirectory(role);
+  if (!values["skip-synth"]) {
+    printLine(`Synthesizing (${config.sourceFile}, ${role} role, ${synthesisDir})…`);
+    await synthesize(projectRoot, process.env, undefined, { role, outputDirectory: synthesisDir });
+  }
+  const stacks = selectStacks(
+    readStacksInOrder(path.join(projectRoot, synthesisDir)),
+    values.stack ?? [stackNames.licenseManager],
+  );
+  const results: StackAdoption[] = [];
+  for (const stack of stacks) {
+    const synthesized = JSON.parse(
+      readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"),
+    ) as SynthesizedStackJson;
+    const targets = stackTargets(synthesized);
+    const terraform = new Terraform(stack.workingDirectory, { env: process.env });
+    await terraform.init();
+    const state = JSON.parse(await terraform.showJson()) as StateJson;
+    const roleArn = stackRoleArn(config, stack.name, role);
+    const live = [];
+    for (const region of targets.regions.keys()) {
+      const session = callerSession(region, roleArn, "license-manager-adopt");
+      const client = new LicenseManagerClient(clientConfig(region, session.credentials));
+      live.push(...(await listLicenseConfigurations(client, region)));
+    }
+    const directory = displayDirectory(stack.workingDirectory, projectRoot);
+    const unmanaged = unmanagedLicenseConfigurations(targets, state, live, directory);
+    const adopted: UnmanagedResource[] = [];
+    for (const resource of unmanaged.filter((candidate) => candidate.address)) {
+      printLine(
+        `${stack.name}: ${values["dry-run"] ? "would adopt" : "adopting"} ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}) as ${resource.address}`,
+      );
+      if (!values["dry-run"]) await terraform.importResource(resource.address!, resource.id);
+      adopted.push(resource);
+    }
+    const leftOver = unmanaged.filter((candidate) => !candidate.address);
+    for (const resource of leftOver) {
+      printLine(
+        `${stack.name}: not adopted: ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}) carries this stack's tags but matches no configured configuration that is free; remove it: ${resource.removeCommand}`,
+      );
+    }
+    if (unmanaged.length === 0) printLine(`${stack.name}: nothing to adopt`);
+    results.push({ stack: stack.name, adopted, leftOver });
+  }
+  if (values.json) printJson({ dryRun: values["dry-run"], stacks: results });
+  return 0;
+}
+
+if (require.main === module) runCli(toolName, main);

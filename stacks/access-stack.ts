@@ -7,6 +7,7 @@ import { useRemoteState } from "../lib/backend/remote-state";
 import type { AccessConfig, EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "../lib/names/stacks";
+import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
 
 /**
@@ -24,12 +25,16 @@ export class AccessStack extends TerraformStack {
     options: StackOptions = {},
   ) {
     super(scope, stackNames.access);
-    useRemoteState(this, config, stackNames.access, options.roleArn);
-    addAwsProvider(this, "aws", config, {
-      region: config.homeRegion,
-      stack: stackNames.access,
-      roleArn: options.roleArn,
-    });
+    useRemoteState(this, remoteStateProps(config, stackNames.access, options.roleArn));
+    addAwsProvider(
+      this,
+      "aws",
+      awsProviderProps(config, {
+        region: config.homeRegion,
+        stack: stackNames.access,
+        roleArn: options.roleArn,
+      }),
+    );
 
     const { access } = config;
     const scopeProps = accessPolicyProps(config, stackNames);

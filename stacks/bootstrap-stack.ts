@@ -6,6 +6,7 @@ import { StateBucket } from "../lib/backend/state-bucket";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { bootstrapLocalStateFile, stackNames } from "../lib/names/stacks";
+import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
 
 /**
@@ -18,18 +19,22 @@ export class BootstrapStack extends TerraformStack {
     const { backend } = config;
 
     if (backend.bootstrapStateInBackend) {
-      useRemoteState(this, config, stackNames.bootstrap, options.roleArn);
+      useRemoteState(this, remoteStateProps(config, stackNames.bootstrap, options.roleArn));
     } else {
       // Terraform runs in cdktf.out/stacks/<stack>: keep the state at the project root, where a new
       // synth does not remove it (.gitignore keeps it out of git). Named after the bucket, so the
       // sandbox's and a real environment's bootstrap states never mix.
       new LocalBackend(this, { path: `../../../${bootstrapLocalStateFile(config)}` });
     }
-    addAwsProvider(this, "aws", config, {
-      region: backend.region,
-      stack: stackNames.bootstrap,
-      roleArn: options.roleArn,
-    });
+    addAwsProvider(
+      this,
+      "aws",
+      awsProviderProps(config, {
+        region: backend.region,
+        stack: stackNames.bootstrap,
+        roleArn: options.roleArn,
+      }),
+    );
 
     const stateBucket = new StateBucket(this, "state-bucket", {
       bucketName: backend.bucket,

@@ -8,6 +8,7 @@ import { LicenseManagerRegion } from "../lib/license-manager/license-manager-reg
 import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "../lib/names/stacks";
+import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
 
 /**
@@ -20,12 +21,16 @@ export class LicenseManagerStack extends TerraformStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.licenseManager);
-    useRemoteState(this, config, stackNames.licenseManager, options.roleArn);
-    addAwsProvider(this, "aws", config, {
-      region: config.homeRegion,
-      stack: stackNames.licenseManager,
-      roleArn: options.roleArn,
-    });
+    useRemoteState(this, remoteStateProps(config, stackNames.licenseManager, options.roleArn));
+    addAwsProvider(
+      this,
+      "aws",
+      awsProviderProps(config, {
+        region: config.homeRegion,
+        stack: stackNames.licenseManager,
+        roleArn: options.roleArn,
+      }),
+    );
 
     const organization = new DataAwsOrganizationsOrganization(this, "organization", {});
     const serviceLinkedRole = new LicenseManagerServiceLinkedRole(this, "service-linked-role");
@@ -39,18 +44,29 @@ export class LicenseManagerStack extends TerraformStack {
         "trusted access, and restores it if it was disabled outside Terraform.",
     }));
 
-    this.regions = config.licenseManager.regions.map(
+    const { licenseManager } = config;
+    this.regions = licenseManager.regions.map(
       (region) =>
         new LicenseManagerRegion(this, region, {
-          config,
           region,
-          provider: addAwsProvider(this, `aws-${region}`, config, {
-            region,
-            alias: region,
-            stack: stackNames.licenseManager,
-            roleArn: options.roleArn,
-          }),
+          provider: addAwsProvider(
+            this,
+            `aws-${region}`,
+            awsProviderProps(config, {
+              region,
+              alias: region,
+              stack: stackNames.licenseManager,
+              roleArn: options.roleArn,
+            }),
+          ),
+          managementAccountId: config.managementAccountId,
           organizationId: organization.id,
+          licenseConfigurations: licenseManager.licenseConfigurations.filter((licenseConfiguration) =>
+            licenseConfiguration.regions.includes(region),
+          ),
+          crossAccountDiscovery: licenseManager.settings.crossAccountDiscovery,
+          reportBucketArn: licenseManager.settings.reportBucketArn,
+          snsTopicArn: licenseManager.settings.snsTopicArns[region],
           prerequisites: [serviceLinkedRole.role],
           settingsPreconditions: trustedAccess,
           roleArn: options.roleArn,

@@ -7,6 +7,7 @@ import { licenseManagerPrincipals } from "../lib/names/license-manager";
 import { Organization } from "../lib/organization/organization";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "../lib/names/stacks";
+import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
 
 /**
@@ -18,12 +19,16 @@ export class OrganizationStack extends TerraformStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
     super(scope, stackNames.organization);
-    useRemoteState(this, config, stackNames.organization, options.roleArn);
-    addAwsProvider(this, "aws", config, {
-      region: config.homeRegion,
-      stack: stackNames.organization,
-      roleArn: options.roleArn,
-    });
+    useRemoteState(this, remoteStateProps(config, stackNames.organization, options.roleArn));
+    addAwsProvider(
+      this,
+      "aws",
+      awsProviderProps(config, {
+        region: config.homeRegion,
+        stack: stackNames.organization,
+        roleArn: options.roleArn,
+      }),
+    );
 
     const { organization } = config;
     this.organization = new Organization(this, "organization", {

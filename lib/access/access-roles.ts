@@ -18,6 +18,7 @@ export interface AccessRoleProps {
 }
 
 export interface AccessRolesProps {
+  /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
   /** `owner/repo` */
   readonly repository: string;

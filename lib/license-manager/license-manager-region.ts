@@ -1,6 +1,6 @@
 import type { ITerraformDependable, Precondition, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/model";
+import type { LicenseConfigurationConfig } from "../config/model";
 import { LicenseConfiguration } from "./license-configuration";
 import { slug } from "../names/slug";
 import { NotificationTopic } from "./notification-topic";
@@ -8,14 +8,43 @@ import { ReportBucket } from "./report-bucket";
 import { LicenseManagerSettingsResource } from "./settings-resource";
 
 export interface LicenseManagerRegionProps {
-  readonly config: EnvironmentConfig;
   readonly region: string;
+  /** The provider of the region. */
   readonly provider: TerraformProvider;
+  /** The management account: the only one allowed to write reports to the bucket and publish alerts. */
+  readonly managementAccountId: string;
+  /** The organization whose accounts' reports the created bucket accepts. */
   readonly organizationId: string;
-  /** The service-linked role and anything else License Manager needs before its first call. */
-  readonly prerequisites: ITerraformDependable[];
-  /** Plan-time checks the settings must pass (trusted access enabled). */
-  readonly settingsPreconditions: Precondition[];
+  /**
+   * The license configurations of this region (the caller picks those that list it).
+   * @default - none
+   */
+  readonly licenseConfigurations?: readonly LicenseConfigurationConfig[];
+  /**
+   * Whether License Manager discovers resources across the organization's accounts.
+   * @default false
+   */
+  readonly crossAccountDiscovery?: boolean;
+  /**
+   * An existing bucket for License Manager's reports.
+   * @default - a report bucket created in the region
+   */
+  readonly reportBucketArn?: string;
+  /**
+   * An existing topic in the region for License Manager's alerts.
+   * @default - a notification topic created in the region
+   */
+  readonly snsTopicArn?: string;
+  /**
+   * The service-linked role and anything else License Manager needs before its first call.
+   * @default - none
+   */
+  readonly prerequisites?: readonly ITerraformDependable[];
+  /**
+   * Plan-time checks the settings must pass (trusted access enabled).
+   * @default - none
+   */
+  readonly settingsPreconditions?: readonly Precondition[];
   /** Role the settings CLI assumes, as the provider does. @default - the caller's credentials */
   readonly roleArn?: string;
 }
@@ -30,27 +59,26 @@ export class LicenseManagerRegion extends Construct {
 
   constructor(scope: Construct, id: string, props: LicenseManagerRegionProps) {
     super(scope, id);
-    const { config, region, provider } = props;
-    const { settings } = config.licenseManager;
-    const prerequisites = [...props.prerequisites];
+    const { region, provider } = props;
+    const prerequisites = [...(props.prerequisites ?? [])];
 
-    let s3BucketArn = settings.reportBucketArn;
+    let s3BucketArn = props.reportBucketArn;
     if (!s3BucketArn) {
       const reportBucket = new ReportBucket(this, "report-bucket", {
         provider,
         region,
-        managementAccountId: config.managementAccountId,
+        managementAccountId: props.managementAccountId,
         organizationId: props.organizationId,
       });
       s3BucketArn = reportBucket.bucket.arn;
       prerequisites.push(reportBucket.policy);
     }
 
-    let snsTopicArn = settings.snsTopicArns[region];
+    let snsTopicArn = props.snsTopicArn;
     if (!snsTopicArn) {
       const topic = new NotificationTopic(this, "notification-topic", {
         provider,
-        managementAccountId: config.managementAccountId,
+        managementAccountId: props.managementAccountId,
       });
       snsTopicArn = topic.topic.arn;
       prerequisites.push(topic.policy);
@@ -60,25 +88,23 @@ export class LicenseManagerRegion extends Construct {
       settings: {
         region,
         enableIntegration: true,
-        enableCrossAccountsDiscovery: settings.crossAccountDiscovery,
+        enableCrossAccountsDiscovery: props.crossAccountDiscovery ?? false,
         s3BucketArn,
         snsTopicArn,
       },
       roleArn: props.roleArn,
       dependsOn: prerequisites,
-      preconditions: props.settingsPreconditions,
+      preconditions: [...(props.settingsPreconditions ?? [])],
     });
 
-    this.licenseConfigurations = config.licenseManager.licenseConfigurations
-      .filter((licenseConfiguration) => licenseConfiguration.regions.includes(region))
-      .map(
-        (licenseConfiguration) =>
-          new LicenseConfiguration(this, `license-configuration-${slug(licenseConfiguration.name)}`, {
-            provider,
-            region,
-            licenseConfiguration,
-            dependsOn: [this.settings.resource],
-          }),
-      );
+    this.licenseConfigurations = (props.licenseConfigurations ?? []).map(
+      (licenseConfiguration) =>
+        new LicenseConfiguration(this, `license-configuration-${slug(licenseConfiguration.name)}`, {
+          provider,
+          region,
+          licenseConfiguration,
+          dependsOn: [this.settings.resource],
+        }),
+    );
   }
 }

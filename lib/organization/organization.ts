@@ -5,12 +5,16 @@ import { RemovalGuard } from "./removal-guard";
 export interface OrganizationProps {
   /** `import` adopts an existing organization; `create` creates one. */
   readonly source: "import" | "create";
-  /** The existing organization's id; required with `source: import`. */
+  /**
+   * The existing organization's id; required with `source: import`.
+   * @default - none (an organization created here gets its id from AWS)
+   */
   readonly organizationId?: string;
   /** Every principal that must have trusted access after the apply. */
   readonly serviceAccessPrincipals: readonly string[];
   readonly enabledPolicyTypes: readonly string[];
   readonly principalsAllowedToBeRemoved: readonly string[];
+  /** Named in the removal guard's messages so the reader knows which file to edit. */
   readonly configFile: string;
 }
 

@@ -3,7 +3,9 @@
  * an apply of the license-manager stack killed (SIGKILL, like a cancelled runner) while it creates license
  * configurations, the stale lock released as the README says, the tagged configurations it left outside the
  * state found by `npm run drift` and adopted by `npm run adopt`, the deploy re-run: no duplicates, nothing
- * unmanaged, drift clean. Then a tagged configuration planted outside Terraform, named by drift, removed.
+ * unmanaged, drift clean. Then a tagged configuration planted outside Terraform, named by drift, removed. Last,
+ * the bulk configurations removed from the config, and the apply that destroys them killed once a few are
+ * deleted: the lock released again, the deploy re-run, nothing left live or in the state.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -31,7 +33,8 @@ export interface InterruptedDeployContext {
 const projectRoot = path.resolve(__dirname, "../..");
 const stackDirectory = path.join(projectRoot, "cdktf.out", "stacks", "license-manager");
 const bulkPrefix = "interrupted-bulk-";
-const bulkCount = 80;
+/** Enough that both kills land strictly mid-way (5 created or deleted, well short of all) at 1 call at a time. */
+const bulkCount = 40;
 
 /** Every license configuration in a region (the sandbox administrator's keys, from the session environment). */
 async function liveConfigurations(region: string) {
@@ -248,18 +251,106 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
         await client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: planted }));
       }
     }, 300_000);
+  });
 
-    it("is left as the session's config deploys it: the bulk configurations destroyed, cdktf.out re-synthesized", async () => {
-      const sessionEnvironment = context.session().environment;
-      const cdktf = path.join(projectRoot, "node_modules/.bin/cdktf");
-      const logFile = path.join(context.session().logDirectory, "interrupted-restore.log");
+  describe("a deploy interrupted while it destroys license configurations", () => {
+    let environment: NodeJS.ProcessEnv;
+    let terraform: Terraform;
+    const afterKill = { live: 0, inState: 0, deletedButInState: 0, unmanaged: -1, driftExitCode: -1 };
+    const cdktf = path.join(projectRoot, "node_modules/.bin/cdktf");
+    const logFile = () => path.join(context.session().logDirectory, "interrupted-destroy.log");
+
+    const bulkInState = async () => {
+      const state = JSON.parse(await terraform.showJson()) as {
+        values?: { root_module?: { resources?: { values?: { name?: string } }[] } };
+      };
+      return (state.values?.root_module?.resources ?? [])
+        .map((resource) => String(resource.values?.name ?? ""))
+        .filter((name) => name.startsWith(bulkPrefix));
+    };
+
+    beforeAll(() => {
+      // The session's own config: the bulk configurations are no longer in it, so the apply destroys them.
+      environment = context.session().environment;
+      terraform = new Terraform(stackDirectory, { env: environment });
+    });
+
+    it("SIGKILL of terraform apply while it deletes leaves deleted configurations in the state and the lock held", async () => {
       const synth = await runCommand(cdktf, ["synth", "--no-color"], {
         cwd: projectRoot,
-        env: sessionEnvironment,
-        logFile,
+        env: environment,
+        logFile: logFile(),
       });
       expect(synth.exitCode).toBe(0);
-      const restore = await runCommand(
+      await terraform.init();
+      expect(await bulkNames()).toHaveLength(bulkCount);
+      expect(await bulkInState()).toHaveLength(bulkCount);
+
+      const apply = spawn(
+        "terraform",
+        ["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"],
+        {
+          cwd: stackDirectory,
+          env: { ...environment, CHECKPOINT_DISABLE: "1" },
+          detached: true,
+          stdio: "ignore",
+        },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        apply.on("exit", (_code, signal) => resolve(signal)),
+      );
+      const deadline = Date.now() + 120_000;
+      while ((await bulkNames()).length > bulkCount - 5 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      process.kill(-apply.pid!, "SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+
+      const live = await bulkNames();
+      const inState = await bulkInState();
+      afterKill.live = live.length;
+      afterKill.inState = inState.length;
+      afterKill.deletedButInState = inState.filter((name) => !live.includes(name)).length;
+      console.log(
+        `interrupted destroy: ${bulkCount - afterKill.live} of ${bulkCount} configurations deleted before the kill, ` +
+          `${afterKill.live} still live, ${afterKill.inState} in the state ` +
+          `(${afterKill.deletedButInState} deleted live but still in the state)`,
+      );
+      expect(bulkCount - afterKill.live).toBeGreaterThanOrEqual(5);
+      expect(afterKill.live).toBeGreaterThan(0);
+      // Every configuration still live is still in the state: a destroy leaves nothing unmanaged.
+      expect(live.filter((name) => !inState.includes(name))).toEqual([]);
+      expect(afterKill.deletedButInState).toBeGreaterThan(0);
+    }, 300_000);
+
+    it("the lock is released as its message says; drift then names nothing unmanaged", async () => {
+      const error = await terraform.run(["plan", "-input=false", "-lock-timeout=1s", "-refresh=false"]).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(TerraformError);
+      const lockMessage = (error as TerraformError).message;
+      expect(lockMessage).toMatch(/The state of stack license-manager is locked by a terraform apply:/);
+      const release = /\(cd (\S+) && terraform force-unlock -force (\S+)\)/.exec(lockMessage);
+      expect(release?.[1]).toBe("cdktf.out/stacks/license-manager");
+      const unlock = await runCommand("terraform", ["force-unlock", "-force", release![2]!], {
+        cwd: path.join(projectRoot, release![1]!),
+        env: environment,
+      });
+      expect(unlock).toMatchObject({ exitCode: 0 });
+
+      const drift = await context.tool("drift", ["--json", "--stack", "license-manager"]);
+      const report = JSON.parse(drift.stdout) as DriftReport;
+      afterKill.unmanaged = report.stacks.flatMap((stack) => stack.unmanaged ?? []).length;
+      afterKill.driftExitCode = drift.exitCode;
+      console.log(
+        `after the destroy kill: drift exit ${afterKill.driftExitCode}, ${afterKill.unmanaged} unmanaged`,
+      );
+      expect(afterKill.unmanaged).toBe(0);
+    }, 300_000);
+
+    it("the re-run deploy finishes the removal: nothing left live or in the state, no duplicate, drift exit 0", async () => {
+      const deploy = await runCommand(
         cdktf,
         [
           "deploy",
@@ -270,10 +361,33 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
           "--skip-provider-lock",
           "--no-color",
         ],
-        { cwd: projectRoot, env: sessionEnvironment, logFile },
+        { cwd: projectRoot, env: environment, logFile: logFile() },
       );
-      expect(restore.exitCode).toBe(0);
-      expect(await bulkNames()).toEqual([]);
+      expect(deploy.exitCode).toBe(0);
+
+      const all = [
+        ...(await liveConfigurations("us-east-1")).map((c) => `us-east-1 ${c.name}`),
+        ...(await liveConfigurations("eu-west-1")).map((c) => `eu-west-1 ${c.name}`),
+      ];
+      const duplicates = all.length - new Set(all).size;
+      const bulkLeft = await bulkNames();
+      const bulkStateLeft = await bulkInState();
+      console.log(
+        `after the destroy re-run: ${bulkLeft.length} bulk configurations live, ${bulkStateLeft.length} in the state, ${duplicates} duplicates`,
+      );
+      expect(duplicates).toBe(0);
+      expect(bulkLeft).toEqual([]);
+      expect(bulkStateLeft).toEqual([]);
+      expect(all.sort()).toEqual([
+        "eu-west-1 windows-server-datacenter",
+        "us-east-1 sql-server-enterprise",
+        "us-east-1 windows-server-datacenter",
+      ]);
+
+      const drift = await context.tool("drift", ["--json", "--stack", "license-manager"]);
+      const report = JSON.parse(drift.stdout) as DriftReport;
+      expect(report.stacks.flatMap((stack) => stack.unmanaged ?? [])).toEqual([]);
+      expect(drift.exitCode).toBe(0);
     }, 600_000);
   });
 }

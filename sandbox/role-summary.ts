@@ -10,7 +10,7 @@ export interface IdentitySummary {
   readonly identity: string;
   readonly calls: number;
   readonly denied: number;
-  /** Distinct IAM actions used and allowed. */
+  /** Distinct IAM actions used and allowed (or unrestricted, for the administrator's own keys). */
   readonly actions: readonly string[];
 }
 
@@ -20,6 +20,8 @@ export function readCallLog(file: string): CallLogEntry[] {
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as CallLogEntry);
 }
+
+const permitted = (decision: string | undefined) => decision === "allowed" || decision === "unrestricted";
 
 export function summarizeIdentities(log: readonly CallLogEntry[]): IdentitySummary[] {
   const byIdentity = new Map<string, CallLogEntry[]>();
@@ -38,9 +40,9 @@ export function summarizeIdentities(log: readonly CallLogEntry[]): IdentitySumma
       actions: [
         ...new Set(
           entries.flatMap((entry) => [
-            ...(entry.decision === "allowed" && entry.iamAction ? [entry.iamAction] : []),
+            ...(permitted(entry.decision) && entry.iamAction ? [entry.iamAction] : []),
             ...(entry.additionalChecks ?? [])
-              .filter((check) => check.decision === "allowed")
+              .filter((check) => permitted(check.decision))
               .map((check) => check.iamAction),
           ]),
         ),
@@ -58,7 +60,7 @@ export function formatIdentities(
     const stacks = stacksByIdentity.get(summary.identity);
     lines.push(
       `  ${summary.identity}${stacks ? ` (${stacks.join(", ")})` : ""}: ${summary.calls} calls, ` +
-        `${summary.actions.length} distinct actions allowed, ${summary.denied} denied`,
+        `${summary.actions.length} distinct actions, ${summary.denied} denied`,
     );
   }
   return lines.join("\n");

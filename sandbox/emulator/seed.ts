@@ -53,20 +53,25 @@ export const administratorAccessPolicy = {
  * account's root may assume it, and it holds AdministratorAccess (attached as a managed policy in AWS, inline
  * here).
  */
+/** Trust in the management account's root: any of its principals whose own policy allows sts:AssumeRole. */
+function trustsManagementAccount(managementAccountId: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
+        Action: "sts:AssumeRole",
+      },
+    ],
+  };
+}
+
 export function organizationAccountAccessRole(accountId: string, managementAccountId: string): SeedRole {
   return {
     accountId,
     roleName: "OrganizationAccountAccessRole",
-    trustPolicy: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
-          Action: "sts:AssumeRole",
-        },
-      ],
-    },
+    trustPolicy: trustsManagementAccount(managementAccountId),
     inlinePolicies: { AdministratorAccess: administratorAccessPolicy },
   };
 }
@@ -82,16 +87,7 @@ export function memberReadRole(accountId: string, managementAccountId: string): 
     roleName: "LicenseManagerRoleReader",
     description:
       "Reads which License Manager service-linked roles exist (license-manager-org: npm run roles)",
-    trustPolicy: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` },
-          Action: "sts:AssumeRole",
-        },
-      ],
-    },
+    trustPolicy: trustsManagementAccount(managementAccountId),
     inlinePolicies: {
       ReadRoles: {
         Version: "2012-10-17",

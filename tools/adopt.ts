@@ -1,17 +1,15 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { callerSession } from "../lib/aws/credentials";
-import { clientConfig } from "../lib/aws/client-config";
 import { readStacksInOrder } from "../lib/cdktf/manifest";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
-import { listLicenseConfigurations } from "../lib/drift/live-license-configurations";
+import { liveNamedResources } from "../lib/drift/live-resources";
 import {
   displayDirectory,
   stackTargets,
-  unmanagedLicenseConfigurations,
+  unmanagedResources,
   type UnmanagedResource,
 } from "../lib/drift/unmanaged";
 import { stackNames } from "../lib/names/stacks";
@@ -23,15 +21,17 @@ const toolName = "adopt";
 
 const usage = `Usage: npm run adopt -- [--stack NAME]... [--role ROLE] [--dry-run] [--json] [--skip-synth]
 
-Run before a deploy (deploy.yml does): adopts the project's own license configurations that an
-interrupted apply created but did not record, instead of letting the deploy create them twice.
-Synthesizes the app (LM_CONFIG selects the config) into cdktf.out, then for the license-manager stack:
-terraform init, reads the state, lists each region's license configurations
-(ListLicenseConfigurations, GetLicenseConfiguration for the tags), and runs terraform import for each one
-that no state holds, whose tags name this project, this environment and this stack
-(license-manager-org:project, :environment, :stack), and whose name and region match a configured
-configuration that the state does not hold yet. A configuration without all three tags is never adopted.
-Tagged configurations left over (a second one of the same name, or a name the config no longer has) are
+Run before a deploy (deploy.yml does): adopts the project's own resources that an interrupted apply
+created but did not record, instead of letting the deploy create them twice (license configurations) or
+fail on them (a report bucket outside us-east-1: BucketAlreadyOwnedByYou). Synthesizes the app (LM_CONFIG
+selects the config) into cdktf.out, then for the license-manager stack: terraform init, reads the state,
+lists each region's license configurations (ListLicenseConfigurations, GetLicenseConfiguration for the
+tags) and looks up the declared notification topics and report buckets the state does not hold
+(GetTopicAttributes and ListTagsForResource, GetBucketTagging), and runs terraform import for each one that
+no state holds, whose tags name this project, this environment and this stack
+(license-manager-org:project, :environment, :stack), and whose type, name and region match a declared
+resource that the state does not hold yet. A resource without all three tags is never adopted. Tagged
+resources left over (a second configuration of the same name, or a name the config no longer has) are
 listed with the command that removes them; npm run drift reports them as unmanaged.
 
 Options:
@@ -92,14 +92,13 @@ async function main(args: string[]): Promise<number> {
     await terraform.init();
     const state = JSON.parse(await terraform.showJson()) as StateJson;
     const roleArn = stackRoleArn(config, stack.name, role);
-    const live = [];
-    for (const region of targets.regions.keys()) {
-      const session = callerSession(region, roleArn, "license-manager-adopt");
-      const client = new LicenseManagerClient(clientConfig(region, session.credentials));
-      live.push(...(await listLicenseConfigurations(client, region)));
-    }
+    const live = await liveNamedResources(targets, state, {
+      sessionFor: (region) => callerSession(region, roleArn, "license-manager-adopt"),
+      s3UsePathStyle: config.s3Compatibility.usePathStyle,
+      listLicenseConfigurations: stack.name === stackNames.licenseManager,
+    });
     const directory = displayDirectory(stack.workingDirectory, projectRoot);
-    const unmanaged = unmanagedLicenseConfigurations(targets, state, live, directory);
+    const unmanaged = unmanagedResources(targets, state, live, directory);
     const adopted: UnmanagedResource[] = [];
     for (const resource of unmanaged.filter((candidate) => candidate.address)) {
       printLine(
@@ -111,7 +110,7 @@ async function main(args: string[]): Promise<number> {
     const leftOver = unmanaged.filter((candidate) => !candidate.address);
     for (const resource of leftOver) {
       printLine(
-        `${stack.name}: not adopted: ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}) carries this stack's tags but matches no configured configuration that is free; remove it: ${resource.removeCommand}`,
+        `${stack.name}: not adopted: ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}) carries this stack's tags but matches no declared ${resource.type} that is free; remove it: ${resource.removeCommand}`,
       );
     }
     if (unmanaged.length === 0) printLine(`${stack.name}: nothing to adopt`);

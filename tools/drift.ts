@@ -10,11 +10,11 @@ import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
 import { combineDrift, driftExitCode, type SettingsDrift, type StackDrift } from "../lib/drift/model";
 import { renderDrift } from "../lib/drift/render";
 import { runAfterDependencies } from "../lib/drift/schedule";
-import { listLicenseConfigurations } from "../lib/drift/live-license-configurations";
+import { liveNamedResources } from "../lib/drift/live-resources";
 import {
   displayDirectory,
   stackTargets,
-  unmanagedLicenseConfigurations,
+  unmanagedResources,
   type UnmanagedResource,
 } from "../lib/drift/unmanaged";
 import { stackNames } from "../lib/names/stacks";
@@ -38,10 +38,12 @@ changes are ignored. If the full plan fails, drift is read from a refresh-only p
 For License Manager's settings, which no Terraform resource reads back, each settings resource's
 deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
 same role as the stack).
-Unmanaged: in each region of the license-manager stack, the live license configurations that carry this
-project's tags for this environment and stack (license-manager-org:project, :environment, :stack) and that
-no state holds, e.g. created by an apply that was interrupted before it saved the state. Each is reported
-with the command to adopt it (terraform import into the address the config gives it) or to remove it.
+Unmanaged: in each region of the license-manager stack, the live resources that carry this project's tags
+for this environment and stack (license-manager-org:project, :environment, :stack) and that no state holds,
+e.g. created by an apply that was interrupted before it saved the state: every license configuration
+(ListLicenseConfigurations), and the notification topic and report bucket the config declares where the
+state holds none (GetTopicAttributes, GetBucketTagging). Each is reported with the command to adopt it
+(terraform import into the address the config gives it) or to remove it.
 
 Options:
   --stack NAME     Check only this stack (repeatable)
@@ -67,6 +69,7 @@ const projectRoot = path.resolve(__dirname, "..");
 interface CheckContext {
   readonly workDirectory: string;
   readonly roleArn?: string;
+  readonly s3UsePathStyle: boolean;
 }
 
 async function planDrift(
@@ -113,23 +116,25 @@ async function settingsDrift(
   return results;
 }
 
-/** The license-manager stack's tagged license configurations that no state holds, in each of its regions. */
-async function unmanagedResources(
+/**
+ * The license-manager stack's tagged resources that no state holds, in each of its regions: every license
+ * configuration, and the declared topics and buckets the state does not hold.
+ */
+async function unmanagedInStack(
   terraform: Terraform,
   stack: ManifestStack,
   synthesized: SynthesizedStackJson,
-  roleArn: string | undefined,
+  context: CheckContext,
 ): Promise<UnmanagedResource[]> {
+  if (stack.name !== stackNames.licenseManager) return [];
   const targets = stackTargets(synthesized);
-  if (stack.name !== stackNames.licenseManager && targets.configurations.length === 0) return [];
   const state = JSON.parse(await terraform.showJson()) as StateJson;
-  const live = [];
-  for (const region of targets.regions.keys()) {
-    const session = callerSession(region, roleArn, "license-manager-drift");
-    const client = new LicenseManagerClient(clientConfig(region, session.credentials));
-    live.push(...(await listLicenseConfigurations(client, region)));
-  }
-  return unmanagedLicenseConfigurations(
+  const live = await liveNamedResources(targets, state, {
+    sessionFor: (region) => callerSession(region, context.roleArn, "license-manager-drift"),
+    s3UsePathStyle: context.s3UsePathStyle,
+    listLicenseConfigurations: true,
+  });
+  return unmanagedResources(
     targets,
     state,
     live,
@@ -150,7 +155,7 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     await terraform.init();
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
     const settings = await settingsDrift(terraform, synthesized, context.roleArn);
-    const unmanaged = await unmanagedResources(terraform, stack, synthesized, context.roleArn);
+    const unmanaged = await unmanagedInStack(terraform, stack, synthesized, context);
     const drifted = plan.drift.length > 0 || settings.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,
@@ -194,7 +199,11 @@ async function main(args: string[]): Promise<number> {
   try {
     printLine(`Checking ${stacks.map((stack) => stack.name).join(", ")} for drift…`);
     const results = await runAfterDependencies(stacks, (stack) =>
-      checkStack(stack, { workDirectory, roleArn: stackRoleArn(config, stack.name, role) }),
+      checkStack(stack, {
+        workDirectory,
+        roleArn: stackRoleArn(config, stack.name, role),
+        s3UsePathStyle: config.s3Compatibility.usePathStyle,
+      }),
     );
     const report = combineDrift(results);
     printLine(renderDrift(report));

@@ -73,3 +73,21 @@ export async function awsCall<T>(action: string, call: () => Promise<T>): Promis
     throw new AwsCallError(action, error);
   }
 }
+
+/**
+ * Runs one AWS call that may find nothing: `undefined` when AWS answers with one of `absentCodes` (NotFound,
+ * NoSuchBucket, ...), the result otherwise; any other failure names the action, as awsCall does.
+ */
+export async function awsCallOrAbsent<T>(
+  action: string,
+  absentCodes: readonly string[],
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (absentCodes.includes(awsErrorCode(error) ?? "")) return undefined;
+    if (error instanceof AwsCallError) throw error;
+    throw new AwsCallError(action, error);
+  }
+}

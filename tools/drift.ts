@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
+import pLimit from "p-limit";
 import { callerSession } from "../lib/aws/credentials";
 import { clientConfig } from "../lib/aws/client-config";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
@@ -9,7 +10,6 @@ import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
 import { combineDrift, driftExitCode, type SettingsDrift, type StackDrift } from "../lib/drift/model";
 import { renderDrift } from "../lib/drift/render";
-import { runAfterDependencies } from "../lib/drift/schedule";
 import { liveNamedResources } from "../lib/drift/live-resources";
 import {
   displayDirectory,
@@ -31,7 +31,7 @@ const toolName = "drift";
 const usage = `Usage: npm run drift -- [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Finds what changed outside Terraform. Synthesizes the app once (LM_CONFIG selects the config), then for
-every stack (after the stacks it depends on; independent stacks at the same time): terraform init, plan,
+every stack (as many at once as there are CPU cores; no stack waits for another): terraform init, plan,
 show -json. Drift is the plan's resource_drift (changed or deleted outside Terraform); the plan's
 resource_changes are reported apart as pending configuration changes, which are not drift. Output
 changes are ignored. If the full plan fails, drift is read from a refresh-only plan.
@@ -72,28 +72,31 @@ interface CheckContext {
   readonly s3UsePathStyle: boolean;
 }
 
+/** The plan's drift and pending changes, and the refreshed state it was made from. */
 async function planDrift(
   terraform: Terraform,
   name: string,
   workDirectory: string,
   synthesized: SynthesizedStackJson,
-) {
+): Promise<PlanDrift & { state: StateJson; error?: string }> {
   const planFile = path.join(workDirectory, `${name}.tfplan`);
   try {
     await terraform.plan(planFile);
-    return { ...analyzePlanDrift(parsePlanJson(await terraform.showJson(planFile), name), synthesized) };
+    const plan = parsePlanJson(await terraform.showJson(planFile), name);
+    return { ...analyzePlanDrift(plan, synthesized), state: plan.prior_state ?? {} };
   } catch (error) {
     if (!(error instanceof TerraformError)) throw error;
     // A full plan can fail because of the drift itself (a precondition on trusted access, say):
     // a refresh-only plan still shows what changed outside Terraform.
     await terraform.plan(planFile, ["-refresh-only"]);
-    const plan = analyzePlanDrift(parsePlanJson(await terraform.showJson(planFile), name), synthesized);
-    return { drift: plan.drift, pendingChanges: [], error: error.message } as PlanDrift & { error: string };
+    const plan = parsePlanJson(await terraform.showJson(planFile), name);
+    const { drift } = analyzePlanDrift(plan, synthesized);
+    return { drift, pendingChanges: [], state: plan.prior_state ?? {}, error: error.message };
   }
 }
 
 async function settingsDrift(
-  terraform: Terraform,
+  state: StateJson,
   synthesized: SynthesizedStackJson,
   roleArn: string | undefined,
 ): Promise<SettingsDrift[]> {
@@ -102,7 +105,6 @@ async function settingsDrift(
       typeof resource.input === "object" && resource.input !== null && "enableIntegration" in resource.input,
   );
   if (!hasSettings) return [];
-  const state = JSON.parse(await terraform.showJson()) as StateJson;
   const results: SettingsDrift[] = [];
   for (const deployed of deployedSettings(state, synthesized)) {
     const session = callerSession(deployed.region, roleArn, "license-manager-drift");
@@ -121,14 +123,13 @@ async function settingsDrift(
  * configuration, and the declared topics and buckets the state does not hold.
  */
 async function unmanagedInStack(
-  terraform: Terraform,
+  state: StateJson,
   stack: ManifestStack,
   synthesized: SynthesizedStackJson,
   context: CheckContext,
 ): Promise<UnmanagedResource[]> {
   if (stack.name !== stackNames.licenseManager) return [];
   const targets = stackTargets(synthesized);
-  const state = JSON.parse(await terraform.showJson()) as StateJson;
   const live = await liveNamedResources(targets, state, {
     sessionFor: (region) => callerSession(region, context.roleArn, "license-manager-drift"),
     s3UsePathStyle: context.s3UsePathStyle,
@@ -154,8 +155,9 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     ) as SynthesizedStackJson;
     await terraform.init();
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
-    const settings = await settingsDrift(terraform, synthesized, context.roleArn);
-    const unmanaged = await unmanagedInStack(terraform, stack, synthesized, context);
+    // The state as the plan refreshed it: no second `terraform show -json`, which starts the provider again.
+    const settings = await settingsDrift(plan.state, synthesized, context.roleArn);
+    const unmanaged = await unmanagedInStack(plan.state, stack, synthesized, context);
     const drifted = plan.drift.length > 0 || settings.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,
@@ -164,7 +166,7 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
       settings,
       unmanaged,
       pendingChanges: plan.pendingChanges,
-      ...("error" in plan && { error: plan.error as string }),
+      ...(plan.error !== undefined && { error: plan.error }),
     };
   } catch (error) {
     return {
@@ -198,12 +200,19 @@ async function main(args: string[]): Promise<number> {
   const workDirectory = mkdtempSync(path.join(tmpdir(), "drift-"));
   try {
     printLine(`Checking ${stacks.map((stack) => stack.name).join(", ")} for drift…`);
-    const results = await runAfterDependencies(stacks, (stack) =>
-      checkStack(stack, {
-        workDirectory,
-        roleArn: stackRoleArn(config, stack.name, role),
-        s3UsePathStyle: config.s3Compatibility.usePathStyle,
-      }),
+    // A plan reads state and live resources only, so no stack waits for another; each plan mostly keeps one
+    // core busy (terraform and the AWS provider starting up), so as many at once as there are cores.
+    const limit = pLimit(availableParallelism());
+    const results = await Promise.all(
+      stacks.map((stack) =>
+        limit(() =>
+          checkStack(stack, {
+            workDirectory,
+            roleArn: stackRoleArn(config, stack.name, role),
+            s3UsePathStyle: config.s3Compatibility.usePathStyle,
+          }),
+        ),
+      ),
     );
     const report = combineDrift(results);
     printLine(renderDrift(report));

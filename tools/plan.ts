@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import * as path from "node:path";
+import pLimit from "p-limit";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
 import { analyzeStackPlan } from "../lib/review/analyze";
 import { combineReviews, type StackReview } from "../lib/review/model";
@@ -15,8 +17,9 @@ const toolName = "plan";
 
 const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
-Synthesizes the app once (cdktf synth; LM_CONFIG selects the config), then plans every stack in
-dependency order (terraform init, plan -out, show -json in <synthesis dir>/stacks/<stack>) and writes a review:
+Synthesizes the app once (cdktf synth; LM_CONFIG selects the config), then plans every stack, as many at
+once as there are CPU cores (terraform init, plan -out, show -json in <synthesis dir>/stacks/<stack>), and
+writes a review, stacks in dependency order:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
 license configurations replaced or limits lowered, delegated administrator removed, state backend
 changed), then per stack the counts and each changed resource with its construct path.
@@ -94,18 +97,24 @@ async function main(args: string[]): Promise<number> {
   }
   const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, synthesisDir)), values.stack);
 
-  const reviews: StackReview[] = [];
-  for (const stack of stacks) {
-    rmSync(path.join(outDirectory, `${stack.name}.log`), { force: true });
-    printLine(`Planning ${stack.name}…`);
-    const review = await planStack(stack, outDirectory);
-    printLine(
-      review.status === "failed"
-        ? `  ${stack.name}: plan failed (see ${path.join(values.out, `${stack.name}.log`)})`
-        : `  ${stack.name}: ${review.status === "changes" ? `${review.resources.length} resource change(s), ${review.risks.length} risk flag(s)` : "no changes"}`,
-    );
-    reviews.push(review);
-  }
+  // A plan changes nothing, so no stack waits for another; as many at once as there are cores (each plan mostly
+  // keeps one busy while terraform and the AWS provider start). The review keeps the manifest's order.
+  const limit = pLimit(availableParallelism());
+  const reviews: StackReview[] = await Promise.all(
+    stacks.map((stack) =>
+      limit(async () => {
+        rmSync(path.join(outDirectory, `${stack.name}.log`), { force: true });
+        printLine(`Planning ${stack.name}…`);
+        const review = await planStack(stack, outDirectory);
+        printLine(
+          review.status === "failed"
+            ? `  ${stack.name}: plan failed (see ${path.join(values.out, `${stack.name}.log`)})`
+            : `  ${stack.name}: ${review.status === "changes" ? `${review.resources.length} resource change(s), ${review.risks.length} risk flag(s)` : "no changes"}`,
+        );
+        return review;
+      }),
+    ),
+  );
 
   const review = combineReviews(reviews);
   const subtitle = `Config \`${process.env.LM_CONFIG ?? "config/sandbox.yaml"}\` · ${reviews.length} stack(s)`;

@@ -5,6 +5,7 @@ import {
   paginateListAccounts,
   type Account,
 } from "@aws-sdk/client-organizations";
+import pLimit from "p-limit";
 import { AwsCallError, awsCall, awsErrorCode, describeAwsError } from "../aws/errors";
 
 /** Roles License Manager creates (path /aws-service-role/license-manager[.member-account].amazonaws.com/). */
@@ -120,8 +121,13 @@ export async function checkServiceLinkedRoles(
         : (left.Id ?? "").localeCompare(right.Id ?? ""),
   );
 
-  const checks = await mapWithConcurrency(accounts, options.concurrency ?? 4, (account) =>
-    checkAccount(account, account.Id === managementAccountId ? "management" : "member", options),
+  const limit = pLimit(options.concurrency ?? 4);
+  const checks = await Promise.all(
+    accounts.map((account) =>
+      limit(() =>
+        checkAccount(account, account.Id === managementAccountId ? "management" : "member", options),
+      ),
+    ),
   );
   return {
     managementAccountId,
@@ -160,21 +166,4 @@ async function checkAccount(
   } catch (error) {
     return { ...base, roles: {}, error: describeAwsError(error) };
   }
-}
-
-async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -37,6 +37,8 @@ export interface PlanJson {
   /** Changes Terraform found outside of Terraform while refreshing. */
   readonly resource_drift?: readonly ResourceChangeJson[];
   readonly output_changes?: Readonly<Record<string, PlanChangeJson>>;
+  /** The state the plan was made from, as refreshed (absent when the state is empty). */
+  readonly prior_state?: StateJson;
 }
 
 /** The parts of `terraform show -json` of a state (no plan file) the drift check reads. */

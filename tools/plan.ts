@@ -17,7 +17,7 @@ const toolName = "plan";
 
 const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
-Synthesizes the app once (cdktf synth; LM_CONFIG selects the config), then plans every stack, as many at
+Synthesizes the app once (as cdktf synth does; LM_CONFIG selects the config), then plans every stack, as many at
 once as there are CPU cores (terraform init, plan -out, show -json in <synthesis dir>/stacks/<stack>), and
 writes a review, stacks in dependency order:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../process/run-command";
 import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
@@ -87,8 +88,11 @@ export class Terraform {
 }
 
 /**
- * `cdktf synth` of the project with the config in LM_CONFIG, once for every stack, into `outputDirectory`
- * (relative to the project root) with the given LM_ROLE.
+ * Synthesizes the project with the config in LM_CONFIG, every stack, into `outputDirectory` (relative to the
+ * project root) with the given LM_ROLE — what `cdktf synth` does, without the CLI's 3 s of start-up: run
+ * cdktf.json's `app` command with CDKTF_OUTDIR set, then remove the stack folders the new manifest no longer
+ * names (so that a stack removed from the app leaves no directory behind), as cdktf-cli's SynthStack does
+ * (@cdktf/cli-core/src/lib/synth-stack.js).
  */
 export async function synthesize(
   projectRoot: string,
@@ -96,16 +100,28 @@ export async function synthesize(
   logFile?: string,
   target: { readonly role?: string; readonly outputDirectory?: string } = {},
 ): Promise<void> {
-  const result = await runCommand(
-    path.join(projectRoot, "node_modules", ".bin", "cdktf"),
-    ["synth", "--no-color", ...(target.outputDirectory ? ["--output", target.outputDirectory] : [])],
-    {
-      cwd: projectRoot,
-      env: { ...env, CHECKPOINT_DISABLE: "1", ...(target.role ? { LM_ROLE: target.role } : {}) },
-      logFile,
+  const { app } = JSON.parse(readFileSync(path.join(projectRoot, "cdktf.json"), "utf8")) as { app: string };
+  const outdir = path.resolve(projectRoot, target.outputDirectory ?? "cdktf.out");
+  const result = await runCommand("/bin/sh", ["-c", app], {
+    cwd: projectRoot,
+    env: {
+      ...env,
+      CDKTF_OUTDIR: outdir,
+      CHECKPOINT_DISABLE: "1",
+      ...(target.role ? { LM_ROLE: target.role } : {}),
     },
-  );
+    logFile,
+  });
   if (result.exitCode !== 0) {
-    throw new Error(`cdktf synth failed (exit ${result.exitCode}):\n${outputTail(result)}`);
+    throw new Error(`synthesis (${app}) failed (exit ${result.exitCode}):\n${outputTail(result)}`);
+  }
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, unknown>;
+  };
+  const stacksFolder = path.join(outdir, "stacks");
+  for (const entry of readdirSync(stacksFolder, { withFileTypes: true })) {
+    if (entry.isDirectory() && !(entry.name in manifest.stacks)) {
+      rmSync(path.join(stacksFolder, entry.name), { recursive: true, force: true });
+    }
   }
 }

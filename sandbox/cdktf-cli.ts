@@ -19,11 +19,13 @@ export class CdktfCli {
     return this.run(["synth", "--no-color"], "synth.log");
   }
 
-  deploy(stack: string): Promise<RunResult> {
-    // Stacks run one at a time here, in dependency order: their dependencies are already deployed.
+  /** One stack, or several in one run of the CLI (as deploy.yml deploys organization and license-manager). */
+  deploy(stacks: string | readonly string[]): Promise<RunResult> {
+    const names = typeof stacks === "string" ? [stacks] : stacks;
+    // The stacks named depend only on stacks already deployed, or on each other (cdktf orders those).
     return this.run(
-      ["deploy", stack, "--auto-approve", "--ignore-missing-stack-dependencies", ...commonFlags],
-      `deploy-${stack}.log`,
+      ["deploy", ...names, "--auto-approve", "--ignore-missing-stack-dependencies", ...commonFlags],
+      `deploy-${names.join("+")}.log`,
     );
   }
 

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { callerSession } from "../lib/aws/credentials";
@@ -27,12 +28,13 @@ fail on them (a report bucket outside us-east-1: BucketAlreadyOwnedByYou). Synth
 selects the config) into cdktf.out, then for the license-manager stack: terraform init, reads the state,
 lists each region's license configurations (ListLicenseConfigurations, GetLicenseConfiguration for the
 tags) and looks up the declared notification topics and report buckets the state does not hold
-(GetTopicAttributes and ListTagsForResource, GetBucketTagging), and runs terraform import for each one that
-no state holds, whose tags name this project, this environment and this stack
-(license-manager-org:project, :environment, :stack), and whose type, name and region match a declared
-resource that the state does not hold yet. A resource without all three tags is never adopted. Tagged
-resources left over (a second configuration of the same name, or a name the config no longer has) are
-listed with the command that removes them; npm run drift reports them as unmanaged.
+(GetTopicAttributes and ListTagsForResource, GetBucketTagging). It adopts each one that no state holds,
+whose tags name this project, this environment and this stack (license-manager-org:project, :environment,
+:stack), and whose type, name and region match a declared resource that the state does not hold yet: one
+terraform plan with an import block per resource, limited to them (-target), applied only if it imports
+each and creates, replaces or destroys nothing. A resource without all three tags is never adopted.
+Tagged resources left over (a second configuration of the same name, or a name the config no longer has)
+are listed with the command that removes them; npm run drift reports them as unmanaged.
 
 Options:
   --stack NAME     Adopt into this stack only (repeatable; default: license-manager)
@@ -99,13 +101,25 @@ async function main(args: string[]): Promise<number> {
     });
     const directory = displayDirectory(stack.workingDirectory, projectRoot);
     const unmanaged = unmanagedResources(targets, state, live, directory);
-    const adopted: UnmanagedResource[] = [];
-    for (const resource of unmanaged.filter((candidate) => candidate.address)) {
+    const adopted = unmanaged.filter((candidate) => candidate.address);
+    for (const resource of adopted) {
       printLine(
         `${stack.name}: ${values["dry-run"] ? "would adopt" : "adopting"} ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}) as ${resource.address}`,
       );
-      if (!values["dry-run"]) await terraform.importResource(resource.address!, resource.id);
-      adopted.push(resource);
+    }
+    if (!values["dry-run"] && adopted.length > 0) {
+      const planFile = path.join(mkdtempSync(path.join(tmpdir(), "adopt-")), `${stack.name}.tfplan`);
+      try {
+        const updated = await terraform.importAll(
+          adopted.map((resource) => ({ address: resource.address!, id: resource.id })),
+          planFile,
+        );
+        printLine(`${stack.name}: adopted ${adopted.length} resource(s) in one plan and apply`);
+        for (const address of updated)
+          printLine(`${stack.name}: ${address} was also updated to match the config`);
+      } finally {
+        rmSync(path.dirname(planFile), { recursive: true, force: true });
+      }
     }
     const leftOver = unmanaged.filter((candidate) => !candidate.address);
     for (const resource of leftOver) {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../process/run-command";
+import { parsePlanJson } from "./plan-json";
 import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
 
 export interface TerraformOptions {
@@ -75,9 +76,53 @@ export class Terraform {
     ]);
   }
 
-  /** Adopts a live resource into the state at `address` (the resource must be in the configuration). */
-  importResource(address: string, id: string): Promise<RunResult> {
-    return this.run(["import", "-input=false", "-lock-timeout=120s", address, id]);
+  /**
+   * Adopts live resources into the state in one plan and one apply, where `terraform import` starts the provider
+   * once per resource: an import block per resource (in a file beside the stack's cdk.tf.json, for this run
+   * only), the plan limited to those addresses (-target), and the plan applied only if it imports each of them
+   * and creates, replaces or destroys nothing. Returns the addresses the apply also updated to match the config.
+   */
+  async importAll(imports: readonly { address: string; id: string }[], planFile: string): Promise<string[]> {
+    if (imports.length === 0) return [];
+    const importFile = path.join(this.workingDirectory, "adopt-imports.tf.json");
+    writeFileSync(
+      importFile,
+      JSON.stringify({ import: imports.map(({ address, id }) => ({ to: address, id })) }),
+    );
+    try {
+      await this.plan(
+        planFile,
+        imports.map(({ address }) => `-target=${address}`),
+      );
+      const plan = parsePlanJson(await this.showJson(planFile), "the adopt plan");
+      const wanted = new Set(imports.map(({ address }) => address));
+      const changes = plan.resource_changes ?? [];
+      const unexpected = changes.filter(
+        ({ address, change }) =>
+          !wanted.has(address) ||
+          !change.importing ||
+          !(change.actions.length === 1 && ["no-op", "update"].includes(change.actions[0]!)),
+      );
+      const missing = [...wanted].filter((address) => !changes.some((change) => change.address === address));
+      if (unexpected.length > 0 || missing.length > 0) {
+        const described = [
+          ...unexpected.map(({ address, change }) => `${address}: ${change.actions.join(", ")}`),
+          ...missing.map((address) => `${address}: not imported`),
+        ];
+        throw new Error(
+          `the adopt plan does more than import (nothing was applied):\n  ${described.join("\n  ")}`,
+        );
+      }
+      await this.run([
+        "apply",
+        "-input=false",
+        "-lock-timeout=120s",
+        path.resolve(this.workingDirectory, planFile),
+      ]);
+      return changes.filter(({ change }) => change.actions[0] === "update").map(({ address }) => address);
+    } finally {
+      rmSync(importFile, { force: true });
+    }
   }
 
   /** `terraform show -json` of a saved plan, or of the current state without one. */

@@ -32,7 +32,7 @@ tags) and looks up the declared notification topics and report buckets the state
 whose tags name this project, this environment and this stack (license-manager-org:project, :environment,
 :stack), and whose type, name and region match a declared resource that the state does not hold yet: one
 terraform plan with an import block per resource, limited to them (-target), applied only if it imports
-each and creates, replaces or destroys nothing. A resource without all three tags is never adopted.
+each and changes nothing else (otherwise one terraform import per resource). A resource without all three tags is never adopted.
 Tagged resources left over (a second configuration of the same name, or a name the config no longer has)
 are listed with the command that removes them; npm run drift reports them as unmanaged.
 
@@ -110,11 +110,15 @@ async function main(args: string[]): Promise<number> {
     if (!values["dry-run"] && adopted.length > 0) {
       const planFile = path.join(mkdtempSync(path.join(tmpdir(), "adopt-")), `${stack.name}.tfplan`);
       try {
-        const updated = await terraform.importAll(
+        const { oneByOne, updated } = await terraform.importAll(
           adopted.map((resource) => ({ address: resource.address!, id: resource.id })),
           planFile,
         );
-        printLine(`${stack.name}: adopted ${adopted.length} resource(s) in one plan and apply`);
+        printLine(
+          oneByOne
+            ? `${stack.name}: adopted ${adopted.length} resource(s) one terraform import at a time (${oneByOne})`
+            : `${stack.name}: adopted ${adopted.length} resource(s) in one plan and apply`,
+        );
         for (const address of updated)
           printLine(`${stack.name}: ${address} was also updated to match the config`);
       } finally {

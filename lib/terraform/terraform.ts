@@ -79,11 +79,16 @@ export class Terraform {
   /**
    * Adopts live resources into the state in one plan and one apply, where `terraform import` starts the provider
    * once per resource: an import block per resource (in a file beside the stack's cdk.tf.json, for this run
-   * only), the plan limited to those addresses (-target), and the plan applied only if it imports each of them
-   * and creates, replaces or destroys nothing. Returns the addresses the apply also updated to match the config.
+   * only), the plan limited to those addresses (-target, which also plans what they depend on), applied only if
+   * it imports each of them and changes nothing else but them. Otherwise (a dependency the interrupted apply had
+   * not created yet, say) nothing of that plan is applied and each one is imported on its own, which never
+   * touches anything else. Says which way it went and which adopted resources the apply also updated.
    */
-  async importAll(imports: readonly { address: string; id: string }[], planFile: string): Promise<string[]> {
-    if (imports.length === 0) return [];
+  async importAll(
+    imports: readonly { address: string; id: string }[],
+    planFile: string,
+  ): Promise<{ oneByOne?: string; updated: string[] }> {
+    if (imports.length === 0) return { updated: [] };
     const importFile = path.join(this.workingDirectory, "adopt-imports.tf.json");
     writeFileSync(
       importFile,
@@ -97,11 +102,13 @@ export class Terraform {
       const plan = parsePlanJson(await this.showJson(planFile), "the adopt plan");
       const wanted = new Set(imports.map(({ address }) => address));
       const changes = plan.resource_changes ?? [];
-      const unexpected = changes.filter(
-        ({ address, change }) =>
-          !wanted.has(address) ||
-          !change.importing ||
-          !(change.actions.length === 1 && ["no-op", "update"].includes(change.actions[0]!)),
+      const only = (change: { actions: readonly string[] }, actions: readonly string[]) =>
+        change.actions.length === 1 && actions.includes(change.actions[0]!);
+      // -target also plans what the targets depend on: those must stay as they are.
+      const unexpected = changes.filter(({ address, change }) =>
+        wanted.has(address)
+          ? !change.importing || !only(change, ["no-op", "update"])
+          : !only(change, ["no-op"]),
       );
       const missing = [...wanted].filter((address) => !changes.some((change) => change.address === address));
       if (unexpected.length > 0 || missing.length > 0) {
@@ -109,9 +116,14 @@ export class Terraform {
           ...unexpected.map(({ address, change }) => `${address}: ${change.actions.join(", ")}`),
           ...missing.map((address) => `${address}: not imported`),
         ];
-        throw new Error(
-          `the adopt plan does more than import (nothing was applied):\n  ${described.join("\n  ")}`,
-        );
+        rmSync(importFile, { force: true });
+        for (const { address, id } of imports) {
+          await this.run(["import", "-input=false", "-lock-timeout=120s", address, id]);
+        }
+        return {
+          oneByOne: `the plan of import blocks did more than import: ${described.join("; ")}`,
+          updated: [],
+        };
       }
       await this.run([
         "apply",
@@ -119,7 +131,11 @@ export class Terraform {
         "-lock-timeout=120s",
         path.resolve(this.workingDirectory, planFile),
       ]);
-      return changes.filter(({ change }) => change.actions[0] === "update").map(({ address }) => address);
+      return {
+        updated: changes
+          .filter(({ address, change }) => wanted.has(address) && change.actions[0] === "update")
+          .map(({ address }) => address),
+      };
     } finally {
       rmSync(importFile, { force: true });
     }

@@ -46,20 +46,26 @@ describe("adopting resources in one plan of import blocks, with hashicorp/aws 5.
       (JSON.parse(await terraform.showJson()).values?.root_module?.resources ?? []) as { address: string }[]
     ).map((resource) => resource.address);
 
+  const applySettings = () =>
+    terraform.run(["apply", "-auto-approve", "-input=false", "-target=terraform_data.settings"]);
+
   it("imports them all in one apply, updates what differs from the config, and leaves the rest to the deploy", async () => {
+    await applySettings(); // what the configurations depend on is planned too, and left as it is
     const windows = await create("windows-server", 10);
     const sql = await create("sql-server", 2);
-    const updated = await terraform.importAll(
+    const { oneByOne, updated } = await terraform.importAll(
       [
         { address: "aws_licensemanager_license_configuration.windows", id: windows },
         { address: "aws_licensemanager_license_configuration.sql", id: sql },
       ],
       join(workDir, "adopt.tfplan"),
     );
+    expect(oneByOne).toBeUndefined();
     expect(updated).toEqual(["aws_licensemanager_license_configuration.sql"]);
     expect((await stateAddresses()).sort()).toEqual([
       "aws_licensemanager_license_configuration.sql",
       "aws_licensemanager_license_configuration.windows",
+      "terraform_data.settings",
     ]);
     // The import file was for this run only; the association (not targeted) is the deploy's to create.
     expect(existsSync(join(workDir, "adopt-imports.tf.json"))).toBe(false);
@@ -69,7 +75,19 @@ describe("adopting resources in one plan of import blocks, with hashicorp/aws 5.
     expect(creates).toHaveLength(2); // the two made above: none by the adopt
   });
 
+  it("imports one by one, applying nothing else, when the plan would also create what they depend on", async () => {
+    const windows = await create("windows-server", 10);
+    const { oneByOne } = await terraform.importAll(
+      [{ address: "aws_licensemanager_license_configuration.windows", id: windows }],
+      join(workDir, "adopt.tfplan"),
+    );
+    expect(oneByOne).toBe("the plan of import blocks did more than import: terraform_data.settings: create");
+    expect(await stateAddresses()).toEqual(["aws_licensemanager_license_configuration.windows"]);
+    expect(existsSync(join(workDir, "adopt-imports.tf.json"))).toBe(false);
+  });
+
   it("applies nothing when an import would not find its resource", async () => {
+    await applySettings();
     const windows = await create("windows-server", 10);
     const missing = windows.replace(/lic-[0-9a-f]+$/, "lic-00000000000000000000000000000000");
     expect(missing).not.toBe(windows);
@@ -81,7 +99,7 @@ describe("adopting resources in one plan of import blocks, with hashicorp/aws 5.
       join(workDir, "adopt.tfplan"),
     );
     await expect(adopting).rejects.toBeInstanceOf(TerraformError);
-    expect(await stateAddresses()).toEqual([]);
+    expect(await stateAddresses()).toEqual(["terraform_data.settings"]);
     expect(existsSync(join(workDir, "adopt-imports.tf.json"))).toBe(false);
   });
 });

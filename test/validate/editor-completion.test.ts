@@ -1,6 +1,8 @@
 // What an editor does with config/*.yaml: the YAML language server behind VS Code's YAML extension (and
 // other LSP editors) reads the `# yaml-language-server: $schema=./schema.json` line, loads the committed
 // JSON Schema, and completes and checks keys while typing. Driven here over stdio as an editor would.
+// (tsconfig.json maps vscode-languageserver-protocol/node and vscode-jsonrpc/node to their typings: the packages
+// map subpaths with "exports", which "moduleResolution": "node" does not read; Node and jest do.)
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -44,9 +44,11 @@ describe("automated discovery rules", () => {
     const discovery = config.licenseManager.licenseConfigurations[sqlServer]!.automatedDiscovery;
     expect(discovery?.disassociateWhenNotFound).toBe(false);
     expect(discovery?.productInformation.map((rule) => rule.resourceType)).toEqual(["SSM_MANAGED", "RDS"]);
-    expect(configWith(() => {}).licenseManager.licenseConfigurations[sqlServer]!.automatedDiscovery).toBe(
-      undefined,
-    );
+    expect(
+      configWith(
+        (document) => delete document.licenseManager.licenseConfigurations[sqlServer].automatedDiscovery,
+      ).licenseManager.licenseConfigurations[sqlServer]!.automatedDiscovery,
+    ).toBe(undefined);
   });
 
   it("refuses, all at once, filters the resource type does not support, wrong comparators and values", () => {

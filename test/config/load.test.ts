@@ -221,12 +221,18 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "duplicate license configuration name",
-      (d) => (d.licenseManager.licenseConfigurations[1].name = "windows-server-datacenter"),
+      (d) => {
+        d.licenseManager.reports = []; // the sandbox's report names sql-server-enterprise
+        d.licenseManager.licenseConfigurations[1].name = "windows-server-datacenter";
+      },
       `${file}: licenseManager.licenseConfigurations[1].name: duplicate of [0].name; expected each license configuration name once (got "windows-server-datacenter")`,
     ],
     [
       "names that would share a Terraform address",
-      (d) => (d.licenseManager.licenseConfigurations[1].name = "Windows Server Datacenter"),
+      (d) => {
+        d.licenseManager.reports = [];
+        d.licenseManager.licenseConfigurations[1].name = "Windows Server Datacenter";
+      },
       `${file}: licenseManager.licenseConfigurations[1].name: would share the Terraform address "windows-server-datacenter" with "windows-server-datacenter"; expected a name that differs in more than case or punctuation (got "Windows Server Datacenter")`,
     ],
     [
@@ -252,7 +258,10 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "configuration region not managed",
-      (d) => (d.licenseManager.licenseConfigurations[1].regions = ["ap-south-1"]),
+      (d) => {
+        d.licenseManager.reports = [];
+        d.licenseManager.licenseConfigurations[1].regions = ["ap-south-1"];
+      },
       `${file}: licenseManager.licenseConfigurations[1].regions[0]: expected one of licenseManager.regions (us-east-1, eu-west-1) (got "ap-south-1")`,
     ],
     [
@@ -437,6 +446,7 @@ describe("AWS identifiers: one format for the config and the CLIs", () => {
           "eusc-de-east-1": ["arn:aws-eusc:ec2:eusc-de-east-1::image/ami-0abc1234def567890"],
         };
         delete d.licenseManager.licenseConfigurations[1].regions;
+        d.licenseManager.reports = [];
       }).homeRegion,
     ).toBe("eusc-de-east-1");
   });

@@ -125,6 +125,7 @@ describe("discovery rules and report generators of the license-manager stack", (
     const bare = synthesizeStacks(
       configWith((document) => {
         document.licenseManager.licenseConfigurations = [];
+        document.licenseManager.reports = [];
       }),
     )["license-manager"];
     expect(discoveryIn(bare, "us-east-1")).toEqual([]);

@@ -173,9 +173,10 @@ export function checkAutomatedDiscovery(discovery: {
         const known = Object.keys(filtersByResourceType[resourceType]);
         issues.push({
           path: [...path, "name"],
-          message: filter.name.startsWith("Tag:")
-            ? `expected Tag: followed by a tag key of 1–128 letters, digits, spaces and _ . : / = + - @ (got ${shown(filter.name)})`
-            : `not a filter of resource type ${resourceType}; expected ${oneOf(known)} (got ${shown(filter.name)})`,
+          message:
+            filter.name.startsWith("Tag:") && tagFilterName in filtersByResourceType[resourceType]
+              ? `expected Tag: followed by a tag key of 1–128 letters, digits, spaces and _ . : / = + - @ (got ${shown(filter.name)})`
+              : `not a filter of resource type ${resourceType}; expected ${oneOf(known)} (got ${shown(filter.name)})`,
         });
         return;
       }

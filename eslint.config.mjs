@@ -21,6 +21,9 @@ const pureLib = [
   "license-manager/service-linked-roles.ts",
   "license-manager/settings.ts",
   "license-manager/settings-state.ts",
+  "license-manager/discovery.ts",
+  "license-manager/discovery-apply.ts",
+  "license-manager/discovery-state.ts",
   "markdown",
   "names",
   "process",
@@ -34,7 +37,18 @@ const providerRootImport = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "cdktf.plan.out/", ".sandbox/", "coverage/", "*.js", "*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      "cdktf.plan.out/",
+      ".sandbox/",
+      ".test-work/",
+      "coverage/",
+      "*.js",
+      "*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

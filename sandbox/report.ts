@@ -3,6 +3,7 @@ import {
   LicenseManagerClient,
   ListAssociationsForLicenseConfigurationCommand,
   ListLicenseConfigurationsCommand,
+  ListLicenseManagerReportGeneratorsCommand,
 } from "@aws-sdk/client-license-manager";
 import {
   ListAWSServiceAccessForOrganizationCommand,
@@ -19,6 +20,8 @@ import {
   type ServiceLinkedRoleName,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
+import type { ProductInformation } from "../lib/license-manager/discovery";
+import { describeProductInformation } from "../lib/license-manager/discovery-apply";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
 
 export interface LicenseConfigurationSummary {
@@ -29,6 +32,19 @@ export interface LicenseConfigurationSummary {
   readonly hardLimit: boolean;
   readonly rules: readonly string[];
   readonly associatedResources: readonly string[];
+  /** Automated discovery rules, in short form (`SSM_MANAGED[Application Name EQUALS "…"]`), or "none". */
+  readonly discoveryRules: string;
+  readonly disassociateWhenNotFound: boolean;
+}
+
+export interface ReportGeneratorSummary {
+  readonly region: string;
+  readonly name: string;
+  readonly types: readonly string[];
+  readonly period: string;
+  /** The configurations' names (ARNs when not found). */
+  readonly licenseConfigurations: readonly string[];
+  readonly bucket?: string;
 }
 
 /** What exists in the sandbox after a deploy, read back through the AWS APIs. */
@@ -38,6 +54,7 @@ export interface SandboxReport {
   readonly serviceLinkedRoles: ServiceLinkedRoleReport;
   readonly settings: readonly LiveLicenseManagerSettings[];
   readonly licenseConfigurations: readonly LicenseConfigurationSummary[];
+  readonly reportGenerators: readonly ReportGeneratorSummary[];
 }
 
 /** Reads the report with the caller's credentials and endpoints (the sandbox environment). */
@@ -69,6 +86,7 @@ export async function readSandboxReport(
 
   const settings: LiveLicenseManagerSettings[] = [];
   const licenseConfigurations: LicenseConfigurationSummary[] = [];
+  const reportGenerators: ReportGeneratorSummary[] = [];
   for (const region of regions) {
     const licenseManager = new LicenseManagerClient(clientConfig(region));
     settings.push(await readLiveSettings(licenseManager, region));
@@ -91,6 +109,26 @@ export async function readSandboxReport(
         associatedResources: LicenseConfigurationAssociations.map(
           (association) => association.ResourceArn ?? "",
         ),
+        discoveryRules: describeProductInformation(
+          (configuration.ProductInformationList ?? []) as ProductInformation[],
+        ),
+        disassociateWhenNotFound: configuration.DisassociateWhenNotFound ?? false,
+      });
+    }
+    const names = new Map(LicenseConfigurations.map((c) => [c.LicenseConfigurationArn, c.Name]));
+    const { ReportGenerators = [] } = await licenseManager.send(
+      new ListLicenseManagerReportGeneratorsCommand({}),
+    );
+    for (const generator of ReportGenerators) {
+      reportGenerators.push({
+        region,
+        name: generator.ReportGeneratorName ?? "",
+        types: generator.ReportType ?? [],
+        period: generator.ReportFrequency?.period ?? "",
+        licenseConfigurations: (generator.ReportContext?.licenseConfigurationArns ?? []).map(
+          (arn) => names.get(arn) ?? arn,
+        ),
+        ...(generator.S3Location?.bucket !== undefined && { bucket: generator.S3Location.bucket }),
       });
     }
   }
@@ -105,6 +143,7 @@ export async function readSandboxReport(
     serviceLinkedRoles,
     settings,
     licenseConfigurations,
+    reportGenerators,
   };
 }
 
@@ -149,6 +188,20 @@ export function formatSandboxReport(report: SandboxReport): string {
         `rules ${configuration.rules.join(" ") || "none"}`,
     );
     for (const resource of configuration.associatedResources) lines.push(`    associated with ${resource}`);
+    if (configuration.discoveryRules !== "none") {
+      lines.push(
+        `    automated discovery ${configuration.discoveryRules}` +
+          (configuration.disassociateWhenNotFound ? ", disassociated when not found" : ""),
+      );
+    }
+  }
+  lines.push("", "Report generators:");
+  if (report.reportGenerators.length === 0) lines.push("  none");
+  for (const generator of report.reportGenerators) {
+    lines.push(
+      `  ${generator.region} ${generator.name}: ${generator.types.join(", ")} every ${generator.period} of ` +
+        `${generator.licenseConfigurations.join(", ")}, into ${generator.bucket ?? "no bucket"}`,
+    );
   }
   return lines.join("\n");
 }

@@ -7,6 +7,7 @@ import { licenseManagerPrincipals } from "../lib/names/license-manager";
 import { LicenseManagerRegion } from "../lib/license-manager/license-manager-region";
 import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
 import { addAwsProvider } from "../lib/providers/aws-provider";
+import { environmentName, projectTags } from "../lib/names/project-tags";
 import { stackNames } from "../lib/names/stacks";
 import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
@@ -64,6 +65,12 @@ export class LicenseManagerStack extends TerraformStack {
           licenseConfigurations: licenseManager.licenseConfigurations.filter((licenseConfiguration) =>
             licenseConfiguration.regions.includes(region),
           ),
+          reports: licenseManager.reports.filter((report) => report.regions.includes(region)),
+          managedTags: projectTags(
+            config.environment ?? environmentName(config.sourceFile),
+            stackNames.licenseManager,
+          ),
+          defaultTags: config.defaultTags,
           crossAccountDiscovery: licenseManager.settings.crossAccountDiscovery,
           reportBucketArn: licenseManager.settings.reportBucketArn,
           snsTopicArn: licenseManager.settings.snsTopicArns[region],

@@ -8,7 +8,15 @@ import { clientConfig } from "../lib/aws/client-config";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
-import { combineDrift, driftExitCode, type SettingsDrift, type StackDrift } from "../lib/drift/model";
+import {
+  combineDrift,
+  driftExitCode,
+  type DiscoveryDrift,
+  type SettingsDrift,
+  type StackDrift,
+} from "../lib/drift/model";
+import { deployedDiscoveryAndReports } from "../lib/license-manager/discovery-state";
+import { planDiscoveryAndReports, readLiveDiscoveryAndReports } from "../lib/license-manager/discovery-apply";
 import { renderDrift } from "../lib/drift/render";
 import { liveNamedResources } from "../lib/drift/live-resources";
 import {
@@ -37,7 +45,9 @@ resource_changes are reported apart as pending configuration changes, which are 
 changes are ignored. If the full plan fails, drift is read from a refresh-only plan.
 For License Manager's settings, which no Terraform resource reads back, each settings resource's
 deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
-same role as the stack).
+same role as the stack). Likewise each region's automated discovery rules and report generators: the
+deployed rules (GetLicenseConfiguration) and the generators carrying the stack's project tags
+(ListLicenseManagerReportGenerators), each difference named; npm run settings -- reconcile restores both.
 Unmanaged: in each region of the license-manager stack, the live resources that carry this project's tags
 for this environment and stack (license-manager-org:project, :environment, :stack) and that no state holds,
 e.g. created by an apply that was interrupted before it saved the state: every license configuration
@@ -119,6 +129,31 @@ async function settingsDrift(
 }
 
 /**
+ * Discovery rules and report generators: each discovery-and-reports resource's deployed input (from the state)
+ * compared with the live rules and the generators carrying the stack's project tags.
+ */
+async function discoveryDrift(
+  state: StateJson,
+  synthesized: SynthesizedStackJson,
+  roleArn: string | undefined,
+): Promise<DiscoveryDrift[]> {
+  const results: DiscoveryDrift[] = [];
+  for (const deployed of deployedDiscoveryAndReports(state, synthesized)) {
+    const session = callerSession(deployed.region, roleArn, "license-manager-drift");
+    const client = new LicenseManagerClient(clientConfig(deployed.region, session.credentials));
+    const { differences } = planDiscoveryAndReports(
+      deployed.desired,
+      await readLiveDiscoveryAndReports(client, deployed.desired),
+    );
+    if (differences.length > 0) {
+      const { address, constructPath, region } = deployed;
+      results.push({ address, ...(constructPath !== undefined && { constructPath }), region, differences });
+    }
+  }
+  return results;
+}
+
+/**
  * The license-manager stack's tagged resources that no state holds, in each of its regions: every license
  * configuration, and the declared topics and buckets the state does not hold.
  */
@@ -157,13 +192,19 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
     // The state as the plan refreshed it: no second `terraform show -json`, which starts the provider again.
     const settings = await settingsDrift(plan.state, synthesized, context.roleArn);
+    const discovery =
+      stack.name === stackNames.licenseManager
+        ? await discoveryDrift(plan.state, synthesized, context.roleArn)
+        : [];
     const unmanaged = await unmanagedInStack(plan.state, stack, synthesized, context);
-    const drifted = plan.drift.length > 0 || settings.length > 0 || unmanaged.length > 0;
+    const drifted =
+      plan.drift.length > 0 || settings.length > 0 || discovery.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,
       status: drifted ? "drift" : "clean",
       drift: plan.drift,
       settings,
+      ...(discovery.length > 0 && { discovery }),
       unmanaged,
       pendingChanges: plan.pendingChanges,
       ...(plan.error !== undefined && { error: plan.error }),

@@ -14,6 +14,11 @@ import {
 } from "../lib/license-manager/settings";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { deployedSettings } from "../lib/license-manager/settings-state";
+import { deployedDiscoveryAndReports } from "../lib/license-manager/discovery-state";
+import {
+  applyDiscoveryAndReports,
+  describeDiscoveryDifference,
+} from "../lib/license-manager/discovery-apply";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
@@ -29,7 +34,8 @@ Commands:
   apply      Update the settings to the desired ones; calls UpdateServiceSettings only when something differs
   get        Print the live settings as JSON on stdout
   diff       Report every difference between desired and live settings (exit 2 when there is one)
-  reconcile  Re-apply, in every region, the desired settings recorded in the license-manager stack's state
+  reconcile  Re-apply, in every region, the desired settings, discovery rules and report generators recorded in
+             the license-manager stack's state
   unlink     Turn the Organizations integration off in every region of that state, before a destroy
 
 Run "tsx tools/license-manager-settings.ts <command> --help" for the options of a command.
@@ -74,7 +80,8 @@ ${commonHelp}`,
 
 cdktf deploy re-runs the settings of a region only when their desired values change: Terraform cannot read
 License Manager's settings. After settings were changed outside Terraform (npm run drift reports it), this
-re-applies the desired settings of every region as recorded in the license-manager stack's state.
+re-applies the desired settings of every region as recorded in the license-manager stack's state, and
+the automated discovery rules and report generators recorded there (the same as npm run discovery -- reconcile).
 Exit 0 on success, 1 on error.
 
   --stack-dir DIR       The deployed license-manager stack's directory (default cdktf.out/stacks/license-manager)
@@ -223,7 +230,25 @@ async function applyRecordedSettings(
       printLine(`Unlinked License Manager from Organizations in ${region}: ${changes}`);
     else printLine(`Restored License Manager settings in ${region}: ${changes}`);
   }
-  if (json) printJson(results);
+  // Discovery rules and report generators are restored with the settings; unlink leaves them.
+  const discoveryResults = [];
+  if (command === "reconcile") {
+    for (const { desired, region } of deployedDiscoveryAndReports(state)) {
+      const session = callerSession(region, roleArn, "license-manager-settings");
+      const result = await applyDiscoveryAndReports(
+        new LicenseManagerClient(clientConfig(region, session.credentials)),
+        desired,
+      );
+      discoveryResults.push(result);
+      const changes = result.changes.map(describeDiscoveryDifference).join("; ");
+      printLine(
+        result.updated
+          ? `Restored discovery rules and report generators in ${region}: ${changes}`
+          : `Discovery rules and report generators in ${region} already match; nothing to update.`,
+      );
+    }
+  }
+  if (json) printJson(command === "reconcile" ? { settings: results, discovery: discoveryResults } : results);
   return 0;
 }
 

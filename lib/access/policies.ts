@@ -96,6 +96,9 @@ function arns(props: AccessPolicyProps) {
     licenseConfigurations: props.licenseManagerRegions.map(
       (region) => `arn:${partition}:license-manager:${region}:${account}:license-configuration:*`,
     ),
+    reportGenerators: props.licenseManagerRegions.map(
+      (region) => `arn:${partition}:license-manager:${region}:${account}:report-generator:*`,
+    ),
     bucket: (name: string) => `arn:${partition}:s3:::${name}`,
     memberReadRoles: props.memberReadRoleName
       ? props.memberAccountIds.map(
@@ -205,10 +208,12 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Sid: "LicenseManagerRead",
       Effect: "Allow",
       // None has a resource type in the Service Authorization Reference. ListLicenseConfigurations finds the
-      // tagged configurations no state holds (npm run drift's unmanaged, npm run adopt).
+      // tagged configurations no state holds (npm run drift's unmanaged, npm run adopt);
+      // ListLicenseManagerReportGenerators the report generators to compare with the deployed ones.
       Action: [
         "license-manager:GetServiceSettings",
         "license-manager:ListLicenseConfigurations",
+        "license-manager:ListLicenseManagerReportGenerators",
         "license-manager:ListLicenseSpecificationsForResource",
       ],
       Resource: ["*"],
@@ -218,6 +223,12 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Effect: "Allow",
       Action: ["license-manager:GetLicenseConfiguration"],
       Resource: arn.licenseConfigurations,
+    },
+    {
+      Sid: "ReportGeneratorRead",
+      Effect: "Allow",
+      Action: ["license-manager:GetLicenseManagerReportGenerator"],
+      Resource: arn.reportGenerators,
     },
   ];
 }
@@ -360,6 +371,22 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
         "license-manager:UpdateLicenseSpecificationsForResource",
       ],
       Resource: arn.licenseConfigurations,
+    },
+    {
+      // Creating one has no resource type; its tags are set on create (a change of tags replaces it).
+      Sid: "ReportGeneratorCreate",
+      Effect: "Allow",
+      Action: ["license-manager:CreateLicenseManagerReportGenerator"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "ReportGeneratorWrite",
+      Effect: "Allow",
+      Action: [
+        "license-manager:DeleteLicenseManagerReportGenerator",
+        "license-manager:UpdateLicenseManagerReportGenerator",
+      ],
+      Resource: arn.reportGenerators,
     },
     ...statementIf(props.notificationTopics.length > 0, {
       Sid: "NotificationTopics",

@@ -47,5 +47,7 @@ export function scaleConfigYaml(baseYaml: string, options: ScaleConfigOptions): 
     },
   }));
   document.setIn(["licenseManager", "licenseConfigurations"], document.createNode(licenseConfigurations));
+  // The shipped config's reports name its own configurations.
+  document.setIn(["licenseManager", "reports"], document.createNode([]));
   return document.toString({ lineWidth: 0 });
 }

@@ -20,7 +20,9 @@ import {
   uniqueItems,
   wholeNumber,
 } from "./formats";
+import { automatedDiscoverySchema, checkAutomatedDiscovery } from "./automated-discovery";
 import { checkLicenseRules, licenseCountingTypes, licenseRulesSchema } from "./license-rules";
+import { reports } from "./reports-section";
 
 const licenseConfiguration = section(
   {
@@ -68,11 +70,21 @@ const licenseConfiguration = section(
         meaning: "AMIs (`ami-…` ids or AMI ARNs) associated with the configuration: `{ <region>: [AMI, …] }`",
       },
     ),
+    automatedDiscovery: field(automatedDiscoverySchema.optional(), {
+      meaning:
+        "Automated discovery rules: which resources running the licensed software License Manager finds and counts (see below)",
+      default: "none; discovery rules set outside this project are removed",
+    }),
   },
   "a license configuration: { name, licenseCountingType, … }",
 ).superRefine((config, ctx) => {
   for (const ruleIssue of checkLicenseRules(config.licenseCountingType, config.rules)) {
     issue(ctx, ["rules", ...ruleIssue.path], ruleIssue.message);
+  }
+  if (config.automatedDiscovery) {
+    for (const discoveryIssue of checkAutomatedDiscovery(config.automatedDiscovery)) {
+      issue(ctx, ["automatedDiscovery", ...discoveryIssue.path], discoveryIssue.message);
+    }
   }
   if (config.hardLimit && config.licenseCount === undefined) {
     issue(
@@ -129,6 +141,9 @@ export const licenseManager = section(
         .default([]),
       { meaning: "The license configurations" },
     ),
+    reports: field(reports.default([]), {
+      meaning: "Report generators: usage reports of license configurations, written into the report bucket",
+    }),
   },
   "the licenseManager section: { regions, settings, licenseConfigurations, … }",
 );

@@ -217,7 +217,8 @@ type ParsedConfig = z.output<typeof configSections>;
 
 /**
  * The defaults that depend on other fields (documented with their fields above): `backend.region` and
- * `licenseManager.regions` from `homeRegion`, a license configuration's `regions` from `licenseManager.regions`.
+ * `licenseManager.regions` from `homeRegion`, a license configuration's and a report's `regions` from
+ * `licenseManager.regions`.
  */
 export function resolveDefaults(config: ParsedConfig) {
   const licenseManagerRegions = config.licenseManager.regions ?? [config.homeRegion];
@@ -230,6 +231,10 @@ export function resolveDefaults(config: ParsedConfig) {
       licenseConfigurations: config.licenseManager.licenseConfigurations.map((licenseConfig) => ({
         ...licenseConfig,
         regions: licenseConfig.regions ?? licenseManagerRegions,
+      })),
+      reports: config.licenseManager.reports.map((report) => ({
+        ...report,
+        regions: report.regions ?? licenseManagerRegions,
       })),
     },
   };

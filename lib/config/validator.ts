@@ -5,6 +5,7 @@
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
 import { reportBucketPrefix } from "../names/license-manager";
+import { projectTagKeys } from "../names/project-tags";
 import { slug } from "../names/slug";
 import {
   accountId,
@@ -213,6 +214,89 @@ const licenseConfigurationTagsFit: Rule = (config, issues) => {
   });
 };
 
+const reportRegionsAreManaged: Rule = (config, issues) => {
+  const managed = managedRegions(config);
+  if (!managed) return;
+  config.licenseManager.reports.forEach((report, index) => {
+    report.regions.forEach((reportRegion, regionIndex) => {
+      if (wellFormed(region, reportRegion) && !managed.includes(reportRegion)) {
+        issues.push({
+          path: ["licenseManager", "reports", index, "regions", regionIndex],
+          message: `expected one of licenseManager.regions (${managed.join(", ")})`,
+        });
+      }
+    });
+  });
+};
+
+// A report generator references configurations by ARN, and ARNs are regional: each configuration it names
+// must be created in every region the report is.
+const reportedConfigurationsExistInTheReportRegions: Rule = (config, issues) => {
+  const managed = managedRegions(config);
+  if (!managed) return;
+  const configurations = new Map(
+    config.licenseManager.licenseConfigurations.map((licenseConfig) => [licenseConfig.name, licenseConfig]),
+  );
+  config.licenseManager.reports.forEach((report, index) => {
+    const reportRegions = report.regions.filter((reportRegion) => managed.includes(reportRegion));
+    report.licenseConfigurations.forEach((name, nameIndex) => {
+      const path = ["licenseManager", "reports", index, "licenseConfigurations", nameIndex];
+      if (typeof name !== "string") return;
+      const licenseConfig = configurations.get(name);
+      if (!licenseConfig) {
+        const known = [...configurations.keys()];
+        issues.push({
+          path,
+          message: `not a license configuration of licenseManager.licenseConfigurations; expected one of ${known.join(", ") || "(none configured)"} (got ${JSON.stringify(name)})`,
+        });
+        return;
+      }
+      const missing = reportRegions.filter((reportRegion) => !licenseConfig.regions.includes(reportRegion));
+      if (missing.length > 0) {
+        issues.push({
+          path,
+          message: `the license configuration ${JSON.stringify(name)} is not created in ${missing.join(", ")} (its regions: ${licenseConfig.regions.join(", ")}); expected a configuration created in every region of the report, or set the report's regions (got ${JSON.stringify(name)})`,
+        });
+      }
+    });
+  });
+};
+
+// Names become construct ids and the generators' identity: "Weekly usage" and "weekly-usage" would collide.
+const reportNamesStayDistinct: Rule = (config, issues) => {
+  const seen = new Map<string, string>();
+  config.licenseManager.reports.forEach((report, index) => {
+    const key = slug(report.name);
+    const earlier = seen.get(key);
+    if (earlier !== undefined && earlier !== report.name) {
+      issues.push({
+        path: ["licenseManager", "reports", index, "name"],
+        message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
+      });
+    }
+    if (earlier === undefined) seen.set(key, report.name);
+  });
+};
+
+// The report apply CLI tags each generator with defaultTags and the three project tags besides its own.
+const reportTagsFit: Rule = (config, issues) => {
+  if (!wellFormed(tags, config.defaultTags)) return;
+  config.licenseManager.reports.forEach((report, index) => {
+    if (!wellFormed(tags, report.tags)) return;
+    const keys = new Set([
+      ...Object.keys(config.defaultTags),
+      ...Object.keys(report.tags),
+      ...Object.values(projectTagKeys),
+    ]);
+    if (keys.size > maximumTagsPerResource) {
+      issues.push({
+        path: ["licenseManager", "reports", index, "tags"],
+        message: `expected at most ${maximumTagsPerResource} tags together with defaultTags and the 3 project tags, AWS's limit per resource (got ${keys.size} tags)`,
+      });
+    }
+  });
+};
+
 const rules: readonly Rule[] = [
   rolesAreInManagementAccount,
   accessNamesBothRoles,
@@ -224,6 +308,10 @@ const rules: readonly Rule[] = [
   kmsKeyIsInBackendRegion,
   licenseConfigurationNamesStayDistinct,
   licenseConfigurationTagsFit,
+  reportRegionsAreManaged,
+  reportedConfigurationsExistInTheReportRegions,
+  reportNamesStayDistinct,
+  reportTagsFit,
 ];
 
 export function validateConfig(config: ResolvedConfig): ConfigIssue[] {

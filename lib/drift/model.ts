@@ -1,3 +1,4 @@
+import type { DiscoveryDifference } from "../license-manager/discovery-apply";
 import type { SettingsDifference } from "../license-manager/settings";
 import type { ChangeKind } from "../review/model";
 import type { PlanAction } from "../terraform/plan-json";
@@ -31,11 +32,21 @@ export interface SettingsDrift {
   readonly differences: readonly SettingsDifference[];
 }
 
+/** Discovery rules or report generators that differ from those a discovery-and-reports resource deployed. */
+export interface DiscoveryDrift {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly region: string;
+  readonly differences: readonly DiscoveryDifference[];
+}
+
 export interface StackDrift {
   readonly stack: string;
   readonly status: "clean" | "drift" | "failed";
   readonly drift: readonly DriftedResource[];
   readonly settings: readonly SettingsDrift[];
+  /** Absent in reports of stacks without discovery-and-reports resources. */
+  readonly discovery?: readonly DiscoveryDrift[];
   readonly pendingChanges: readonly PendingChange[];
   /** Live resources with this project's tags for this environment and stack that the state does not hold. */
   readonly unmanaged?: readonly UnmanagedResource[];
@@ -58,7 +69,11 @@ export function combineDrift(stacks: readonly StackDrift[]): DriftReport {
   return {
     stacks,
     hasDrift: stacks.some(
-      (stack) => stack.drift.length > 0 || stack.settings.length > 0 || (stack.unmanaged?.length ?? 0) > 0,
+      (stack) =>
+        stack.drift.length > 0 ||
+        stack.settings.length > 0 ||
+        (stack.discovery?.length ?? 0) > 0 ||
+        (stack.unmanaged?.length ?? 0) > 0,
     ),
     hasUnmanaged: stacks.some((stack) => (stack.unmanaged?.length ?? 0) > 0),
     hasFailures: stacks.some((stack) => stack.status === "failed"),

@@ -1,3 +1,4 @@
+import { describeDiscoveryDifference } from "../license-manager/discovery-apply";
 import { describeDifference } from "../license-manager/settings";
 import type { DriftReport, StackDrift } from "./model";
 
@@ -7,7 +8,7 @@ const where = (resource: { address: string; constructPath?: string }) =>
 function stackLines(stack: StackDrift): string[] {
   if (stack.status === "failed")
     return [`${stack.stack}: could not be checked`, ...indent(stack.error ?? "")];
-  const changed = stack.drift.length + stack.settings.length;
+  const changed = stack.drift.length + stack.settings.length + (stack.discovery?.length ?? 0);
   const unmanaged = stack.unmanaged?.length ?? 0;
   const lines = [
     stack.status !== "drift"
@@ -31,6 +32,13 @@ function stackLines(stack: StackDrift): string[] {
       `  drift ${where(settings)}: License Manager settings in ${settings.region} differ from the deployed ones`,
     );
     for (const difference of settings.differences) lines.push(`    ${describeDifference(difference)}`);
+  }
+  for (const discovery of stack.discovery ?? []) {
+    lines.push(
+      `  drift ${where(discovery)}: discovery rules or report generators in ${discovery.region} differ from the deployed ones`,
+    );
+    for (const difference of discovery.differences)
+      lines.push(`    ${describeDiscoveryDifference(difference)}`);
   }
   for (const resource of stack.unmanaged ?? []) {
     lines.push(

@@ -1,6 +1,8 @@
 import type { ITerraformDependable, Precondition, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { LicenseConfigurationConfig } from "../config/model";
+import type { LicenseConfigurationConfig, ReportConfig } from "../config/model";
+import { periodOf, productInformationListOf } from "./discovery";
+import { DiscoveryAndReportsResource } from "./discovery-resource";
 import { LicenseConfiguration } from "./license-configuration";
 import { slug } from "../names/slug";
 import { NotificationTopic } from "./notification-topic";
@@ -45,7 +47,20 @@ export interface LicenseManagerRegionProps {
    * @default - none
    */
   readonly settingsPreconditions?: readonly Precondition[];
-  /** Role the settings CLI assumes, as the provider does. @default - the caller's credentials */
+  /**
+   * The report generators of this region (the caller picks those that list it); each names configurations
+   * of `licenseConfigurations`.
+   * @default - none
+   */
+  readonly reports?: readonly ReportConfig[];
+  /**
+   * The project tags that mark the report generators this stack manages, put on each besides its own tags.
+   * @default - none: report generators cannot be managed
+   */
+  readonly managedTags?: Readonly<Record<string, string>>;
+  /** Tags on every report generator, under its own. @default - none */
+  readonly defaultTags?: Readonly<Record<string, string>>;
+  /** Role the settings and discovery CLIs assume, as the provider does. @default - the caller's credentials */
   readonly roleArn?: string;
 }
 
@@ -56,6 +71,8 @@ export interface LicenseManagerRegionProps {
 export class LicenseManagerRegion extends Construct {
   readonly settings: LicenseManagerSettingsResource;
   readonly licenseConfigurations: LicenseConfiguration[];
+  /** The configurations' discovery rules and the report generators; absent when the region has neither. */
+  readonly discoveryAndReports?: DiscoveryAndReportsResource;
 
   constructor(scope: Construct, id: string, props: LicenseManagerRegionProps) {
     super(scope, id);
@@ -106,5 +123,41 @@ export class LicenseManagerRegion extends Construct {
           dependsOn: [this.settings.resource],
         }),
     );
+
+    const reports = props.reports ?? [];
+    if (this.licenseConfigurations.length === 0 && reports.length === 0) return;
+    const arnOf = new Map(
+      this.licenseConfigurations.map((construct, index) => [
+        props.licenseConfigurations![index]!.name,
+        construct.configuration.arn,
+      ]),
+    );
+    const managedTags = { ...(props.managedTags ?? {}) };
+    this.discoveryAndReports = new DiscoveryAndReportsResource(this, "discovery-and-reports", {
+      region,
+      managedTags,
+      discovery: (props.licenseConfigurations ?? []).map((licenseConfiguration) => ({
+        name: licenseConfiguration.name,
+        licenseConfigurationArn: arnOf.get(licenseConfiguration.name)!,
+        productInformationList: productInformationListOf(licenseConfiguration.automatedDiscovery),
+        disassociateWhenNotFound: licenseConfiguration.automatedDiscovery?.disassociateWhenNotFound ?? false,
+      })),
+      reports: reports.map((report) => ({
+        name: report.name,
+        types: report.types,
+        period: periodOf(report.frequency),
+        // The config check makes sure every named configuration exists in each of the report's regions.
+        licenseConfigurationArns: report.licenseConfigurations.map((name) => {
+          const arn = arnOf.get(name);
+          if (arn === undefined)
+            throw new Error(`report ${report.name}: no license configuration ${name} in ${region}`);
+          return arn;
+        }),
+        description: report.description,
+        tags: { ...(props.defaultTags ?? {}), ...report.tags, ...managedTags },
+      })),
+      roleArn: props.roleArn,
+      dependsOn: [this.settings.resource],
+    });
   }
 }

@@ -30,6 +30,8 @@ export type RiskRuleId =
   | "license-configuration-replaced"
   | "license-limit-lowered"
   | "delegated-administrator-removed"
+  | "discovery-rule-removed"
+  | "report-generator-deleted"
   | "state-backend-changed";
 
 export interface RiskFlag {

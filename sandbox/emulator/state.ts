@@ -83,8 +83,32 @@ export interface LicenseConfigurationState {
   rules: string[];
   status: string;
   disassociateWhenNotFound: boolean;
+  /** Automated discovery rules, as the API's ProductInformationList. Absent in state files saved before them. */
+  productInformationList?: ProductInformationState[];
   tags: Tag[];
   associations: { resourceArn: string; associatedAt: number }[];
+}
+
+export interface ProductInformationState {
+  ResourceType: string;
+  ProductInformationFilterList: {
+    ProductInformationFilterName: string;
+    ProductInformationFilterValue?: string[];
+    ProductInformationFilterComparator: string;
+  }[];
+}
+
+export interface ReportGeneratorState {
+  arn: string;
+  name: string;
+  types: string[];
+  licenseConfigurationArns: string[];
+  frequency: { value: number; period: string };
+  description?: string;
+  /** Epoch seconds. */
+  createdAt: number;
+  creatorAccountId: string;
+  tags: Tag[];
 }
 
 export interface LicenseManagerRegionState {
@@ -94,6 +118,10 @@ export interface LicenseManagerRegionState {
   enableCrossAccountsDiscovery: boolean;
   resourceShareArn?: string;
   configurations: Record<string, LicenseConfigurationState>;
+  /** Keyed by ARN. Absent in state files saved before report generators existed. */
+  reportGenerators?: Record<string, ReportGeneratorState>;
+  /** CreateLicenseManagerReportGenerator's ClientToken → the ARN it created (idempotent retries). */
+  reportGeneratorTokens?: Record<string, string>;
 }
 
 export interface SnsTopicState {

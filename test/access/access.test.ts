@@ -262,6 +262,30 @@ describe("the policies", () => {
     });
   });
 
+  it("let the deploy role write report generators of its regions only, and the plan role read them", () => {
+    const generators = [
+      "arn:aws:license-manager:us-east-1:111111111111:report-generator:*",
+      "arn:aws:license-manager:eu-west-1:111111111111:report-generator:*",
+    ];
+    expect(deploy.Statement.find((statement) => statement.Sid === "ReportGeneratorWrite")).toMatchObject({
+      Action: [
+        "license-manager:DeleteLicenseManagerReportGenerator",
+        "license-manager:UpdateLicenseManagerReportGenerator",
+      ],
+      Resource: generators,
+    });
+    for (const policy of [plan, deploy]) {
+      expect(policy.Statement.find((statement) => statement.Sid === "ReportGeneratorRead")?.Resource).toEqual(
+        generators,
+      );
+    }
+    const planActions = plan.Statement.flatMap((statement) => statement.Action);
+    expect(planActions.filter((action) => action.includes("ReportGenerator"))).toEqual([
+      "license-manager:ListLicenseManagerReportGenerators",
+      "license-manager:GetLicenseManagerReportGenerator",
+    ]);
+  });
+
   it("scope state access to the stacks' own keys", () => {
     const state = deploy.Statement.find((statement) => statement.Sid === "StateReadWrite");
     expect(state?.Resource).toEqual([

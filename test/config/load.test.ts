@@ -61,6 +61,7 @@ describe("valid config files", () => {
       regions: ["eu-central-1"],
       settings: { crossAccountDiscovery: false, snsTopicArns: {} },
       licenseConfigurations: [],
+      reports: [],
     });
     expect(config.defaultTags).toEqual({});
   });
@@ -220,12 +221,18 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "duplicate license configuration name",
-      (d) => (d.licenseManager.licenseConfigurations[1].name = "windows-server-datacenter"),
+      (d) => {
+        d.licenseManager.reports = []; // the sandbox's report names sql-server-enterprise
+        d.licenseManager.licenseConfigurations[1].name = "windows-server-datacenter";
+      },
       `${file}: licenseManager.licenseConfigurations[1].name: duplicate of [0].name; expected each license configuration name once (got "windows-server-datacenter")`,
     ],
     [
       "names that would share a Terraform address",
-      (d) => (d.licenseManager.licenseConfigurations[1].name = "Windows Server Datacenter"),
+      (d) => {
+        d.licenseManager.reports = [];
+        d.licenseManager.licenseConfigurations[1].name = "Windows Server Datacenter";
+      },
       `${file}: licenseManager.licenseConfigurations[1].name: would share the Terraform address "windows-server-datacenter" with "windows-server-datacenter"; expected a name that differs in more than case or punctuation (got "Windows Server Datacenter")`,
     ],
     [
@@ -251,7 +258,10 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "configuration region not managed",
-      (d) => (d.licenseManager.licenseConfigurations[1].regions = ["ap-south-1"]),
+      (d) => {
+        d.licenseManager.reports = [];
+        d.licenseManager.licenseConfigurations[1].regions = ["ap-south-1"];
+      },
       `${file}: licenseManager.licenseConfigurations[1].regions[0]: expected one of licenseManager.regions (us-east-1, eu-west-1) (got "ap-south-1")`,
     ],
     [
@@ -293,7 +303,7 @@ describe("invalid config: each problem is named with file, path, value and what 
       `${file}: homeRegion: expected an AWS region name such as us-east-1 (got "mars-1")`,
       `${file}: organization.serviceAccessPrincipals[0]: expected a service principal such as sso.amazonaws.com (got "sso")`,
       `${file}: backend.bucket: expected an S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (got "x")`,
-      `${file}: licenseManager.surprise: unknown key; expected one of regions, delegatedAdministrator, settings, licenseConfigurations (got true)`,
+      `${file}: licenseManager.surprise: unknown key; expected one of regions, delegatedAdministrator, settings, licenseConfigurations, reports (got true)`,
     ]);
   });
 
@@ -436,6 +446,7 @@ describe("AWS identifiers: one format for the config and the CLIs", () => {
           "eusc-de-east-1": ["arn:aws-eusc:ec2:eusc-de-east-1::image/ami-0abc1234def567890"],
         };
         delete d.licenseManager.licenseConfigurations[1].regions;
+        d.licenseManager.reports = [];
       }).homeRegion,
     ).toBe("eusc-de-east-1");
   });

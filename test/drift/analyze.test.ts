@@ -150,6 +150,38 @@ describe("drift report", () => {
     expect(text).toContain("    enableCrossAccountsDiscovery: desired true, live false");
   });
 
+  it("names each discovery rule and report generator that differs from the deployed ones, as drift", () => {
+    const discoveryOnly: StackDrift = {
+      ...clean,
+      stack: "license-manager",
+      status: "drift",
+      discovery: [
+        {
+          address: "terraform_data.us-east-1_discovery-and-reports_apply",
+          constructPath: "license-manager/us-east-1/discovery-and-reports/apply",
+          region: "us-east-1",
+          differences: [
+            {
+              subject: 'discovery rules of "sql-server-enterprise"',
+              field: "productInformationList",
+              desired: 'SSM_MANAGED[Application Name EQUALS "SQL Server"]',
+              live: "none",
+            },
+            { subject: 'report generator "weekly"', field: "existence", desired: "exists", live: "missing" },
+          ],
+        },
+      ],
+    };
+    const report = combineDrift([clean, discoveryOnly]);
+    expect(driftExitCode(report)).toBe(2);
+    const text = renderDrift(report);
+    expect(text).toContain("license-manager: DRIFT in 1 resource(s), changed outside Terraform");
+    expect(text).toContain(
+      "  drift terraform_data.us-east-1_discovery-and-reports_apply (license-manager/us-east-1/discovery-and-reports/apply): discovery rules or report generators in us-east-1 differ from the deployed ones",
+    );
+    expect(text).toContain('    report generator "weekly": existence: desired "exists", live "missing"');
+  });
+
   it("exits 0 when clean, 2 on drift, 1 when a stack could not be checked", () => {
     expect(driftExitCode(combineDrift([clean]))).toBe(0);
     expect(driftExitCode(combineDrift([clean, drifted]))).toBe(2);

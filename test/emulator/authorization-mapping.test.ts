@@ -14,6 +14,7 @@ import { administratorRoleArn, seedWithAdministratorRole } from "../helpers/sand
 
 const ACCOUNT = "111111111111";
 const LICENSE_CONFIGURATION = `arn:aws:license-manager:us-east-1:${ACCOUNT}:license-configuration:lic-0123456789abcdef0123456789abcdef`;
+const REPORT_GENERATOR = `arn:aws:license-manager:us-east-1:${ACCOUNT}:report-generator:r-0123456789abcdef0123456789abcdef`;
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`;
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 
@@ -73,6 +74,7 @@ const jsonInput = {
   ServicePrincipal: "license-manager.amazonaws.com",
   PolicyType: "SERVICE_CONTROL_POLICY",
   LicenseConfigurationArn: LICENSE_CONFIGURATION,
+  LicenseManagerReportGeneratorArn: REPORT_GENERATOR,
   ResourceArn: LICENSE_CONFIGURATION,
   AddLicenseSpecifications: [{ LicenseConfigurationArn: LICENSE_CONFIGURATION }],
   Tags: [{ Key: "team", Value: "platform" }],
@@ -146,6 +148,17 @@ describe("the operation → IAM action mapping", () => {
       resources: [`arn:aws:organizations::${ACCOUNT}:root/o-sandbox00001/r-sb01`],
       context: { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" },
     });
+    const licenseManager = jsonServices.AWSLicenseManager.authorization;
+    expect(licenseManager.UpdateLicenseManagerReportGenerator(call, jsonInput)).toEqual([
+      { action: "license-manager:UpdateLicenseManagerReportGenerator", resources: [REPORT_GENERATOR] },
+    ]);
+    expect(licenseManager.CreateLicenseManagerReportGenerator(call, jsonInput)).toEqual([
+      {
+        action: "license-manager:CreateLicenseManagerReportGenerator",
+        resources: ["*"],
+        context: { "aws:RequestTag/team": "platform", "aws:TagKeys": ["team"] },
+      },
+    ]);
     const iam = queryServices.iam.authorization;
     expect(iam.CreateServiceLinkedRole(call, queryInput("iam"))).toEqual([
       {

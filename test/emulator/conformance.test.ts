@@ -103,6 +103,59 @@ describe("the emulator against AWS's API models (aws-sdk v2 apis/*.min.json)", (
       new lm.UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseCount: 20 }),
     );
     await licenseManager.send(
+      new lm.UpdateLicenseConfigurationCommand({
+        LicenseConfigurationArn: arn,
+        DisassociateWhenNotFound: true,
+        ProductInformationList: [
+          {
+            ResourceType: "SSM_MANAGED",
+            ProductInformationFilterList: [
+              {
+                ProductInformationFilterName: "Application Name",
+                ProductInformationFilterValue: ["SQL Server"],
+                ProductInformationFilterComparator: "EQUALS",
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const { LicenseManagerReportGeneratorArn: generatorArn } = await licenseManager.send(
+      new lm.CreateLicenseManagerReportGeneratorCommand({
+        ReportGeneratorName: "weekly",
+        Type: ["LicenseConfigurationUsageReport"],
+        ReportContext: { licenseConfigurationArns: [arn!] },
+        ReportFrequency: { value: 1, period: "WEEK" },
+        ClientToken: "conformance",
+        Tags: [{ Key: "a", Value: "1" }],
+      }),
+    );
+    await licenseManager.send(
+      new lm.GetLicenseManagerReportGeneratorCommand({ LicenseManagerReportGeneratorArn: generatorArn }),
+    );
+    await either(
+      licenseManager.send(
+        new lm.GetLicenseManagerReportGeneratorCommand({
+          LicenseManagerReportGeneratorArn: `${generatorArn}0`,
+        }),
+      ),
+    );
+    await licenseManager.send(
+      new lm.UpdateLicenseManagerReportGeneratorCommand({
+        LicenseManagerReportGeneratorArn: generatorArn,
+        ReportGeneratorName: "weekly",
+        Type: ["LicenseConfigurationSummaryReport"],
+        ReportContext: { licenseConfigurationArns: [arn!] },
+        ReportFrequency: { value: 1, period: "MONTH" },
+        ClientToken: "conformance-2",
+        Description: "monthly",
+      }),
+    );
+    await licenseManager.send(new lm.ListLicenseManagerReportGeneratorsCommand({}));
+    await licenseManager.send(
+      new lm.DeleteLicenseManagerReportGeneratorCommand({ LicenseManagerReportGeneratorArn: generatorArn }),
+    );
+    await licenseManager.send(
       new lm.TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "b", Value: "2" }] }),
     );
     await licenseManager.send(new lm.UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] }));

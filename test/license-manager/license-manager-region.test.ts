@@ -16,7 +16,9 @@ function synthesizeRegion(props: RegionProps): Record<string, any> {
   return JSON.parse(Testing.synth(stack));
 }
 
-const settingsOf = (stack: Record<string, any>) => Object.values(stack.resource.terraform_data)[0] as any;
+const settingsEntry = (stack: Record<string, any>) =>
+  Object.entries(stack.resource.terraform_data).find(([name]) => name.includes("_settings_"))!;
+const settingsOf = (stack: Record<string, any>) => settingsEntry(stack)[1] as any;
 
 const required: RegionProps = {
   region: "eu-west-1",
@@ -100,7 +102,7 @@ describe("LicenseManagerRegion", () => {
     it("creates the license configuration after the settings, with its AMI association", () => {
       const [configuration] = Object.values(stack.resource.aws_licensemanager_license_configuration) as any[];
       expect(configuration).toMatchObject({ name: "Windows Server", license_counting_type: "vCPU" });
-      const [settingsName] = Object.keys(stack.resource.terraform_data);
+      const [settingsName] = settingsEntry(stack);
       expect(configuration.depends_on).toEqual([`terraform_data.${settingsName}`]);
       const [association] = Object.values(stack.resource.aws_licensemanager_association) as any[];
       expect(association.resource_arn).toBe("arn:aws:ec2:eu-west-1::image/ami-0abc1234def567890");

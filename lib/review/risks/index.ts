@@ -1,9 +1,11 @@
 import { delegatedAdministratorRemoved } from "./delegated-administrator-removed";
+import { discoveryRuleRemoved } from "./discovery-rule-removed";
 import { licenseConfigurationReplaced } from "./license-configuration-replaced";
 import { licenseLimitLowered } from "./license-limit-lowered";
 import { licenseManagerSettingsTurnedOff } from "./license-manager-settings-turned-off";
 import { organizationReplacedOrDestroyed } from "./organization-replaced-or-destroyed";
 import type { RiskRule } from "./rule";
+import { reportGeneratorDeleted } from "./report-generator-deleted";
 import { servicePrincipalRemoved } from "./service-access-principal-removed";
 import { stateBackendChanged } from "./state-backend-changed";
 
@@ -15,6 +17,8 @@ export const riskRules: readonly RiskRule[] = [
   licenseManagerSettingsTurnedOff,
   licenseConfigurationReplaced,
   licenseLimitLowered,
+  discoveryRuleRemoved,
+  reportGeneratorDeleted,
   stateBackendChanged,
 ];
 

@@ -101,9 +101,14 @@ const licenseConfiguration = (input: JsonInput, field = "LicenseConfigurationArn
   str(input[field]) || "*",
 ];
 
+const reportGenerator = (input: JsonInput): string[] => [str(input.LicenseManagerReportGeneratorArn) || "*"];
+
 type LicenseSpecification = { LicenseConfigurationArn?: string };
 
-/** License Manager: settings and listings have no resource type; configurations are ARNs. */
+/**
+ * License Manager: settings and listings have no resource type; configurations and report generators are
+ * ARNs (tagging takes either).
+ */
 export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
   GetServiceSettings: () => check("license-manager:GetServiceSettings"),
   UpdateServiceSettings: () => check("license-manager:UpdateServiceSettings"),
@@ -146,4 +151,18 @@ export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
   ListLicenseSpecificationsForResource: () => check("license-manager:ListLicenseSpecificationsForResource"),
   ListAssociationsForLicenseConfiguration: (_call, input) =>
     check("license-manager:ListAssociationsForLicenseConfiguration", licenseConfiguration(input)),
+  // Creating a report generator has no resource type; the others take the generator's ARN.
+  CreateLicenseManagerReportGenerator: (_call, input) =>
+    check(
+      "license-manager:CreateLicenseManagerReportGenerator",
+      ANY,
+      requestTagContext(input.Tags as Tag[] | undefined),
+    ),
+  GetLicenseManagerReportGenerator: (_call, input) =>
+    check("license-manager:GetLicenseManagerReportGenerator", reportGenerator(input)),
+  ListLicenseManagerReportGenerators: () => check("license-manager:ListLicenseManagerReportGenerators"),
+  UpdateLicenseManagerReportGenerator: (_call, input) =>
+    check("license-manager:UpdateLicenseManagerReportGenerator", reportGenerator(input)),
+  DeleteLicenseManagerReportGenerator: (_call, input) =>
+    check("license-manager:DeleteLicenseManagerReportGenerator", reportGenerator(input)),
 };

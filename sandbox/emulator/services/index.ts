@@ -12,6 +12,7 @@ import {
 import { iamActions } from "./iam";
 import { licenseAssociationActions } from "./license-manager-associations";
 import { licenseConfigurationActions } from "./license-manager-configurations";
+import { reportGeneratorActions } from "./license-manager-report-generators";
 import { licenseManagerSettingsActions } from "./license-manager-settings";
 import { organizationsActions } from "./organizations";
 import { snsActions } from "./sns";
@@ -38,6 +39,7 @@ export const jsonServices: Record<string, JsonService> = {
       ...licenseManagerSettingsActions,
       ...licenseConfigurationActions,
       ...licenseAssociationActions,
+      ...reportGeneratorActions,
     },
     authorization: licenseManagerAuthorization,
   },

@@ -1,5 +1,6 @@
 import { AwsError, requireString } from "../errors";
-import { randomId, type LicenseConfigurationState, type Tag } from "../state";
+import { randomId, type LicenseConfigurationState, type ProductInformationState, type Tag } from "../state";
+import { findReportGenerator } from "./license-manager-report-generators";
 import { licenseManagerRegion } from "./license-manager-settings";
 import { validateCountingType, validateLicenseRules } from "./license-rules";
 import type { CallContext, JsonHandler, JsonInput } from "./types";
@@ -18,6 +19,13 @@ function findConfiguration(call: CallContext, arn: unknown): LicenseConfiguratio
   return configuration;
 }
 
+/** Tagging takes a configuration's or a report generator's ARN. */
+function findTaggable(call: CallContext, arn: unknown): { tags: Tag[] } {
+  return typeof arn === "string" && arn.includes(":report-generator:")
+    ? findReportGenerator(call, arn)
+    : findConfiguration(call, arn);
+}
+
 function describe(configuration: LicenseConfigurationState, ownerAccountId: string) {
   return {
     LicenseConfigurationId: configuration.id,
@@ -34,7 +42,7 @@ function describe(configuration: LicenseConfigurationState, ownerAccountId: stri
     OwnerAccountId: ownerAccountId,
     ConsumedLicenseSummaryList: [],
     ManagedResourceSummaryList: [],
-    ProductInformationList: [],
+    ProductInformationList: configuration.productInformationList ?? [],
     AutomatedDiscoveryInformation: {},
   };
 }
@@ -46,6 +54,50 @@ function licenseCount(input: JsonInput): number | undefined {
     throw invalid(`Invalid LicenseCount: ${String(count)}`);
   }
   return count;
+}
+
+const productResourceTypes = ["SSM_MANAGED", "RDS"];
+const productComparators = ["EQUALS", "NOT_EQUALS"];
+
+/**
+ * ProductInformationList as the API reference describes it: resource type SSM_MANAGED or RDS, each with at
+ * least one filter of a name and a comparator (EQUALS, NOT_EQUALS) and optional values. An empty list
+ * removes the automated discovery rules.
+ */
+function productInformationList(value: unknown): ProductInformationState[] {
+  if (!Array.isArray(value)) throw invalid("ProductInformationList must be a list.");
+  return value.map((item: Record<string, unknown>) => {
+    const resourceType = item?.ResourceType;
+    if (typeof resourceType !== "string" || !productResourceTypes.includes(resourceType)) {
+      throw invalid(
+        `Invalid ResourceType: ${String(resourceType)}. Valid values: ${productResourceTypes.join(", ")}`,
+      );
+    }
+    const filters = item.ProductInformationFilterList;
+    if (!Array.isArray(filters) || filters.length === 0) {
+      throw invalid(`ProductInformationFilterList of ${resourceType} must contain at least one filter.`);
+    }
+    return {
+      ResourceType: resourceType,
+      ProductInformationFilterList: filters.map((filter: Record<string, unknown>) => {
+        const name = filter?.ProductInformationFilterName;
+        const comparator = filter?.ProductInformationFilterComparator;
+        const values = filter?.ProductInformationFilterValue;
+        if (typeof name !== "string" || name === "") throw invalid("Invalid ProductInformationFilterName.");
+        if (typeof comparator !== "string" || !productComparators.includes(comparator)) {
+          throw invalid(`Invalid ProductInformationFilterComparator: ${String(comparator)}`);
+        }
+        if (values !== undefined && (!Array.isArray(values) || values.some((v) => typeof v !== "string"))) {
+          throw invalid(`Invalid ProductInformationFilterValue of ${name}.`);
+        }
+        return {
+          ProductInformationFilterName: name,
+          ...(values !== undefined && { ProductInformationFilterValue: values as string[] }),
+          ProductInformationFilterComparator: comparator,
+        };
+      }),
+    };
+  });
 }
 
 function tagsOf(input: JsonInput): Tag[] {
@@ -72,6 +124,10 @@ export const licenseConfigurationActions: Record<string, JsonHandler> = {
       rules,
       status: "AVAILABLE",
       disassociateWhenNotFound: input.DisassociateWhenNotFound === true,
+      productInformationList:
+        input.ProductInformationList === undefined
+          ? []
+          : productInformationList(input.ProductInformationList),
       tags: tagsOf(input),
       associations: [],
     };
@@ -122,6 +178,11 @@ export const licenseConfigurationActions: Record<string, JsonHandler> = {
     if (typeof input.DisassociateWhenNotFound === "boolean") {
       configuration.disassociateWhenNotFound = input.DisassociateWhenNotFound;
     }
+    // Absent, the rules stay as they are: the Terraform provider's updates (name, description, count, hard
+    // limit) never send the list, and must not wipe the discovery rules.
+    if (input.ProductInformationList !== undefined) {
+      configuration.productInformationList = productInformationList(input.ProductInformationList);
+    }
     return {};
   },
 
@@ -132,18 +193,18 @@ export const licenseConfigurationActions: Record<string, JsonHandler> = {
   },
 
   TagResource: (call, input) => {
-    const configuration = findConfiguration(call, input.ResourceArn);
+    const configuration = findTaggable(call, input.ResourceArn);
     const added = tagsOf(input);
     configuration.tags = [...configuration.tags.filter((t) => !added.some((a) => a.Key === t.Key)), ...added];
     return {};
   },
 
   UntagResource: (call, input) => {
-    const configuration = findConfiguration(call, input.ResourceArn);
+    const configuration = findTaggable(call, input.ResourceArn);
     const removed = (input.TagKeys as string[] | undefined) ?? [];
     configuration.tags = configuration.tags.filter((t) => !removed.includes(t.Key));
     return {};
   },
 
-  ListTagsForResource: (call, input) => ({ Tags: findConfiguration(call, input.ResourceArn).tags }),
+  ListTagsForResource: (call, input) => ({ Tags: findTaggable(call, input.ResourceArn).tags }),
 };

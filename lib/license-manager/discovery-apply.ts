@@ -1,0 +1,306 @@
+/**
+ * Reads, compares and applies a region's desired discovery rules and report generators (discovery.ts). The
+ * plan is a pure function of desired and live, so `diff`, `apply`, drift and reconcile agree on what differs.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  CreateLicenseManagerReportGeneratorCommand,
+  DeleteLicenseManagerReportGeneratorCommand,
+  GetLicenseConfigurationCommand,
+  LicenseManagerClient,
+  ListLicenseManagerReportGeneratorsCommand,
+  UpdateLicenseConfigurationCommand,
+  UpdateLicenseManagerReportGeneratorCommand,
+  type ReportGenerator,
+} from "@aws-sdk/client-license-manager";
+import { awsCall } from "../aws/errors";
+import { carriesProjectTags } from "../names/project-tags";
+import type {
+  DesiredDiscovery,
+  DesiredDiscoveryAndReports,
+  DesiredReport,
+  ProductInformation,
+} from "./discovery";
+
+export interface LiveDiscovery {
+  readonly licenseConfigurationArn: string;
+  readonly productInformationList: readonly ProductInformation[];
+  readonly disassociateWhenNotFound: boolean;
+}
+
+/** A live report generator carrying the stack's project tags. */
+export interface LiveReport {
+  readonly arn: string;
+  readonly name: string;
+  readonly types: readonly string[];
+  readonly period: string;
+  readonly licenseConfigurationArns: readonly string[];
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface LiveDiscoveryAndReports {
+  readonly region: string;
+  readonly discovery: readonly LiveDiscovery[];
+  readonly reports: readonly LiveReport[];
+}
+
+export interface DiscoveryDifference {
+  /** e.g. `discovery rules of "sql-server-enterprise"`, `report generator "weekly-sql-usage"`. */
+  readonly subject: string;
+  readonly field: string;
+  readonly desired: unknown;
+  readonly live: unknown;
+}
+
+export type DiscoveryAction =
+  | { readonly kind: "update-discovery"; readonly discovery: DesiredDiscovery }
+  | { readonly kind: "create-report"; readonly report: DesiredReport }
+  | { readonly kind: "update-report"; readonly arn: string; readonly report: DesiredReport }
+  /** Tags are set on create only: a change of tags deletes and creates the generator again. */
+  | { readonly kind: "replace-report"; readonly arn: string; readonly report: DesiredReport }
+  | { readonly kind: "delete-report"; readonly arn: string; readonly name: string };
+
+export interface DiscoveryPlan {
+  readonly differences: readonly DiscoveryDifference[];
+  readonly actions: readonly DiscoveryAction[];
+}
+
+const canonical = (list: readonly ProductInformation[]): string =>
+  JSON.stringify(
+    list.map((rule) => ({
+      ResourceType: rule.ResourceType,
+      ProductInformationFilterList: rule.ProductInformationFilterList.map((filter) => ({
+        name: filter.ProductInformationFilterName,
+        comparator: filter.ProductInformationFilterComparator,
+        values: filter.ProductInformationFilterValue ?? [],
+      })),
+    })),
+  );
+
+const sortedTags = (tags: Readonly<Record<string, string>>) =>
+  JSON.stringify(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+
+/** A short form of discovery rules for messages: `SSM_MANAGED[Application Name EQUALS "x"]`. */
+export function describeProductInformation(list: readonly ProductInformation[]): string {
+  if (list.length === 0) return "none";
+  return list
+    .map(
+      (rule) =>
+        `${rule.ResourceType}[${rule.ProductInformationFilterList.map(
+          (filter) =>
+            `${filter.ProductInformationFilterName} ${filter.ProductInformationFilterComparator}${
+              filter.ProductInformationFilterValue?.length
+                ? ` ${filter.ProductInformationFilterValue.map((value) => JSON.stringify(value)).join(",")}`
+                : ""
+            }`,
+        ).join("; ")}]`,
+    )
+    .join(" ");
+}
+
+export function planDiscoveryAndReports(
+  desired: DesiredDiscoveryAndReports,
+  live: LiveDiscoveryAndReports,
+): DiscoveryPlan {
+  const differences: DiscoveryDifference[] = [];
+  const actions: DiscoveryAction[] = [];
+  for (const discovery of desired.discovery) {
+    const current = live.discovery.find(
+      (item) => item.licenseConfigurationArn === discovery.licenseConfigurationArn,
+    );
+    const subject = `discovery rules of ${JSON.stringify(discovery.name)}`;
+    const before = differences.length;
+    if (canonical(discovery.productInformationList) !== canonical(current?.productInformationList ?? [])) {
+      differences.push({
+        subject,
+        field: "productInformationList",
+        desired: describeProductInformation(discovery.productInformationList),
+        live: describeProductInformation(current?.productInformationList ?? []),
+      });
+    }
+    if (discovery.disassociateWhenNotFound !== (current?.disassociateWhenNotFound ?? false)) {
+      differences.push({
+        subject,
+        field: "disassociateWhenNotFound",
+        desired: discovery.disassociateWhenNotFound,
+        live: current?.disassociateWhenNotFound ?? false,
+      });
+    }
+    if (differences.length > before) actions.push({ kind: "update-discovery", discovery });
+  }
+
+  const unclaimed = [...live.reports];
+  for (const report of desired.reports) {
+    const subject = `report generator ${JSON.stringify(report.name)}`;
+    const index = unclaimed.findIndex((item) => item.name === report.name);
+    if (index < 0) {
+      differences.push({ subject, field: "existence", desired: "exists", live: "missing" });
+      actions.push({ kind: "create-report", report });
+      continue;
+    }
+    const [current] = unclaimed.splice(index, 1) as [LiveReport];
+    const fields: [string, unknown, unknown][] = [
+      ["types", [...report.types].sort(), [...current.types].sort()],
+      ["period", report.period, current.period],
+      [
+        "licenseConfigurationArns",
+        [...report.licenseConfigurationArns].sort(),
+        [...current.licenseConfigurationArns].sort(),
+      ],
+      ["description", report.description ?? "", current.description ?? ""],
+    ];
+    let changed = false;
+    for (const [field, wanted, found] of fields) {
+      if (JSON.stringify(wanted) !== JSON.stringify(found)) {
+        differences.push({ subject, field, desired: wanted, live: found });
+        changed = true;
+      }
+    }
+    if (sortedTags(report.tags) !== sortedTags(current.tags)) {
+      differences.push({ subject, field: "tags", desired: report.tags, live: current.tags });
+      actions.push({ kind: "replace-report", arn: current.arn, report });
+    } else if (changed) {
+      actions.push({ kind: "update-report", arn: current.arn, report });
+    }
+  }
+  for (const extra of unclaimed) {
+    differences.push({
+      subject: `report generator ${JSON.stringify(extra.name)}`,
+      field: "existence",
+      desired: "absent (not in the config)",
+      live: extra.arn,
+    });
+    actions.push({ kind: "delete-report", arn: extra.arn, name: extra.name });
+  }
+  return { differences, actions };
+}
+
+export function describeDiscoveryDifference(difference: DiscoveryDifference): string {
+  return `${difference.subject}: ${difference.field}: desired ${JSON.stringify(difference.desired)}, live ${JSON.stringify(difference.live)}`;
+}
+
+function liveReport(generator: ReportGenerator): LiveReport {
+  return {
+    arn: generator.LicenseManagerReportGeneratorArn ?? "",
+    name: generator.ReportGeneratorName ?? "",
+    types: generator.ReportType ?? [],
+    period: generator.ReportFrequency?.period ?? "",
+    licenseConfigurationArns: generator.ReportContext?.licenseConfigurationArns ?? [],
+    ...(generator.Description ? { description: generator.Description } : {}),
+    tags: Object.fromEntries((generator.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
+  };
+}
+
+/** The live discovery rules of the desired configurations, and the report generators the stack manages. */
+export async function readLiveDiscoveryAndReports(
+  client: LicenseManagerClient,
+  desired: DesiredDiscoveryAndReports,
+): Promise<LiveDiscoveryAndReports> {
+  const { region } = desired;
+  const discovery: LiveDiscovery[] = [];
+  for (const { licenseConfigurationArn } of desired.discovery) {
+    const configuration = await awsCall(`License Manager GetLicenseConfiguration in ${region}`, () =>
+      client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: licenseConfigurationArn })),
+    );
+    discovery.push({
+      licenseConfigurationArn,
+      productInformationList: (configuration.ProductInformationList ?? []) as ProductInformation[],
+      disassociateWhenNotFound: configuration.DisassociateWhenNotFound ?? false,
+    });
+  }
+  const reports: LiveReport[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall(`License Manager ListLicenseManagerReportGenerators in ${region}`, () =>
+      client.send(new ListLicenseManagerReportGeneratorsCommand({ NextToken: nextToken })),
+    );
+    for (const generator of page.ReportGenerators ?? []) {
+      const report = liveReport(generator);
+      if (carriesProjectTags(report.tags, desired.managedTags)) reports.push(report);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return { region, discovery, reports };
+}
+
+function reportDefinition(report: DesiredReport) {
+  return {
+    ReportGeneratorName: report.name,
+    Type: [...report.types],
+    ReportContext: { licenseConfigurationArns: [...report.licenseConfigurationArns] },
+    ReportFrequency: { value: 1, period: report.period },
+    ClientToken: randomUUID(),
+    ...(report.description !== undefined && { Description: report.description }),
+  };
+}
+
+async function run(client: LicenseManagerClient, region: string, action: DiscoveryAction): Promise<void> {
+  const call = <T>(operation: string, send: () => Promise<T>) =>
+    awsCall(`License Manager ${operation} in ${region}`, send);
+  const create = (report: DesiredReport) =>
+    call("CreateLicenseManagerReportGenerator", () =>
+      client.send(
+        new CreateLicenseManagerReportGeneratorCommand({
+          ...reportDefinition(report),
+          Tags: Object.entries(report.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
+  const remove = (arn: string) =>
+    call("DeleteLicenseManagerReportGenerator", () =>
+      client.send(new DeleteLicenseManagerReportGeneratorCommand({ LicenseManagerReportGeneratorArn: arn })),
+    );
+  switch (action.kind) {
+    case "update-discovery":
+      await call("UpdateLicenseConfiguration", () =>
+        client.send(
+          new UpdateLicenseConfigurationCommand({
+            LicenseConfigurationArn: action.discovery.licenseConfigurationArn,
+            ProductInformationList: action.discovery.productInformationList.map((rule) => ({
+              ...rule,
+              ProductInformationFilterList: [...rule.ProductInformationFilterList],
+            })),
+            DisassociateWhenNotFound: action.discovery.disassociateWhenNotFound,
+          }),
+        ),
+      );
+      return;
+    case "update-report":
+      await call("UpdateLicenseManagerReportGenerator", () =>
+        client.send(
+          new UpdateLicenseManagerReportGeneratorCommand({
+            LicenseManagerReportGeneratorArn: action.arn,
+            ...reportDefinition(action.report),
+          }),
+        ),
+      );
+      return;
+    case "replace-report":
+      await remove(action.arn);
+      await create(action.report);
+      return;
+    case "delete-report":
+      await remove(action.arn);
+      return;
+    case "create-report":
+      await create(action.report);
+      return;
+  }
+}
+
+export interface DiscoveryApplyResult {
+  readonly region: string;
+  readonly updated: boolean;
+  readonly changes: readonly DiscoveryDifference[];
+}
+
+/** Reads the live rules and generators and makes only the calls that bring them to the desired ones. */
+export async function applyDiscoveryAndReports(
+  client: LicenseManagerClient,
+  desired: DesiredDiscoveryAndReports,
+): Promise<DiscoveryApplyResult> {
+  const plan = planDiscoveryAndReports(desired, await readLiveDiscoveryAndReports(client, desired));
+  for (const action of plan.actions) await run(client, desired.region, action);
+  return { region: desired.region, updated: plan.actions.length > 0, changes: plan.differences };
+}

@@ -1,0 +1,122 @@
+/**
+ * What License Manager should discover and report in one region, as the discovery-and-reports resource
+ * (discovery-resource.ts) records it in its input and the discovery CLI applies it: each license
+ * configuration's automated discovery rules (UpdateLicenseConfiguration's ProductInformationList and
+ * DisassociateWhenNotFound) and the report generators that carry the stack's project tags. Neither has a
+ * Terraform resource (the provider's aws_licensemanager_license_configuration has no argument for them).
+ */
+import { z } from "zod";
+import { awsRegionPattern, examples } from "../aws/arn";
+import type { DiscoveryComparator, DiscoveryResourceType } from "../config/automated-discovery";
+import { reportFrequencies, reportTypes, type ReportFrequencyName } from "../config/reports-section";
+
+/** Marks a terraform_data input as the desired discovery and reports of a region (not settings). */
+export const discoveryInputKind = "license-manager-discovery-and-reports";
+
+const productInformationFilter = z
+  .object({
+    ProductInformationFilterName: z.string().min(1),
+    ProductInformationFilterValue: z.array(z.string()).optional(),
+    ProductInformationFilterComparator: z.string().min(1),
+  })
+  .strict();
+
+const productInformation = z
+  .object({
+    ResourceType: z.string().min(1),
+    ProductInformationFilterList: z.array(productInformationFilter),
+  })
+  .strict();
+
+export type ProductInformation = z.output<typeof productInformation>;
+
+const licenseConfigurationArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:license-manager:[a-z0-9-]+:\d{12}:license-configuration:lic-[0-9a-f]+$/, {
+    message: "must be a license configuration ARN",
+  });
+
+const desiredDiscovery = z
+  .object({
+    name: z.string().min(1),
+    licenseConfigurationArn,
+    productInformationList: z.array(productInformation),
+    disassociateWhenNotFound: z.boolean(),
+  })
+  .strict();
+
+const desiredReport = z
+  .object({
+    name: z.string().min(1).max(100),
+    types: z.array(z.enum(reportTypes)).min(1),
+    period: z.enum(["DAY", "WEEK", "MONTH"]),
+    licenseConfigurationArns: z.array(licenseConfigurationArn).min(1),
+    description: z.string().optional(),
+    tags: z.record(z.string()),
+  })
+  .strict();
+
+export const desiredDiscoveryAndReportsSchema = z
+  .object({
+    kind: z.literal(discoveryInputKind),
+    region: z.string().regex(awsRegionPattern, `must be a Region code such as ${examples.region}`),
+    /** The project tags every managed report generator carries; generators without them are left alone. */
+    managedTags: z.record(z.string()),
+    discovery: z.array(desiredDiscovery),
+    reports: z.array(desiredReport),
+  })
+  .strict();
+
+export type DesiredDiscoveryAndReports = z.output<typeof desiredDiscoveryAndReportsSchema>;
+export type DesiredDiscovery = DesiredDiscoveryAndReports["discovery"][number];
+export type DesiredReport = DesiredDiscoveryAndReports["reports"][number];
+
+/** Bad desired JSON; the message names the field and what is expected. */
+export class DiscoveryInputError extends Error {
+  override readonly name = "DiscoveryInputError";
+}
+
+export function parseDesiredDiscoveryAndReports(json: string, source: string): DesiredDiscoveryAndReports {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch (error) {
+    throw new DiscoveryInputError(`${source} is not valid JSON (${(error as Error).message})`);
+  }
+  const result = desiredDiscoveryAndReportsSchema.safeParse(input);
+  if (!result.success) {
+    const messages = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(top level)"} ${issue.message}`,
+    );
+    throw new DiscoveryInputError(`${source}: ${messages.join("; ")}`);
+  }
+  return result.data;
+}
+
+/** The config's discovery rules in the API's shape; none when the configuration has no automatedDiscovery. */
+export function productInformationListOf(
+  discovery:
+    | {
+        readonly productInformation: readonly {
+          readonly resourceType: DiscoveryResourceType;
+          readonly filters: readonly {
+            readonly name: string;
+            readonly comparator: DiscoveryComparator;
+            readonly values?: readonly string[];
+          }[];
+        }[];
+      }
+    | undefined,
+): ProductInformation[] {
+  return (discovery?.productInformation ?? []).map((rule) => ({
+    ResourceType: rule.resourceType,
+    ProductInformationFilterList: rule.filters.map((filter) => ({
+      ProductInformationFilterName: filter.name,
+      ...(filter.values !== undefined && { ProductInformationFilterValue: [...filter.values] }),
+      ProductInformationFilterComparator: filter.comparator,
+    })),
+  }));
+}
+
+export const periodOf = (frequency: ReportFrequencyName): "DAY" | "WEEK" | "MONTH" =>
+  reportFrequencies[frequency];

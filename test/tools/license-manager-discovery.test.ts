@@ -1,0 +1,241 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import {
+  GetLicenseConfigurationCommand,
+  LicenseManagerClient,
+  ListLicenseManagerReportGeneratorsCommand,
+  UpdateLicenseConfigurationCommand,
+  UpdateLicenseManagerReportGeneratorCommand,
+} from "@aws-sdk/client-license-manager";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import type { CallLogEntry } from "../../sandbox/emulator/call-log";
+import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import type { LicenseConfigurationConfig } from "../../lib/config/model";
+import { DiscoveryAndReportsResource } from "../../lib/license-manager/discovery-resource";
+import { LicenseConfiguration } from "../../lib/license-manager/license-configuration";
+import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
+import { runTool, sandboxCredentials } from "./run-tool";
+
+const run = promisify(execFile);
+const region = "us-east-1";
+const projectRoot = join(__dirname, "../..");
+const managedTags = {
+  "license-manager-org:project": "license-manager-org",
+  "license-manager-org:environment": "test",
+  "license-manager-org:stack": "license-manager",
+};
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+interface Variant {
+  readonly licenseCount: number;
+  readonly applicationName?: string;
+  readonly period?: "DAY" | "WEEK" | "MONTH";
+}
+
+/**
+ * The license-manager stack's wiring in one region (license-manager-region.ts), without bucket and topic:
+ * a license configuration by the provider and its discovery rules and report by the discovery resource.
+ */
+function stackJson(variant: Variant): string {
+  const stack = new TerraformStack(Testing.app(), "discovery");
+  const provider = new AwsProvider(stack, "aws", { region });
+  const licenseConfiguration: LicenseConfigurationConfig = {
+    name: "sql-server-enterprise",
+    licenseCountingType: "vCPU",
+    licenseCount: variant.licenseCount,
+    hardLimit: false,
+    rules: {},
+    tags: {},
+    regions: [region],
+    associatedAmis: {},
+  };
+  const configuration = new LicenseConfiguration(stack, "sql", {
+    provider,
+    region,
+    licenseConfiguration,
+    dependsOn: [],
+  });
+  const arn = configuration.configuration.arn;
+  new DiscoveryAndReportsResource(stack, "discovery-and-reports", {
+    region,
+    managedTags,
+    discovery: [
+      {
+        name: "sql-server-enterprise",
+        licenseConfigurationArn: arn,
+        productInformationList: variant.applicationName
+          ? [
+              {
+                ResourceType: "SSM_MANAGED",
+                ProductInformationFilterList: [
+                  {
+                    ProductInformationFilterName: "Application Name",
+                    ProductInformationFilterValue: [variant.applicationName],
+                    ProductInformationFilterComparator: "EQUALS",
+                  },
+                ],
+              },
+            ]
+          : [],
+        disassociateWhenNotFound: variant.applicationName !== undefined,
+      },
+    ],
+    reports: variant.period
+      ? [
+          {
+            name: "sql-usage",
+            types: ["LicenseConfigurationUsageReport"],
+            period: variant.period,
+            licenseConfigurationArns: [arn],
+            tags: { ...managedTags },
+          },
+        ]
+      : [],
+    dependsOn: [],
+  });
+  return Testing.synth(stack);
+}
+
+describe("discovery rules and report generators applied by terraform (hashicorp/aws 5.100.0) against the emulator", () => {
+  let emulator: RunningEmulator;
+  let workDirectory: string;
+  let stackDirectory: string;
+  let client: LicenseManagerClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
+    mkdirSync(join(projectRoot, ".test-work"), { recursive: true });
+    workDirectory = mkdtempSync(join(projectRoot, ".test-work", "discovery-"));
+    // ${path.root}/../../.. must be the project root, as for cdktf.out/stacks/<stack>: .test-work/<tmp>/discovery.
+    stackDirectory = join(workDirectory, "discovery");
+    mkdirSync(stackDirectory, { recursive: true });
+    client = new LicenseManagerClient({ region, endpoint: emulator.url, credentials: sandboxCredentials });
+  });
+  afterAll(async () => {
+    await emulator.close();
+    rmSync(workDirectory, { recursive: true, force: true });
+  });
+
+  const environment = () => ({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CHECKPOINT_DISABLE: "1",
+    AWS_ENDPOINT_URL_LICENSE_MANAGER: emulator.url,
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_ENDPOINT_URL_IAM: emulator.url,
+    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
+    AWS_REGION: region,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  });
+  const apply = async (variant: Variant) => {
+    writeFileSync(join(stackDirectory, "cdk.tf.json"), stackJson(variant));
+    return run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+      cwd: stackDirectory,
+      env: environment(),
+    });
+  };
+  const configurationArn = async () => {
+    const state = JSON.parse(
+      (await run("terraform", ["show", "-json"], { cwd: stackDirectory, env: environment() })).stdout,
+    );
+    return state.values.root_module.resources.find(
+      (resource: { type: string }) => resource.type === "aws_licensemanager_license_configuration",
+    ).values.arn as string;
+  };
+  const live = async () => {
+    const configuration = await client.send(
+      new GetLicenseConfigurationCommand({ LicenseConfigurationArn: await configurationArn() }),
+    );
+    const { ReportGenerators = [] } = await client.send(new ListLicenseManagerReportGeneratorsCommand({}));
+    return {
+      count: configuration.LicenseCount,
+      applications: (configuration.ProductInformationList ?? []).map(
+        (rule) => rule.ProductInformationFilterList?.[0]?.ProductInformationFilterValue?.[0],
+      ),
+      disassociateWhenNotFound: configuration.DisassociateWhenNotFound,
+      reports: ReportGenerators.map((generator) => [
+        generator.ReportGeneratorName,
+        generator.ReportFrequency?.period,
+        generator.LicenseManagerReportGeneratorArn,
+      ]),
+    };
+  };
+  const log = async () =>
+    (await (await fetch(`${emulator.url}/_sandbox/log`)).json()) as (CallLogEntry & { body?: unknown })[];
+
+  it("creates, updates, keeps through the provider's updates, restores and removes them", async () => {
+    const initial: Variant = { licenseCount: 8, applicationName: "SQL Server 2019", period: "WEEK" };
+    writeFileSync(join(stackDirectory, "cdk.tf.json"), stackJson(initial));
+    await run("terraform", ["init", "-input=false", "-no-color"], {
+      cwd: stackDirectory,
+      env: environment(),
+    });
+
+    // Created by the apply.
+    const created = await apply(initial);
+    expect(created.stdout).toContain("Applied discovery rules and report generators in us-east-1:");
+    const first = await live();
+    expect(first).toMatchObject({
+      applications: ["SQL Server 2019"],
+      disassociateWhenNotFound: true,
+      reports: [["sql-usage", "WEEK", expect.stringMatching(/:report-generator:r-/)]],
+    });
+
+    // A changed filter and schedule: the resource is replaced, the generator updated in place (same ARN).
+    await apply({ licenseCount: 8, applicationName: "SQL Server 2022", period: "MONTH" });
+    const changed = await live();
+    expect(changed.applications).toEqual(["SQL Server 2022"]);
+    expect(changed.reports).toEqual([["sql-usage", "MONTH", first.reports[0]![2]]]);
+
+    // The provider's own update of the configuration (a count) leaves the discovery rules alone.
+    const beforeCount = (await log()).length;
+    const counted = await apply({ licenseCount: 16, applicationName: "SQL Server 2022", period: "MONTH" });
+    expect(counted.stdout).toContain("1 changed, 0 destroyed");
+    expect(counted.stdout).not.toContain("tools/license-manager-discovery.ts");
+    const providerUpdates = (await log())
+      .slice(beforeCount)
+      .filter((entry) => entry.action === "UpdateLicenseConfiguration");
+    expect(providerUpdates).toHaveLength(1);
+    expect(await live()).toMatchObject({ count: 16, applications: ["SQL Server 2022"] });
+
+    // Changed out of band: diff names each difference, reconcile restores from the state.
+    const arn = await configurationArn();
+    await client.send(
+      new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, ProductInformationList: [] }),
+    );
+    await client.send(
+      new UpdateLicenseManagerReportGeneratorCommand({
+        LicenseManagerReportGeneratorArn: first.reports[0]![2],
+        ReportGeneratorName: "sql-usage",
+        Type: ["LicenseConfigurationUsageReport"],
+        ReportContext: { licenseConfigurationArns: [arn] },
+        ReportFrequency: { value: 1, period: "DAY" },
+        ClientToken: "out-of-band",
+      }),
+    );
+    const home = mkdtempSync(join(workDirectory, "home-"));
+    const reconcile = await runTool(
+      "license-manager-discovery",
+      emulator.url,
+      home,
+      ["reconcile", "--stack-dir", stackDirectory],
+      { LM_ROLE: "none" },
+    );
+    expect(reconcile.stderr).toContain(
+      `discovery rules of "sql-server-enterprise": productInformationList: desired "SSM_MANAGED[Application Name EQUALS \\"SQL Server 2022\\"]", live "none"`,
+    );
+    expect(reconcile.stderr).toContain(`report generator "sql-usage": period: desired "MONTH", live "DAY"`);
+    expect(reconcile.exitCode).toBe(0);
+    expect((await live()).applications).toEqual(["SQL Server 2022"]);
+    expect((await live()).reports).toEqual([["sql-usage", "MONTH", first.reports[0]![2]]]);
+
+    // Removed from the config: the rules cleared, the generator deleted.
+    await apply({ licenseCount: 16 });
+    expect(await live()).toMatchObject({ applications: [], disassociateWhenNotFound: false, reports: [] });
+  }, 180_000);
+});

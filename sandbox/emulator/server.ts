@@ -93,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       const apiRequest = { headers: request.headers, body: await readBody(request) };
       const route = routeOf(apiRequest);
-      const fault = await injector?.next();
+      const fault = await injector?.next(route.service);
       if (fault) {
         const answer = route.json
           ? jsonFault(route.service, fault)

@@ -227,9 +227,10 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
   };
 
   async function handle(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
-    const fault = await injector?.next();
+    const service = request.headers["x-amz-target"] ? "dynamodb" : "s3";
+    const fault = await injector?.next(service);
     if (fault) {
-      const answer = request.headers["x-amz-target"] ? dynamoFault(fault) : s3Fault(fault);
+      const answer = service === "dynamodb" ? dynamoFault(fault) : s3Fault(fault);
       reply(response, answer.status, answer.headers, answer.body);
       sent.set(response, { status: answer.status, body: answer.body, fault });
       return;

@@ -41,19 +41,40 @@ describe("fault profiles", () => {
     );
     expect(() => parseFaultProfile("drop=0.1")).toThrow('SANDBOX_FAULTS: unknown fault "drop"');
     expect(() => parseFaultProfile("latency=5")).toThrow("expected a duration such as 50ms or 2s");
+    expect(parseFaultProfile("throttle=0.2@organizations+s3,5xx=0.02")).toMatchObject({
+      throttle: 0.2,
+      throttleServices: ["organizations", "s3"],
+      serverError: 0.02,
+    });
+    expect(() => parseFaultProfile("throttle=0.2@organisations")).toThrow(
+      'SANDBOX_FAULTS: throttle=0.2@organisations: expected services joined by "+" after "@", from organizations,',
+    );
+    expect(() => parseFaultProfile("5xx=0.1@")).toThrow("expected services joined by");
   });
 
   it("fails the same calls for the same seed", async () => {
     const run = async (seed: number) => {
       const injector = new FaultInjector(profile({ throttle: 0.3, serverError: 0.1, seed }));
       const out: (string | undefined)[] = [];
-      for (let i = 0; i < 50; i++) out.push(await injector.next());
+      for (let i = 0; i < 50; i++) out.push(await injector.next("organizations"));
       return out;
     };
     const first = await run(3);
     expect(await run(3)).toEqual(first);
     expect(await run(4)).not.toEqual(first);
     expect(first.filter((kind) => kind === "throttle").length).toBeGreaterThan(5);
+  });
+
+  it("limits a share to the services named after @", async () => {
+    const injector = new FaultInjector(profile({ throttle: 1, throttleServices: ["iam"], serverError: 0 }));
+    expect(await injector.next("iam")).toBe("throttle");
+    expect(await injector.next("license-manager")).toBeUndefined();
+    const both = new FaultInjector(
+      profile({ throttle: 0.5, throttleServices: ["sts"], serverError: 0.5, serverErrorServices: ["sns"] }),
+    );
+    const kinds = new Set<string | undefined>();
+    for (let i = 0; i < 40; i++) kinds.add(`sns ${await both.next("sns")}`);
+    expect([...kinds].sort()).toEqual(["sns 5xx", "sns undefined"]);
   });
 });
 

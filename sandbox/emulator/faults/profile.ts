@@ -1,12 +1,17 @@
 /**
  * A fault profile for the emulator and the storage front: `throttle=0.2,5xx=0.02,latency=50ms,stale=2s`
- * (SANDBOX_FAULTS), deterministic for a seed (SANDBOX_FAULTS_SEED).
+ * (SANDBOX_FAULTS), deterministic for a seed (SANDBOX_FAULTS_SEED). A share may be limited to some services:
+ * `throttle=0.2@organizations+iam+sts+s3+dynamodb` throttles those five only.
  */
 export interface FaultProfile {
   /** Share of calls answered with the service's own throttling error, 0–1. */
   throttle: number;
   /** Share of calls answered with a 5xx, 0–1. */
   serverError: number;
+  /** The services `throttle` applies to; every service when absent. */
+  throttleServices?: readonly string[];
+  /** The services `5xx` applies to; every service when absent. */
+  serverErrorServices?: readonly string[];
   /** Added to every call, in milliseconds. */
   latencyMs: number;
   /** How long after a write Organizations and IAM reads still return the previous value, in milliseconds. */
@@ -22,11 +27,30 @@ function duration(key: string, value: string): number {
   return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
 }
 
-function share(key: string, value: string): number {
-  const number = Number(value);
-  if (value === "" || !Number.isFinite(number) || number < 0 || number > 1)
+/** The services the emulator and the storage front answer for, as the call log names them. */
+export const faultServices = [
+  "organizations",
+  "license-manager",
+  "iam",
+  "sts",
+  "sns",
+  "s3",
+  "dynamodb",
+] as const;
+
+function share(key: string, value: string): { share: number; services?: string[] } {
+  const [amount = "", scope] = value.split("@");
+  const number = Number(amount);
+  if (amount === "" || !Number.isFinite(number) || number < 0 || number > 1)
     throw new Error(`SANDBOX_FAULTS: ${key}=${value}: expected a share from 0 to 1 such as 0.2`);
-  return number;
+  if (scope === undefined) return { share: number };
+  const services = scope.split("+");
+  const unknown = services.filter((service) => !(faultServices as readonly string[]).includes(service));
+  if (scope === "" || unknown.length > 0)
+    throw new Error(
+      `SANDBOX_FAULTS: ${key}=${value}: expected services joined by "+" after "@", from ${faultServices.join(", ")}`,
+    );
+  return { share: number, services };
 }
 
 /** Parses a profile; undefined (no faults) for an absent or empty text. Unknown keys are errors. */
@@ -41,9 +65,15 @@ export function parseFaultProfile(text: string | undefined, seed = "1"): FaultPr
   };
   for (const part of text.split(",")) {
     const [key, value = ""] = part.trim().split("=");
-    if (key === "throttle") profile.throttle = share(key, value);
-    else if (key === "5xx") profile.serverError = share(key, value);
-    else if (key === "latency") profile.latencyMs = duration(key, value);
+    if (key === "throttle") {
+      const { share: amount, services } = share(key, value);
+      profile.throttle = amount;
+      if (services) profile.throttleServices = services;
+    } else if (key === "5xx") {
+      const { share: amount, services } = share(key, value);
+      profile.serverError = amount;
+      if (services) profile.serverErrorServices = services;
+    } else if (key === "latency") profile.latencyMs = duration(key, value);
     else if (key === "stale") profile.staleMs = duration(key, value);
     else throw new Error(`SANDBOX_FAULTS: unknown fault "${key}"; expected throttle, 5xx, latency or stale`);
   }
@@ -74,13 +104,17 @@ export class FaultInjector {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** Waits the profile's latency, then says whether this call fails and how. */
-  async next(): Promise<FaultKind | undefined> {
+  /** Waits the profile's latency, then says whether this call to `service` fails and how. */
+  async next(service: string): Promise<FaultKind | undefined> {
     if (this.profile.latencyMs > 0)
       await new Promise((resolve) => setTimeout(resolve, this.profile.latencyMs));
+    const applies = (services: readonly string[] | undefined) => !services || services.includes(service);
+    const throttle = applies(this.profile.throttleServices) ? this.profile.throttle : 0;
+    const serverError = applies(this.profile.serverErrorServices) ? this.profile.serverError : 0;
+    // One draw per call whatever the service, so that a seed gives the same sequence of draws.
     const draw = this.random();
-    if (draw < this.profile.throttle) return "throttle";
-    if (draw < this.profile.throttle + this.profile.serverError) return "5xx";
+    if (draw < throttle) return "throttle";
+    if (draw < throttle + serverError) return "5xx";
     return undefined;
   }
 }

@@ -224,12 +224,6 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Action: ["license-manager:GetLicenseConfiguration"],
       Resource: arn.licenseConfigurations,
     },
-    {
-      Sid: "ReportGeneratorRead",
-      Effect: "Allow",
-      Action: ["license-manager:GetLicenseManagerReportGenerator"],
-      Resource: arn.reportGenerators,
-    },
   ];
 }
 

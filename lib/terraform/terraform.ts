@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../process/run-command";
+import { DEFAULT_MAX_ATTEMPTS } from "../aws/client-config";
 import { parsePlanJson } from "./plan-json";
 import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
 
@@ -49,7 +50,15 @@ export class Terraform {
   async run(args: readonly string[], acceptExitCodes: readonly number[] = [0]): Promise<RunResult> {
     const result = await runCommand(this.options.binary ?? "terraform", [...args, "-no-color"], {
       cwd: this.workingDirectory,
-      env: { ...this.options.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      env: {
+        // The S3 backend's role assumption makes the Go SDK's default 3 attempts unless AWS_MAX_ATTEMPTS says
+        // otherwise (the provider's own calls keep its max_retries, 25): as many as the CLIs' SDK clients make.
+        AWS_MAX_ATTEMPTS: String(DEFAULT_MAX_ATTEMPTS),
+        ...this.options.env,
+        CHECKPOINT_DISABLE: "1",
+        TF_IN_AUTOMATION: "1",
+        TF_INPUT: "0",
+      },
       logFile: this.options.logFile,
     });
     if (!acceptExitCodes.includes(result.exitCode))

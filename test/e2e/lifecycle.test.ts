@@ -16,7 +16,9 @@ import {
   GetLicenseConfigurationCommand,
   LicenseManagerClient,
   ListLicenseConfigurationsCommand,
+  ListLicenseManagerReportGeneratorsCommand,
   UpdateLicenseConfigurationCommand,
+  UpdateLicenseManagerReportGeneratorCommand,
   UpdateServiceSettingsCommand,
 } from "@aws-sdk/client-license-manager";
 import {
@@ -234,7 +236,30 @@ describe("a fresh deploy of every stack", () => {
         "#licenseAffinityToHost=90",
       ],
       associatedResources: ["arn:aws:ec2:us-east-1::image/ami-0abc1234def567890"],
+      discoveryRules: "none",
+      disassociateWhenNotFound: false,
     });
+  });
+
+  it("puts the automated discovery rule on its configuration and creates the weekly usage report", () => {
+    const sql = report.licenseConfigurations.find(
+      (configuration) => configuration.name === "sql-server-enterprise",
+    );
+    expect(sql).toMatchObject({
+      discoveryRules:
+        'SSM_MANAGED[Application Name EQUALS "Microsoft SQL Server 2019 Enterprise"; Tag:license-exempt NOT_EQUALS]',
+      disassociateWhenNotFound: true,
+    });
+    expect(report.reportGenerators).toEqual([
+      {
+        region: "us-east-1",
+        name: "weekly-sql-server-usage",
+        types: ["LicenseConfigurationUsageReport"],
+        period: "WEEK",
+        licenseConfigurations: ["sql-server-enterprise"],
+        bucket: "aws-license-manager-service-111111111111-us-east-1",
+      },
+    ]);
   });
 });
 
@@ -307,6 +332,20 @@ describe("changes made outside Terraform", () => {
     await licenseManager("eu-west-1").send(
       new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false }),
     );
+    const [generator] =
+      (await licenseManager("us-east-1").send(new ListLicenseManagerReportGeneratorsCommand({})))
+        .ReportGenerators ?? [];
+    await licenseManager("us-east-1").send(
+      new UpdateLicenseManagerReportGeneratorCommand({
+        LicenseManagerReportGeneratorArn: generator!.LicenseManagerReportGeneratorArn!,
+        ReportGeneratorName: generator!.ReportGeneratorName!,
+        Type: generator!.ReportType!,
+        ReportContext: generator!.ReportContext!,
+        ReportFrequency: { period: "DAY", value: 1 },
+        ClientToken: "e2e-out-of-band",
+        Description: generator!.Description,
+      }),
+    );
   });
 
   it("cdktf diff of License Manager names the changed license count", async () => {
@@ -355,6 +394,19 @@ describe("changes made outside Terraform", () => {
       expect.objectContaining({
         region: "eu-west-1",
         differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
+      }),
+    ]);
+    expect(byStack["license-manager"].discovery).toEqual([
+      expect.objectContaining({
+        region: "us-east-1",
+        differences: [
+          {
+            subject: 'report generator "weekly-sql-server-usage"',
+            field: "period",
+            desired: "WEEK",
+            live: "DAY",
+          },
+        ],
       }),
     ]);
     expect(result.stderr).toContain(
@@ -564,6 +616,40 @@ describe("protections", () => {
 interruptedDeployScenarios({ session: () => session, tool, workDirectory, writeConfig });
 
 describe("tear-down", () => {
+  it("first deploys the config without discovery rules and reports, as the README says: both are removed", async () => {
+    const withoutDiscovery = writeConfig("without-discovery.yaml", (document) => {
+      delete document.licenseManager.reports;
+      for (const configuration of document.licenseManager.licenseConfigurations)
+        delete configuration.automatedDiscovery;
+    });
+    const deploy = await runCommand(
+      cdktf,
+      [
+        "deploy",
+        "license-manager",
+        "--auto-approve",
+        "--ignore-missing-stack-dependencies",
+        "--skip-provider-lock",
+      ],
+      {
+        cwd: projectRoot,
+        env: { ...session.environment, LM_CONFIG: withoutDiscovery },
+        logFile: path.join(session.logDirectory, "deploy-without-discovery.log"),
+      },
+    );
+    expect(deploy.exitCode).toBe(0);
+    const { ReportGenerators } = await licenseManager("us-east-1").send(
+      new ListLicenseManagerReportGeneratorsCommand({}),
+    );
+    expect(ReportGenerators).toEqual([]);
+    const sql = await licenseManager("us-east-1").send(
+      new GetLicenseConfigurationCommand({
+        LicenseConfigurationArn: await licenseConfigurationArn("sql-server-enterprise", "us-east-1"),
+      }),
+    );
+    expect(sql.ProductInformationList ?? []).toEqual([]);
+  });
+
   it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {
     const unlink = await tool("license-manager-settings", ["unlink"]);
     expect(unlink.exitCode).toBe(0);

@@ -500,7 +500,7 @@ describe("resources deleted or changed out of band, with hashicorp/aws 5.100.0",
 
     const restore = await terraform("apply", "drift.tfplan");
     expect(restore.stdout).toContain("Apply complete!");
-    // After the apply: integration creates License Manager's service-linked role, which the apply restores.
+    // As after a deploy (test/e2e/lifecycle.test.ts does the same): the settings recorded in the state, re-applied.
     const reconcile = await runTool(
       "license-manager-settings",
       emulator().url,

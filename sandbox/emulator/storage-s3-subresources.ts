@@ -145,7 +145,13 @@ export function answerSubresource(
       return { status: subresource === "policy" || subresource === "tagging" ? 204 : 200, headers, body: "" };
     }
     case "DELETE":
-      settings[subresource] = null;
+      // DeleteBucketEncryption "resets the default encryption for the bucket as server-side encryption with
+      // Amazon S3 managed keys (SSE-S3)" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html):
+      // GetBucketEncryption answers the default again, never ServerSideEncryptionConfigurationNotFoundError;
+      // the provider's delete relies on it ("the bucket now always has one",
+      // terraform-provider-aws internal/service/s3/bucket_server_side_encryption_configuration.go).
+      if (subresource === "encryption") delete settings[subresource];
+      else settings[subresource] = null;
       return { status: 204, headers: {}, body: "" };
     default:
       return s3Error(

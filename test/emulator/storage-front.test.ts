@@ -50,6 +50,18 @@ describe("storage front over s3rver and dynalite", () => {
     expect(await (await s3("/missing-bucket?policy")).text()).toContain("NoSuchBucket");
   });
 
+  it("resets a deleted encryption configuration to SSE-S3, as S3 does", async () => {
+    expect((await s3("/bucket-two", { method: "PUT" })).status).toBe(200);
+    const kms =
+      "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+    await s3("/bucket-two?encryption", { method: "PUT", body: kms });
+    expect(await (await s3("/bucket-two?encryption")).text()).toContain("aws:kms");
+    expect((await s3("/bucket-two?encryption", { method: "DELETE" })).status).toBe(204);
+    const reset = await s3("/bucket-two?encryption");
+    expect(reset.status).toBe(200);
+    expect(await reset.text()).toContain("<SSEAlgorithm>AES256</SSEAlgorithm>");
+  });
+
   it("lets the real provider create the state bucket and lock table with no diff afterwards", async () => {
     const workDir = join(dir, "tf");
     rmSync(workDir, { recursive: true, force: true });

@@ -88,10 +88,13 @@ async function planDrift(
   name: string,
   workDirectory: string,
   synthesized: SynthesizedStackJson,
+  needsState: boolean,
 ): Promise<PlanDrift & { state: StateJson; error?: string }> {
   const planFile = path.join(workDirectory, `${name}.tfplan`);
   try {
-    await terraform.plan(planFile);
+    // A clean plan of a stack whose state nothing else reads needs no `terraform show -json` (2 s of the provider).
+    if ((await terraform.planIsClean(planFile)) && !needsState)
+      return { drift: [], pendingChanges: [], state: {} };
     const plan = parsePlanJson(await terraform.showJson(planFile), name);
     return { ...analyzePlanDrift(plan, synthesized), state: plan.prior_state ?? {} };
   } catch (error) {
@@ -105,16 +108,19 @@ async function planDrift(
   }
 }
 
+/** Whether the stack applies License Manager's settings (terraform_data resources with their input). */
+const hasSettings = (synthesized: SynthesizedStackJson) =>
+  Object.values(synthesized.resource?.terraform_data ?? {}).some(
+    (resource) =>
+      typeof resource.input === "object" && resource.input !== null && "enableIntegration" in resource.input,
+  );
+
 async function settingsDrift(
   state: StateJson,
   synthesized: SynthesizedStackJson,
   roleArn: string | undefined,
 ): Promise<SettingsDrift[]> {
-  const hasSettings = Object.values(synthesized.resource?.terraform_data ?? {}).some(
-    (resource) =>
-      typeof resource.input === "object" && resource.input !== null && "enableIntegration" in resource.input,
-  );
-  if (!hasSettings) return [];
+  if (!hasSettings(synthesized)) return [];
   const results: SettingsDrift[] = [];
   for (const deployed of deployedSettings(state, synthesized)) {
     const session = callerSession(deployed.region, roleArn, "license-manager-drift");
@@ -189,7 +195,9 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
       readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"),
     ) as SynthesizedStackJson;
     await terraform.init();
-    const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized);
+    // The settings, discovery and unmanaged checks read the state the plan was made from.
+    const needsState = stack.name === stackNames.licenseManager || hasSettings(synthesized);
+    const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized, needsState);
     // The state as the plan refreshed it: no second `terraform show -json`, which starts the provider again.
     const settings = await settingsDrift(plan.state, synthesized, context.roleArn);
     const discovery =

@@ -86,6 +86,25 @@ export class Terraform {
   }
 
   /**
+   * A plan saved to planFile that also says whether there is anything to look at: `clean` when it plans no
+   * change (-detailed-exitcode 0) and refreshing found nothing changed outside Terraform (no "Objects have
+   * changed outside of Terraform" note), so that `terraform show -json` of it can be skipped.
+   */
+  async planIsClean(planFile: string): Promise<boolean> {
+    const result = await this.run(
+      [
+        "plan",
+        "-input=false",
+        `-out=${path.resolve(this.workingDirectory, planFile)}`,
+        "-lock-timeout=120s",
+        "-detailed-exitcode",
+      ],
+      [0, 2],
+    );
+    return result.exitCode === 0 && !/Objects have changed outside of Terraform/.test(result.stdout);
+  }
+
+  /**
    * Adopts live resources into the state in one plan and one apply, where `terraform import` starts the provider
    * once per resource: an import block per resource (in a file beside the stack's cdk.tf.json, for this run
    * only), the plan limited to those addresses (-target, which also plans what they depend on), applied only if

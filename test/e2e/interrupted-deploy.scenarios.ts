@@ -35,9 +35,10 @@ const stackDirectory = path.join(projectRoot, "cdktf.out", "stacks", "license-ma
 const bulkPrefix = "interrupted-bulk-";
 /**
  * Enough that both kills land strictly mid-way (5 created or deleted, short of all) at 1 call at a time: the
- * kills landed after 7 of 40 in earlier runs.
+ * kills landed after 7 of 40 created and 7 of 40 deleted, and after 6 of 16 created but 14 of 16 deleted (deletes
+ * are quicker than the poll that watches them), hence a margin.
  */
-const bulkCount = 16;
+const bulkCount = 28;
 
 /** Every license configuration in a region (the sandbox administrator's keys, from the session environment). */
 async function liveConfigurations(region: string) {

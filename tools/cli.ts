@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { describeAwsError } from "../lib/aws/errors";
 import type { ManifestStack } from "../lib/cdktf/manifest";
@@ -54,4 +55,29 @@ export function selectStacks(
     );
   }
   return stacks.filter((stack) => names.includes(stack.name));
+}
+
+/**
+ * The desired value a terraform_data resource hands a CLI: `--desired JSON` or `--desired-file FILE` (exactly
+ * one), parsed by `parse` with the option named as the source of any error.
+ */
+export async function readDesiredOption<T>(
+  json: string | undefined,
+  file: string | undefined,
+  parse: (text: string, source: string) => T,
+  what: string,
+): Promise<T> {
+  if (json !== undefined && file !== undefined)
+    throw new UsageError("give either --desired or --desired-file, not both");
+  if (json !== undefined) return parse(json, "--desired");
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read --desired-file ${file}: ${(error as Error).message}`);
+    }
+    return parse(text, `--desired-file ${file}`);
+  }
+  throw new UsageError(`missing ${what}; give --desired JSON or --desired-file FILE`);
 }

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
 import { examples, iamRoleArnPattern } from "../lib/aws/arn";
@@ -18,7 +17,7 @@ import {
 import { deployedDiscoveryAndReports } from "../lib/license-manager/discovery-state";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseOptions, printJson, printLine, runCli, UsageError, readDesiredOption } from "./cli";
 
 const toolName = "license-manager-discovery";
 const defaultStackDirectory = "cdktf.out/stacks/license-manager";
@@ -151,23 +150,11 @@ async function reconcile(
   return 0;
 }
 
-async function readDesired(
+function readDesired(
   json: string | undefined,
   file: string | undefined,
 ): Promise<DesiredDiscoveryAndReports> {
-  if (json !== undefined && file !== undefined)
-    throw new UsageError("give either --desired or --desired-file, not both");
-  if (json !== undefined) return parseDesiredDiscoveryAndReports(json, "--desired");
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --desired-file ${file}: ${(error as Error).message}`);
-    }
-    return parseDesiredDiscoveryAndReports(text, `--desired-file ${file}`);
-  }
-  throw new UsageError("missing desired rules and reports; give --desired JSON or --desired-file FILE");
+  return readDesiredOption(json, file, parseDesiredDiscoveryAndReports, "desired rules and reports");
 }
 
 runCli(toolName, main);

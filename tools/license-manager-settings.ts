@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
 import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
@@ -21,7 +20,7 @@ import {
 } from "../lib/license-manager/discovery-apply";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseOptions, printJson, printLine, runCli, UsageError, readDesiredOption } from "./cli";
 
 const toolName = "license-manager-settings";
 const defaultStackDirectory = "cdktf.out/stacks/license-manager";
@@ -252,23 +251,8 @@ async function applyRecordedSettings(
   return 0;
 }
 
-async function readDesired(
-  json: string | undefined,
-  file: string | undefined,
-): Promise<LicenseManagerSettings> {
-  if (json !== undefined && file !== undefined)
-    throw new UsageError("give either --desired or --desired-file, not both");
-  if (json !== undefined) return parseDesiredSettings(json, "--desired");
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --desired-file ${file}: ${(error as Error).message}`);
-    }
-    return parseDesiredSettings(text, `--desired-file ${file}`);
-  }
-  throw new UsageError("missing desired settings; give --desired JSON or --desired-file FILE");
+function readDesired(json: string | undefined, file: string | undefined): Promise<LicenseManagerSettings> {
+  return readDesiredOption(json, file, parseDesiredSettings, "desired settings");
 }
 
 function resolveRegion(flag: string | undefined, desired: LicenseManagerSettings | undefined): string {

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CommandMeter } from "../lib/bench/measure";
+import { renderScaleRuns, type ScaleRun } from "../lib/bench/plan-and-drift";
 import { renderSynthesis, synthesisCase, type BenchReport, type SynthesisCase } from "../lib/bench/report";
 import { scaleConfigYaml } from "../lib/bench/scale-config";
 import { rounded, spreadOf } from "../lib/bench/stats";
@@ -34,6 +35,10 @@ Options:
   --app CMD         The synthesis command, run with /bin/sh in --project (default: cdktf.json's app)
   --memory METHOD   How peak memory is measured: gnu-time (/usr/bin/time -f %M) or node-preload
                     (process.resourceUsage() of every Node process at exit); default gnu-time where it works
+  --plan-and-drift LIST
+                    Also deploy LIST license configurations (comma-separated, e.g. 50,200) into a fresh sandbox
+                    each (npm run sandbox:scale, in --project) and time npm run plan and npm run drift there, with
+                    their calls by operation and per resource; minutes per size, so off by default
   --out DIR         Where the JSON goes (default .bench/ in this checkout, git-ignored)
   --json            Also print the JSON on stdout
   -h, --help        Show this help
@@ -45,6 +50,7 @@ const options = {
   runs: { type: "string", default: "5" },
   warmup: { type: "string", default: "1" },
   sizes: { type: "string", default: "100,1000,2000" },
+  "plan-and-drift": { type: "string" },
   config: { type: "string", default: "config/sandbox.yaml" },
   project: { type: "string" },
   app: { type: "string" },
@@ -118,6 +124,8 @@ async function main(args: string[]): Promise<number> {
   const runs = wholeNumber("runs", values.runs, 1);
   const warmupRuns = wholeNumber("warmup", values.warmup, 0);
   const sizes = parseSizes(values.sizes);
+  const planAndDriftSizes =
+    values["plan-and-drift"] === undefined ? undefined : parseSizes(values["plan-and-drift"]);
   const projectDirectory = path.resolve(values.project ?? repositoryRoot);
   const outDirectory = path.resolve(values.out ?? path.join(repositoryRoot, ".bench"));
   const shippedFile = path.resolve(projectDirectory, values.config);
@@ -245,6 +253,7 @@ async function main(args: string[]): Promise<number> {
         memoryMethod: meter.method,
         cases,
       },
+      ...(planAndDriftSizes && { planAndDrift: await planAndDrift(projectDirectory, planAndDriftSizes) }),
     };
 
     mkdirSync(outDirectory, { recursive: true });
@@ -255,6 +264,10 @@ async function main(args: string[]): Promise<number> {
 
     printLine();
     printLine(renderSynthesis(report.synthesis));
+    if (report.planAndDrift) {
+      printLine();
+      printLine(renderScaleRuns(report.planAndDrift));
+    }
     printLine();
     printLine(
       `1-minute load average ${report.machine.loadAverage.before} before, ${report.machine.loadAverage.after} after ` +
@@ -266,6 +279,20 @@ async function main(args: string[]): Promise<number> {
     meter.dispose();
     rmSync(workDirectory, { recursive: true, force: true });
   }
+}
+
+/** npm run sandbox:scale in the measured checkout: a sandbox per size, plan and drift timed there. */
+async function planAndDrift(projectDirectory: string, sizes: readonly number[]): Promise<ScaleRun[]> {
+  printLine(
+    `Plans and drift at ${sizes.join(", ")} deployed license configurations (npm run sandbox:scale)…`,
+  );
+  const result = await runCommand(
+    path.join(projectDirectory, "node_modules/.bin/tsx"),
+    ["sandbox/scale-run.ts", "--sizes", sizes.join(","), "--json"],
+    { cwd: projectDirectory, env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
+  );
+  if (result.exitCode !== 0) throw new Error(`npm run sandbox:scale failed:\n${result.stderr.trim()}`);
+  return (JSON.parse(result.stdout) as { runs: ScaleRun[] }).runs;
 }
 
 runCli(toolName, main);

@@ -2,6 +2,7 @@
  * The benchmark's JSON report and its table. One section per kind of measurement: `synthesis` now;
  * `planAndDrift` (issue 10, point 3: plan and drift against the sandbox at scale) goes next to it.
  */
+import type { ScaleRun } from "./plan-and-drift";
 import { rounded, type Spread } from "./stats";
 import type { MemoryMethod } from "./measure";
 
@@ -47,6 +48,8 @@ export interface BenchReport {
   };
   readonly git: { readonly commit: string | null; readonly dirty: boolean | null };
   readonly synthesis: SynthesisBench;
+  /** With --plan-and-drift: npm run plan and npm run drift against that many deployed configurations. */
+  readonly planAndDrift?: readonly ScaleRun[];
 }
 
 /** The shipped config's medians are the reference for ratios and per-configuration figures. */

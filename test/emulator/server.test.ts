@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnableAWSServiceAccessCommand, ListAccountsCommand } from "@aws-sdk/client-organizations";
@@ -85,5 +85,29 @@ describe("emulator files", () => {
     const state = await getJson(`${second.url}/_sandbox/state`);
     await second.close();
     expect(trustedPrincipals(state)).toContain("license-manager.amazonaws.com");
+  });
+
+  it("writes the state file a moment after mutating calls, once for a burst of them, without waiting for close", async () => {
+    const stateFile = join(dir, "state.json");
+    const emulator = await startEmulator({ stateFile });
+    try {
+      const { organizations } = clientsFor(emulator);
+      await Promise.all(
+        ["license-manager.amazonaws.com", "sso.amazonaws.com", "cloudtrail.amazonaws.com"].map((principal) =>
+          organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal })),
+        ),
+      );
+      expect(existsSync(stateFile)).toBe(false); // not after each call
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(trustedPrincipals(JSON.parse(readFileSync(stateFile, "utf8")))).toEqual(
+        expect.arrayContaining([
+          "license-manager.amazonaws.com",
+          "sso.amazonaws.com",
+          "cloudtrail.amazonaws.com",
+        ]),
+      );
+    } finally {
+      await emulator.close();
+    }
   });
 });

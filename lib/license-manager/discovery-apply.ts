@@ -13,7 +13,7 @@ import {
   UpdateLicenseManagerReportGeneratorCommand,
   type ReportGenerator,
 } from "@aws-sdk/client-license-manager";
-import { awsCall } from "../aws/errors";
+import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
 import { carriesProjectTags } from "../names/project-tags";
 import type {
   DesiredDiscovery,
@@ -42,6 +42,11 @@ export interface LiveReport {
 export interface LiveDiscoveryAndReports {
   readonly region: string;
   readonly discovery: readonly LiveDiscovery[];
+  /**
+   * Desired configurations that no longer exist (deleted out of band, or by an apply killed before it saved the
+   * state): the plan's own drift names them, and the deploy that creates them again sets their rules.
+   */
+  readonly missingConfigurations?: readonly string[];
   readonly reports: readonly LiveReport[];
 }
 
@@ -106,6 +111,7 @@ export function planDiscoveryAndReports(
   const differences: DiscoveryDifference[] = [];
   const actions: DiscoveryAction[] = [];
   for (const discovery of desired.discovery) {
+    if (live.missingConfigurations?.includes(discovery.licenseConfigurationArn)) continue;
     const current = live.discovery.find(
       (item) => item.licenseConfigurationArn === discovery.licenseConfigurationArn,
     );
@@ -199,10 +205,18 @@ export async function readLiveDiscoveryAndReports(
 ): Promise<LiveDiscoveryAndReports> {
   const { region } = desired;
   const discovery: LiveDiscovery[] = [];
+  const missingConfigurations: string[] = [];
   for (const { licenseConfigurationArn } of desired.discovery) {
     const configuration = await awsCall(`License Manager GetLicenseConfiguration in ${region}`, () =>
       client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: licenseConfigurationArn })),
-    );
+    ).catch((error: unknown) => {
+      if (isMissingConfiguration(error)) return undefined;
+      throw error;
+    });
+    if (!configuration) {
+      missingConfigurations.push(licenseConfigurationArn);
+      continue;
+    }
     discovery.push({
       licenseConfigurationArn,
       productInformationList: (configuration.ProductInformationList ?? []) as ProductInformation[],
@@ -221,7 +235,21 @@ export async function readLiveDiscoveryAndReports(
     }
     nextToken = page.NextToken;
   } while (nextToken);
-  return { region, discovery, reports };
+  return { region, discovery, ...(missingConfigurations.length > 0 && { missingConfigurations }), reports };
+}
+
+/**
+ * License Manager's answer for a configuration that does not exist: InvalidParameterValueException "Invalid license
+ * configuration ARN", which the AWS provider also takes for "not found" (terraform-provider-aws,
+ * internal/service/licensemanager/license_configuration.go: tfawserr.ErrMessageContains(err,
+ * InvalidParameterValueException, "Invalid license configuration ARN")).
+ */
+function isMissingConfiguration(error: unknown): boolean {
+  const cause = error instanceof AwsCallError ? error.cause : error;
+  return (
+    awsErrorCode(cause) === "InvalidParameterValueException" &&
+    /Invalid license configuration ARN/.test((cause as Error).message)
+  );
 }
 
 function reportDefinition(report: DesiredReport) {

@@ -342,6 +342,10 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
         `after the destroy kill: drift exit ${afterKill.driftExitCode}, ${afterKill.unmanaged} unmanaged`,
       );
       expect(afterKill.unmanaged).toBe(0);
+      // The configurations deleted but still in the state are drift (deleted outside Terraform): reported, exit 2,
+      // never a stack that could not be checked (the discovery check reads them as missing).
+      expect(report.stacks.find((stack) => stack.stack === "license-manager")?.status).toBe("drift");
+      expect(afterKill.driftExitCode).toBe(2);
     }, 300_000);
 
     it("the re-run deploy finishes the removal: nothing left live or in the state, no duplicate, drift exit 0", async () => {

@@ -2,6 +2,7 @@ import {
   CreateLicenseConfigurationCommand,
   CreateLicenseManagerReportGeneratorCommand,
   type CreateLicenseManagerReportGeneratorCommandInput,
+  DeleteLicenseConfigurationCommand,
   DeleteLicenseManagerReportGeneratorCommand,
   GetLicenseConfigurationCommand,
   GetLicenseManagerReportGeneratorCommand,
@@ -12,6 +13,10 @@ import {
   UpdateLicenseManagerReportGeneratorCommand,
   UpdateServiceSettingsCommand,
 } from "@aws-sdk/client-license-manager";
+import {
+  planDiscoveryAndReports,
+  readLiveDiscoveryAndReports,
+} from "../../lib/license-manager/discovery-apply";
 import { clientsFor, errorCodeOf, useEmulator } from "./emulator-clients";
 
 const sqlServerRule = {
@@ -36,6 +41,28 @@ describe("License Manager automated discovery rules and report generators", () =
     ).LicenseConfigurationArn!;
   const read = async (arn: string) =>
     licenseManager().send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
+
+  it("reads a deployed configuration deleted since as missing, not as an error and not as a difference", async () => {
+    const kept = await configuration();
+    const deleted = await configuration();
+    await licenseManager().send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: deleted }));
+    const desired = {
+      kind: "license-manager-discovery-and-reports" as const,
+      region: "us-east-1",
+      managedTags: {},
+      discovery: [kept, deleted].map((licenseConfigurationArn, index) => ({
+        name: `sql-${index}`,
+        licenseConfigurationArn,
+        productInformationList: [],
+        disassociateWhenNotFound: false,
+      })),
+      reports: [],
+    };
+    const live = await readLiveDiscoveryAndReports(licenseManager(), desired);
+    expect(live.missingConfigurations).toEqual([deleted]);
+    expect(live.discovery.map((item) => item.licenseConfigurationArn)).toEqual([kept]);
+    expect(planDiscoveryAndReports(desired, live)).toMatchObject({ differences: [], actions: [] });
+  });
 
   it("keeps the discovery rules through updates that leave ProductInformationList out, and clears them with []", async () => {
     const arn = await configuration();

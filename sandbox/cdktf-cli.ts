@@ -22,9 +22,19 @@ export class CdktfCli {
   /** One stack, or several in one run of the CLI (as deploy.yml deploys organization and license-manager). */
   deploy(stacks: string | readonly string[]): Promise<RunResult> {
     const names = typeof stacks === "string" ? [stacks] : stacks;
-    // The stacks named depend only on stacks already deployed, or on each other (cdktf orders those).
+    // The stacks named depend only on stacks already deployed, or on each other. With
+    // --ignore-missing-stack-dependencies cdktf ignores the order between them too and runs them all at once
+    // (@cdktf/cli-core's deploy takes the first pending stack): --parallelism 1 runs them in the order given.
     return this.run(
-      ["deploy", ...names, "--auto-approve", "--ignore-missing-stack-dependencies", ...commonFlags],
+      [
+        "deploy",
+        ...names,
+        "--auto-approve",
+        "--ignore-missing-stack-dependencies",
+        "--parallelism",
+        "1",
+        ...commonFlags,
+      ],
       `deploy-${names.join("+")}.log`,
     );
   }

@@ -149,7 +149,7 @@ describe("GitHub Actions workflows", () => {
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(workflow.jobs.deploy.environment).toBe("production");
     expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
-      "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies",
+      "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
       "npm run settings -- reconcile",
     ]);
   });

@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import type { SynthesizedStackJson } from "../cdktf/synthesized-stack";
 import { carriesProjectTags } from "../names/project-tags";
-import type { StateJson, StateModuleJson } from "../terraform/plan-json";
+import { stateResources } from "../terraform/deployed-inputs";
+import type { StateJson } from "../terraform/plan-json";
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
@@ -118,18 +119,12 @@ export function targetsNotInState(targets: StackTargets, state: StateJson, type:
   return targets.resources.filter((target) => target.type === type && !addresses.has(target.address));
 }
 
-function* resourcesOf(
-  module: StateModuleJson | undefined,
-): Generator<{ address: string; type: string; values?: Readonly<Record<string, unknown>> }> {
-  for (const resource of module?.resources ?? []) if (resource.mode === "managed") yield resource;
-  for (const child of module?.child_modules ?? []) yield* resourcesOf(child);
-}
-
 /** Per type, the ids and ARNs of every resource the state holds; and the addresses it holds. */
 function stateHolds(state: StateJson) {
   const ids = new Map<string, Set<string>>();
   const addresses = new Set<string>();
-  for (const resource of resourcesOf(state.values?.root_module)) {
+  for (const resource of stateResources(state.values?.root_module)) {
+    if (resource.mode !== "managed") continue;
     addresses.add(resource.address);
     const held = ids.get(resource.type) ?? ids.set(resource.type, new Set()).get(resource.type)!;
     for (const key of ["id", "arn"]) {

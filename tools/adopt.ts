@@ -25,9 +25,9 @@ const usage = `Usage: npm run adopt -- [--stack NAME]... [--role ROLE] [--dry-ru
 Run before a deploy (deploy.yml does): adopts the project's own resources that an interrupted apply
 created but did not record, instead of letting the deploy create them twice (license configurations) or
 fail on them (a report bucket outside us-east-1: BucketAlreadyOwnedByYou). Synthesizes the app (LM_CONFIG
-selects the config) into cdktf.out, then for the license-manager stack: terraform init, reads the state,
-lists each region's license configurations (ListLicenseConfigurations, GetLicenseConfiguration for the
-tags) and looks up the declared notification topics and report buckets the state does not hold
+selects the config) into cdktf.out, then for the license-manager stack: reads the state (terraform init
+first only where Terraform asks for it), lists each region's license configurations
+(ListLicenseConfigurations, GetLicenseConfiguration for the tags) and looks up the declared notification topics and report buckets the state does not hold
 (GetTopicAttributes and ListTagsForResource, GetBucketTagging). It adopts each one that no state holds,
 whose tags name this project, this environment and this stack (license-manager-org:project, :environment,
 :stack), and whose type, name and region match a declared resource that the state does not hold yet: one
@@ -91,7 +91,6 @@ async function main(args: string[]): Promise<number> {
     ) as SynthesizedStackJson;
     const targets = stackTargets(synthesized);
     const terraform = new Terraform(stack.workingDirectory, { env: process.env });
-    await terraform.init();
     const state = JSON.parse(await terraform.showJson()) as StateJson;
     const roleArn = stackRoleArn(config, stack.name, role);
     const live = await liveNamedResources(targets, state, {

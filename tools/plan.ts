@@ -18,8 +18,8 @@ const toolName = "plan";
 const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Synthesizes the app once (as cdktf synth does; LM_CONFIG selects the config), then plans every stack, as many at
-once as there are CPU cores (terraform init, plan -out, show -json in <synthesis dir>/stacks/<stack>), and
-writes a review, stacks in dependency order:
+once as there are CPU cores (plan -out and show -json in <synthesis dir>/stacks/<stack>; terraform init first
+only where Terraform asks for it), and writes a review, stacks in dependency order:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
 license configurations replaced or limits lowered, delegated administrator removed, state backend
 changed), then per stack the counts and each changed resource with its construct path.
@@ -63,7 +63,6 @@ async function planStack(stack: ManifestStack, outDirectory: string): Promise<St
   const planFile = path.join(outDirectory, `${stack.name}.tfplan`);
   const terraform = new Terraform(stack.workingDirectory, { env: process.env, logFile });
   try {
-    await terraform.init();
     await terraform.plan(planFile);
     const json = await terraform.showJson(planFile);
     writeFileSync(path.join(outDirectory, `${stack.name}.plan.json`), json);

@@ -40,6 +40,11 @@ function outputTail(result: Pick<RunResult, "stdout" | "stderr">, lines = 30): s
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
 }
 
+/** Whether a failed command's output is Terraform asking for `terraform init` (see Terraform.runInitialized). */
+export function initRequired(result: Pick<RunResult, "stdout" | "stderr">): boolean {
+  return /terraform init\b/.test(`${result.stderr}\n${result.stdout}`);
+}
+
 /** Terraform in one stack's directory of cdktf.out, never prompting, never calling home. */
 export class Terraform {
   constructor(
@@ -74,9 +79,29 @@ export class Terraform {
     return this.run(["init", "-input=false", "-reconfigure"]);
   }
 
+  /**
+   * Runs a command that needs the directory initialized, and runs `init` first only when Terraform refuses for
+   * want of it: never initialized, a backend block changed since (another config, another role), a provider not
+   * installed or not the one the lock file names. Terraform checks all three before it starts anything and says
+   * `terraform init` in each refusal. Init is not free on a ready directory either: it hashes the provider package
+   * (700 MB for AWS) against the lock file, about 1.3 s of CPU per stack on every plan, drift and adopt.
+   */
+  async runInitialized(
+    args: readonly string[],
+    acceptExitCodes: readonly number[] = [0],
+  ): Promise<RunResult> {
+    try {
+      return await this.run(args, acceptExitCodes);
+    } catch (error) {
+      if (!(error instanceof TerraformError) || error.stateLock || !initRequired(error.result)) throw error;
+      await this.init();
+      return this.run(args, acceptExitCodes);
+    }
+  }
+
   /** Saves the plan to planFile (absolute, or relative to the stack directory). */
   plan(planFile: string, extraArgs: readonly string[] = []): Promise<RunResult> {
-    return this.run([
+    return this.runInitialized([
       "plan",
       "-input=false",
       `-out=${path.resolve(this.workingDirectory, planFile)}`,
@@ -91,7 +116,7 @@ export class Terraform {
    * changed outside of Terraform" note), so that `terraform show -json` of it can be skipped.
    */
   async planIsClean(planFile: string): Promise<boolean> {
-    const result = await this.run(
+    const result = await this.runInitialized(
       [
         "plan",
         "-input=false",
@@ -172,7 +197,7 @@ export class Terraform {
   /** `terraform show -json` of a saved plan, or of the current state without one. */
   async showJson(planFile?: string): Promise<string> {
     const args = ["show", "-json", ...(planFile ? [path.resolve(this.workingDirectory, planFile)] : [])];
-    return (await this.run(args)).stdout;
+    return (await this.runInitialized(args)).stdout;
   }
 }
 

@@ -20,7 +20,7 @@ const usage = `Usage: npm test [-- --sequential] [--step NAME]...
 
 Runs the checks and the test tiers (npm scripts) in two lanes at the same time:
 ${lanes.map((lane, index) => `  lane ${index + 1}: ${lane.join(", ")}`).join("\n")}
-Lane 2 runs at a lower CPU priority (nice -n 10): lane 1 is the longer one. A lane stops at its first
+Lane 2 runs at a lower CPU priority (nice -n 19): lane 1 is the longer one. A lane stops at its first
 failing step; the other lane goes on. Each step's output is written to
 .test-logs/<step>.log and printed whole when the step ends, so the lanes' output never interleaves; a table of
 every step's result and wall time comes last.
@@ -59,7 +59,7 @@ async function runStep(step: string, lane: number, started: number): Promise<Ste
     const [command, args] =
       lane === 1 || process.platform === "win32"
         ? ["npm", ["run", "--silent", step]]
-        : ["nice", ["-n", "10", "npm", "run", "--silent", step]];
+        : ["nice", ["-n", "19", "npm", "run", "--silent", step]];
     result = await runCommand(command, args, {
       cwd: projectRoot,
       env: process.env,

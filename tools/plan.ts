@@ -18,15 +18,17 @@ const toolName = "plan";
 const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Synthesizes the app once (as cdktf synth does; LM_CONFIG selects the config), then plans every stack, as many at
-once as there are CPU cores (plan -out and show -json in <synthesis dir>/stacks/<stack>; terraform init first
-only where Terraform asks for it), and writes a review, stacks in dependency order:
+once as there are CPU cores (plan -out, and show -json where the plan changes something or Terraform found
+changes made outside it, in <synthesis dir>/stacks/<stack>; terraform init first only where Terraform asks for
+it), and writes a review, stacks in dependency order:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
 license configurations replaced or limits lowered, delegated administrator removed, state backend
 changed), then per stack the counts and each changed resource with its construct path.
 
 Options:
-  --out DIR        Where the plans and the review go (default plans/): <stack>.tfplan, <stack>.plan.json,
-                   <stack>.log, review.md (cut to fit a GitHub comment), review-full.md, summary.json
+  --out DIR        Where the plans and the review go (default plans/): <stack>.tfplan, <stack>.plan.json (not
+                   for a clean plan), <stack>.log, review.md (cut to fit a GitHub comment), review-full.md,
+                   summary.json
   --stack NAME     Plan only this stack (repeatable); the others are not planned
   --role ROLE      The role every stack assumes: plan (default when the config has planRoleArn), deploy,
                    or none (the credentials as they are, e.g. GitHub Actions' OIDC role); default LM_ROLE.
@@ -63,10 +65,14 @@ async function planStack(stack: ManifestStack, outDirectory: string): Promise<St
   const planFile = path.join(outDirectory, `${stack.name}.tfplan`);
   const terraform = new Terraform(stack.workingDirectory, { env: process.env, logFile });
   try {
-    await terraform.plan(planFile);
+    const synthesized = JSON.parse(readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"));
+    // A plan with no change and nothing changed outside Terraform has nothing to review: no `terraform show
+    // -json` of it (the provider started once more, ~2 s per stack), no <stack>.plan.json.
+    if (await terraform.planIsClean(planFile)) {
+      return analyzeStackPlan(stack.name, { format_version: "1.2", resource_changes: [] }, synthesized);
+    }
     const json = await terraform.showJson(planFile);
     writeFileSync(path.join(outDirectory, `${stack.name}.plan.json`), json);
-    const synthesized = JSON.parse(readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"));
     return analyzeStackPlan(stack.name, parsePlanJson(json, `${stack.name} plan`), synthesized);
   } catch (error) {
     return { stack: stack.name, status: "failed", error: (error as Error).message };
@@ -103,6 +109,7 @@ async function main(args: string[]): Promise<number> {
     stacks.map((stack) =>
       limit(async () => {
         rmSync(path.join(outDirectory, `${stack.name}.log`), { force: true });
+        rmSync(path.join(outDirectory, `${stack.name}.plan.json`), { force: true });
         printLine(`Planning ${stack.name}…`);
         const review = await planStack(stack, outDirectory);
         printLine(

@@ -16,14 +16,22 @@ export const lanes: readonly (readonly string[])[] = [
   ["typecheck", "lint", "format:check", "test:unit", "test:integration", "check:cdk-terrain"],
 ];
 
+/**
+ * Go's garbage collector for the terraform and provider processes the tests start: GOGC=400 lets the heap grow to
+ * 5x the live data before a collection instead of 2x. Measured on the License Manager stack's plan against the
+ * sandbox: 5.2 → 4.3 s of CPU, 310 → 430 MB peak; GOGC=off saves little more (4.0 s) for 730 MB.
+ */
+const goGc = "400";
+
 const usage = `Usage: npm test [-- --sequential] [--step NAME]...
 
 Runs the checks and the test tiers (npm scripts) in two lanes at the same time:
 ${lanes.map((lane, index) => `  lane ${index + 1}: ${lane.join(", ")}`).join("\n")}
 Lane 2 runs at a lower CPU priority (nice -n 19): lane 1 is the longer one. A lane stops at its first
-failing step; the other lane goes on. Each step's output is written to
-.test-logs/<step>.log and printed whole when the step ends, so the lanes' output never interleaves; a table of
-every step's result and wall time comes last.
+failing step; the other lane goes on. Terraform and the AWS provider, Go programs started hundreds of times,
+run with GOGC=${goGc} unless GOGC is set: a fifth less CPU for about 40 % more memory per process. Each step's
+output is written to .test-logs/<step>.log and printed whole when the step ends, so the lanes' output never
+interleaves; a table of every step's result and wall time comes last.
 
 Options:
   --sequential   One step at a time, in the order above (lane 2 first, as a fast failure comes first there)
@@ -62,7 +70,7 @@ async function runStep(step: string, lane: number, started: number): Promise<Ste
         : ["nice", ["-n", "19", "npm", "run", "--silent", step]];
     result = await runCommand(command, args, {
       cwd: projectRoot,
-      env: process.env,
+      env: { GOGC: goGc, ...process.env },
       logFile: path.join(logDirectory, `${step.replace(/:/g, "-")}.log`),
     });
   } catch (error) {

@@ -185,23 +185,13 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
       expect(adopted[0]!.adopted).toHaveLength(afterKill.live - afterKill.inState);
       expect(adopted[0]!.leftOver).toHaveLength(0);
 
-      const deploy = await runCommand(
-        path.join(projectRoot, "node_modules/.bin/cdktf"),
-        [
-          "deploy",
-          "license-manager",
-          "--auto-approve",
-          "--ignore-missing-stack-dependencies",
-          "--skip-synth",
-          "--skip-provider-lock",
-          "--no-color",
-        ],
-        {
-          cwd: projectRoot,
-          env: environment,
-          logFile: path.join(context.session().logDirectory, "interrupted-deploy.log"),
-        },
-      );
+      // The re-run: Terraform's apply of the stack as synthesized, which is what cdktf deploy runs (the CLI
+      // itself runs in lifecycle.test.ts's deploys).
+      const deploy = await runCommand("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+        cwd: stackDirectory,
+        env: environment,
+        logFile: path.join(context.session().logDirectory, "interrupted-deploy.log"),
+      });
       expect(deploy.exitCode).toBe(0);
 
       const names = await bulkNames();
@@ -257,7 +247,6 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
     let environment: NodeJS.ProcessEnv;
     let terraform: Terraform;
     const afterKill = { live: 0, inState: 0, deletedButInState: 0, unmanaged: -1, driftExitCode: -1 };
-    const cdktf = path.join(projectRoot, "node_modules/.bin/cdktf");
     const logFile = () => path.join(context.session().logDirectory, "interrupted-destroy.log");
 
     const bulkInState = async () => {
@@ -349,19 +338,11 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
     }, 300_000);
 
     it("the re-run deploy finishes the removal: nothing left live or in the state, no duplicate, drift exit 0", async () => {
-      const deploy = await runCommand(
-        cdktf,
-        [
-          "deploy",
-          "license-manager",
-          "--auto-approve",
-          "--ignore-missing-stack-dependencies",
-          "--skip-synth",
-          "--skip-provider-lock",
-          "--no-color",
-        ],
-        { cwd: projectRoot, env: environment, logFile: logFile() },
-      );
+      const deploy = await runCommand("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+        cwd: stackDirectory,
+        env: environment,
+        logFile: logFile(),
+      });
       expect(deploy.exitCode).toBe(0);
 
       const all = [

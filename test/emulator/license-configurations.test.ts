@@ -179,6 +179,42 @@ describe("License Manager license configurations", () => {
     expect(after.LicenseSpecifications).toEqual([]);
   });
 
+  it("lists a resource's configurations as its associations come and go, and drops a deleted configuration", async () => {
+    const [first, second, other] = [await create(), await create(), await create()];
+    const update = (resourceArn: string, change: "Add" | "Remove", arns: string[]) =>
+      licenseManager().send(
+        new UpdateLicenseSpecificationsForResourceCommand({
+          ResourceArn: resourceArn,
+          [`${change}LicenseSpecifications`]: arns.map((LicenseConfigurationArn) => ({
+            LicenseConfigurationArn,
+          })),
+        }),
+      );
+    const listed = async (resourceArn: string) =>
+      (
+        (
+          await licenseManager().send(
+            new ListLicenseSpecificationsForResourceCommand({ ResourceArn: resourceArn }),
+          )
+        ).LicenseSpecifications ?? []
+      )
+        .map((specification) => specification.LicenseConfigurationArn)
+        .sort();
+
+    expect(await listed(AMI)).toEqual([]);
+    await update(AMI, "Add", [first, second]);
+    await update(INSTANCE, "Add", [other]);
+    expect(await listed(AMI)).toEqual([first, second].sort());
+    expect(await listed(INSTANCE)).toEqual([other]);
+    await update(AMI, "Remove", [first]);
+    expect(await listed(AMI)).toEqual([second]);
+    await licenseManager().send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: second }));
+    expect(await listed(AMI)).toEqual([]);
+    await update(AMI, "Add", [first]);
+    expect(await listed(AMI)).toEqual([first]);
+    expect(await listed(INSTANCE)).toEqual([other]);
+  });
+
   it("keeps configurations per account and region", async () => {
     await create();
     const west = clientsFor(emulator(), undefined, "eu-west-1").licenseManager;

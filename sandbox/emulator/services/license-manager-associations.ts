@@ -25,6 +25,29 @@ function configurationsFor(call: CallContext, specs: LicenseSpecification[]): Li
   });
 }
 
+/**
+ * Per region's configurations (the object the state holds), which configurations each resource is associated with:
+ * ListLicenseSpecificationsForResource, which the provider calls to read every association, looks up one resource
+ * instead of scanning every configuration (with 200 configurations of 10 associations, 2,000 reads × 200). Built on
+ * the first read after a start or a state load, kept by UpdateLicenseSpecificationsForResource, the one action that
+ * adds or removes associations; an entry whose configuration is gone is dropped when read.
+ */
+const resourceIndex = new WeakMap<Record<string, LicenseConfigurationState>, Map<string, Set<string>>>();
+
+function associatedConfigurations(configurations: Record<string, LicenseConfigurationState>) {
+  let index = resourceIndex.get(configurations);
+  if (!index) {
+    index = new Map();
+    for (const configuration of Object.values(configurations)) {
+      for (const { resourceArn } of configuration.associations) {
+        index.set(resourceArn, (index.get(resourceArn) ?? new Set()).add(configuration.arn));
+      }
+    }
+    resourceIndex.set(configurations, index);
+  }
+  return index;
+}
+
 /** Each associated resource consumes one license; a hard limit refuses the association beyond the count. */
 export const licenseAssociationActions: Record<string, JsonHandler> = {
   UpdateLicenseSpecificationsForResource: (call, input) => {
@@ -47,12 +70,15 @@ export const licenseAssociationActions: Record<string, JsonHandler> = {
         );
       }
     }
+    const index = associatedConfigurations(licenseManagerRegion(call).configurations);
     for (const configuration of removed) {
       configuration.associations = configuration.associations.filter((a) => a.resourceArn !== resourceArn);
+      index.get(resourceArn)?.delete(configuration.arn);
     }
     for (const configuration of added) {
       if (!configuration.associations.some((a) => a.resourceArn === resourceArn)) {
         configuration.associations.push({ resourceArn, associatedAt: Math.floor(Date.now() / 1000) });
+        index.set(resourceArn, (index.get(resourceArn) ?? new Set()).add(configuration.arn));
       }
     }
     return {};
@@ -60,12 +86,13 @@ export const licenseAssociationActions: Record<string, JsonHandler> = {
 
   ListLicenseSpecificationsForResource: (call, input) => {
     const resourceArn = requireString(input, "ResourceArn");
-    const configurations = Object.values(licenseManagerRegion(call).configurations);
-    return {
-      LicenseSpecifications: configurations
-        .filter((c) => c.associations.some((a) => a.resourceArn === resourceArn))
-        .map((c) => ({ LicenseConfigurationArn: c.arn })),
-    };
+    const { configurations } = licenseManagerRegion(call);
+    const associated = associatedConfigurations(configurations).get(resourceArn) ?? new Set<string>();
+    for (const arn of associated) {
+      if (!configurations[arn]?.associations.some((a) => a.resourceArn === resourceArn))
+        associated.delete(arn);
+    }
+    return { LicenseSpecifications: [...associated].map((arn) => ({ LicenseConfigurationArn: arn })) };
   },
 
   ListAssociationsForLicenseConfiguration: (call, input) => {

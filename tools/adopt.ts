@@ -27,12 +27,13 @@ created but did not record, instead of letting the deploy create them twice (lic
 fail on them (a report bucket outside us-east-1: BucketAlreadyOwnedByYou). Synthesizes the app (LM_CONFIG
 selects the config) into cdktf.out, then for the license-manager stack: reads the state (terraform init
 first only where Terraform asks for it), lists each region's license configurations
-(ListLicenseConfigurations, GetLicenseConfiguration for the tags) and looks up the declared notification topics and report buckets the state does not hold
-(GetTopicAttributes and ListTagsForResource, GetBucketTagging). It adopts each one that no state holds,
-whose tags name this project, this environment and this stack (license-manager-org:project, :environment,
-:stack), and whose type, name and region match a declared resource that the state does not hold yet: one
-terraform plan with an import block per resource, limited to them (-target), applied only if it imports
-each and changes nothing else (otherwise one terraform import per resource). A resource without all three tags is never adopted.
+(ListLicenseConfigurations, GetLicenseConfiguration for the tags) and looks up the declared notification
+topics and report buckets the state does not hold (GetTopicAttributes and ListTagsForResource,
+GetBucketTagging). It adopts each one that no state holds, whose tags name this project, this environment
+and this stack (license-manager-org:project, :environment, :stack), and whose type, name and region match a
+declared resource that the state does not hold yet: one terraform plan with an import block per resource,
+limited to them (-target), applied only if it imports each and changes nothing else (otherwise one
+terraform import per resource). A resource without all three tags is never adopted.
 Tagged resources left over (a second configuration of the same name, or a name the config no longer has)
 are listed with the command that removes them; npm run drift reports them as unmanaged.
 

@@ -41,8 +41,9 @@ const usage = `Usage: npm run drift -- [--stack NAME]... [--role ROLE] [--json] 
 Finds what changed outside Terraform. Synthesizes the app once (LM_CONFIG selects the config), then for
 every stack (as many at once as there are CPU cores; no stack waits for another): plan, show -json
 (terraform init first only where Terraform asks for it). Drift is the plan's resource_drift (changed or
-deleted outside Terraform); the plan's resource_changes are reported apart as pending configuration changes,
-which are not drift. Output changes are ignored. If the full plan fails, drift is read from a refresh-only plan.
+deleted outside Terraform); the plan's resource_changes are reported apart as pending configuration
+changes, which are not drift. Output changes are ignored. If the full plan fails, drift is read from a
+refresh-only plan.
 For License Manager's settings, which no Terraform resource reads back, each settings resource's
 deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
 same role as the stack). Likewise each region's automated discovery rules and report generators: the

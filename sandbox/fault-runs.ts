@@ -9,6 +9,7 @@ import { runCommand } from "../lib/process/run-command";
 import { parseFaultProfile } from "./emulator/faults/profile";
 import { readCallLog } from "./role-summary";
 import { startSandboxSession, type SandboxSession } from "./session";
+import { runSandboxCli } from "./run-cli";
 
 /**
  * The default profile: 20 % throttling on every service whose throttling error the Terraform AWS provider
@@ -216,12 +217,4 @@ async function main(): Promise<number> {
   return runs.every((run) => run.converged) ? 0 : 2;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`sandbox:faults: ${error.message}`);
-      process.exit(1);
-    },
-  );
-}
+runSandboxCli(module, "sandbox:faults", main);

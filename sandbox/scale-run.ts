@@ -11,6 +11,7 @@ import { scaleConfigYaml } from "../lib/bench/scale-config";
 import { runCommand } from "../lib/process/run-command";
 import { readCallLog } from "./role-summary";
 import { deployAllStacks, startSandboxSession } from "./session";
+import { runSandboxCli } from "./run-cli";
 
 const usage = `Usage: npm run sandbox:scale [-- --sizes 100,200] [--amis N] [--json]
 
@@ -124,12 +125,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`sandbox:scale: ${error.message}`);
-      process.exit(1);
-    },
-  );
-}
+runSandboxCli(module, "sandbox:scale", main);

@@ -81,7 +81,9 @@ async function main(): Promise<void> {
 
   await deployAllStacks(session, (stack, index, durationMs) => {
     if (durationMs === undefined)
-      console.error(`[${index + 2}/${total}] Deploying ${stack} (cdktf deploy ${stack}) ...`);
+      console.error(
+        `[${index + 2}/${total}] Deploying ${stack} (cdktf deploy ${stack}) ...${slowStep[stack] ?? ""}`,
+      );
     else console.error(`      ${stack} deployed in ${Math.round(durationMs / 1000)} s`);
   });
 
@@ -91,8 +93,14 @@ async function main(): Promise<void> {
   const report = await readSandboxReport(session.config.homeRegion, session.config.licenseManager.regions);
   console.log(`\n${formatSandboxReport(report)}\n`);
   console.log(`${whoDidWhat(session)}\n`);
+  if (values.exit) {
+    console.error(
+      "Every stack was deployed into the sandbox; --exit stops it now. Without --exit it stays up for cdktf diff,\n" +
+        `npm run drift and the rest. ${logLocations(session)}`,
+    );
+    await stop(0);
+  }
   console.error(nextSteps(session));
-  if (values.exit) await stop(0);
   console.error("\nThe sandbox is running. Press Ctrl-C to stop it.");
 }
 
@@ -125,10 +133,22 @@ function nextSteps(running: SandboxSession): string {
     "  npm run settings -- unlink && npx cdktf destroy license-manager --skip-provider-lock",
     "                                            # tear-down; the organization and the state bucket",
     "                                            # refuse destruction (prevent_destroy)",
-    `Every AWS call is logged in ${path.relative(process.cwd(), running.services.callLogFile)}; ` +
-      "command logs are in .sandbox/logs/.",
+    logLocations(running),
   ].join("\n");
 }
+
+function logLocations(running: SandboxSession): string {
+  return (
+    `Every AWS call is logged in ${path.relative(process.cwd(), running.services.callLogFile)}; ` +
+    "command logs are in .sandbox/logs/."
+  );
+}
+
+/** What a new user would otherwise take for a hang. */
+const slowStep: Record<string, string> = {
+  bootstrap:
+    "\n      (about a minute: the AWS provider waits 55 s after writing the state bucket's lifecycle rules)",
+};
 
 main().catch(async (error: Error) => {
   const where =

@@ -1,8 +1,7 @@
 import * as path from "node:path";
 import type { SynthesizedStackJson } from "../cdktf/synthesized-stack";
 import { carriesProjectTags } from "../names/project-tags";
-import { stateResources } from "../terraform/deployed-inputs";
-import type { StateJson } from "../terraform/plan-json";
+import { stateResources, type StateJson } from "../terraform/plan-json";
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 

@@ -1,11 +1,5 @@
 import { constructPaths, type SynthesizedStackJson } from "../cdktf/synthesized-stack";
-import type { StateJson, StateModuleJson, StateResourceJson } from "./plan-json";
-
-/** Every resource of a state, child modules included. */
-export function* stateResources(module: StateModuleJson | undefined): Generator<StateResourceJson> {
-  for (const resource of module?.resources ?? []) yield resource;
-  for (const child of module?.child_modules ?? []) yield* stateResources(child);
-}
+import { stateResources, type StateJson } from "./plan-json";
 
 /** A terraform_data resource as deployed: the input the last apply handed the project's CLI. */
 export interface DeployedInput<T> {

@@ -60,6 +60,12 @@ export interface StateResourceJson {
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
+/** Every resource of a state, child modules included. */
+export function* stateResources(module: StateModuleJson | undefined): Generator<StateResourceJson> {
+  for (const resource of module?.resources ?? []) yield resource;
+  for (const child of module?.child_modules ?? []) yield* stateResources(child);
+}
+
 /** Checks the few fields everything else relies on, so a wrong file fails with its name, not later. */
 export function parsePlanJson(text: string, source: string): PlanJson {
   let value: unknown;

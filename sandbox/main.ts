@@ -130,7 +130,7 @@ function nextSteps(running: SandboxSession): string {
     "  npx cdktf diff organization --skip-provider-lock   # plan one stack: expect no changes",
     "  npm run drift                             # drift check of every stack and the settings, with the plan role",
     "  npm run roles                             # service-linked roles per account",
-    "  npm run settings -- unlink && npx cdktf destroy license-manager --skip-provider-lock",
+    "  npm run reconcile -- unlink && npx cdktf destroy license-manager --skip-provider-lock",
     "                                            # tear-down; the organization and the state bucket",
     "                                            # refuse destruction (prevent_destroy)",
     logLocations(running),

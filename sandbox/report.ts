@@ -21,7 +21,7 @@ import {
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
 import type { ProductInformation } from "../lib/license-manager/discovery";
-import { describeProductInformation } from "../lib/license-manager/discovery-apply";
+import { describeProductInformation } from "../lib/license-manager/discovery-and-reports";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
 
 export interface LicenseConfigurationSummary {

@@ -1,22 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
-import { LicenseManagerClient } from "@aws-sdk/client-license-manager";
 import pLimit from "p-limit";
 import { callerSession } from "../lib/aws/credentials";
-import { clientConfig } from "../lib/aws/client-config";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { analyzePlanDrift, type PlanDrift } from "../lib/drift/analyze";
-import {
-  combineDrift,
-  driftExitCode,
-  type DiscoveryDrift,
-  type SettingsDrift,
-  type StackDrift,
-} from "../lib/drift/model";
-import { deployedDiscoveryAndReports } from "../lib/license-manager/discovery-state";
-import { planDiscoveryAndReports, readLiveDiscoveryAndReports } from "../lib/license-manager/discovery-apply";
+import { combineDrift, driftExitCode, type ReconciledDrift, type StackDrift } from "../lib/drift/model";
 import { renderDrift } from "../lib/drift/render";
 import { liveNamedResources } from "../lib/drift/live-resources";
 import {
@@ -26,8 +16,8 @@ import {
   type UnmanagedResource,
 } from "../lib/drift/unmanaged";
 import { stackNames } from "../lib/names/stacks";
-import { deployedSettings } from "../lib/license-manager/settings-state";
-import { diffSettings, readLiveSettings } from "../lib/license-manager/settings";
+import { deployedInputs } from "../lib/reconcile/deployed";
+import { reconcile } from "../lib/reconcile/run";
 import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
@@ -44,11 +34,10 @@ every stack (as many at once as there are CPU cores; no stack waits for another)
 deleted outside Terraform); the plan's resource_changes are reported apart as pending configuration
 changes, which are not drift. Output changes are ignored. If the full plan fails, drift is read from a
 refresh-only plan.
-For License Manager's settings, which no Terraform resource reads back, each settings resource's
-deployed input (from the state) is compared with the live settings (GetServiceSettings, with the
-same role as the stack). Likewise each region's automated discovery rules and report generators: the
-deployed rules (GetLicenseConfiguration) and the generators carrying the stack's project tags
-(ListLicenseManagerReportGenerators), each difference named; npm run settings -- reconcile restores both.
+For what no Terraform resource reads back (License Manager's settings, discovery rules and report
+generators, trusted access with organization.source: external: every kind of npm run reconcile), each
+reconciled resource's deployed input (from the state) is compared with the live state, with the same role
+as the stack, each difference named; npm run reconcile -- restore puts them back.
 Unmanaged: in each region of the license-manager stack, the live resources that carry this project's tags
 for this environment and stack (license-manager-org:project, :environment, :stack) and that no state holds,
 e.g. created by an apply that was interrupted before it saved the state: every license configuration
@@ -109,56 +98,39 @@ async function planDrift(
   }
 }
 
-/** Whether the stack applies License Manager's settings (terraform_data resources with their input). */
-const hasSettings = (synthesized: SynthesizedStackJson) =>
-  Object.values(synthesized.resource?.terraform_data ?? {}).some(
-    (resource) =>
-      typeof resource.input === "object" && resource.input !== null && "enableIntegration" in resource.input,
-  );
-
-async function settingsDrift(
-  state: StateJson,
-  synthesized: SynthesizedStackJson,
-  roleArn: string | undefined,
-): Promise<SettingsDrift[]> {
-  if (!hasSettings(synthesized)) return [];
-  const results: SettingsDrift[] = [];
-  for (const deployed of deployedSettings(state, synthesized)) {
-    const session = callerSession(deployed.region, roleArn, "license-manager-drift");
-    const client = new LicenseManagerClient(clientConfig(deployed.region, session.credentials));
-    const differences = diffSettings(deployed.desired, await readLiveSettings(client, deployed.region));
-    if (differences.length > 0) {
-      const { address, constructPath, region } = deployed;
-      results.push({ address, ...(constructPath !== undefined && { constructPath }), region, differences });
-    }
-  }
-  return results;
-}
-
 /**
- * Discovery rules and report generators: each discovery-and-reports resource's deployed input (from the state)
- * compared with the live rules and the generators carrying the stack's project tags.
+ * Every reconciled resource of the state, of any kind on the registry: its deployed input compared with the
+ * live state (the kind's own read and plan, as npm run reconcile -- diff does).
  */
-async function discoveryDrift(
+async function reconciledDrift(
   state: StateJson,
   synthesized: SynthesizedStackJson,
   roleArn: string | undefined,
-): Promise<DiscoveryDrift[]> {
-  const results: DiscoveryDrift[] = [];
-  for (const deployed of deployedDiscoveryAndReports(state, synthesized)) {
-    const session = callerSession(deployed.region, roleArn, "license-manager-drift");
-    const client = new LicenseManagerClient(clientConfig(deployed.region, session.credentials));
-    const { differences } = planDiscoveryAndReports(
-      deployed.desired,
-      await readLiveDiscoveryAndReports(client, deployed.desired),
-    );
-    if (differences.length > 0) {
-      const { address, constructPath, region } = deployed;
-      results.push({ address, ...(constructPath !== undefined && { constructPath }), region, differences });
-    }
+): Promise<ReconciledDrift[]> {
+  const results: ReconciledDrift[] = [];
+  for (const deployed of deployedInputs(state, synthesized)) {
+    const { credentials } = callerSession(deployed.region, roleArn, "license-manager-drift");
+    const { changes } = await reconcile(deployed.definition, deployed.region, deployed.desired, {
+      apply: false,
+      ...(credentials && { credentials }),
+    });
+    if (changes.length === 0) continue;
+    const { address, constructPath, kind, region } = deployed;
+    results.push({
+      address,
+      ...(constructPath !== undefined && { constructPath }),
+      kind,
+      title: deployed.definition.title,
+      region,
+      differences: changes,
+    });
   }
   return results;
 }
+
+/** Whether the synthesized stack records reconciled resources, whose check reads the state. */
+const hasReconciled = (synthesized: SynthesizedStackJson) =>
+  Object.keys(synthesized.resource?.terraform_data ?? {}).length > 0;
 
 /**
  * The license-manager stack's tagged resources that no state holds, in each of its regions: every license
@@ -195,24 +167,18 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     const synthesized = JSON.parse(
       readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"),
     ) as SynthesizedStackJson;
-    // The settings, discovery and unmanaged checks read the state the plan was made from.
-    const needsState = stack.name === stackNames.licenseManager || hasSettings(synthesized);
+    // The reconciled and unmanaged checks read the state the plan was made from.
+    const needsState = stack.name === stackNames.licenseManager || hasReconciled(synthesized);
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized, needsState);
     // The state as the plan refreshed it: no second `terraform show -json`, which starts the provider again.
-    const settings = await settingsDrift(plan.state, synthesized, context.roleArn);
-    const discovery =
-      stack.name === stackNames.licenseManager
-        ? await discoveryDrift(plan.state, synthesized, context.roleArn)
-        : [];
+    const reconciled = await reconciledDrift(plan.state, synthesized, context.roleArn);
     const unmanaged = await unmanagedInStack(plan.state, stack, synthesized, context);
-    const drifted =
-      plan.drift.length > 0 || settings.length > 0 || discovery.length > 0 || unmanaged.length > 0;
+    const drifted = plan.drift.length > 0 || reconciled.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,
       status: drifted ? "drift" : "clean",
       drift: plan.drift,
-      settings,
-      ...(discovery.length > 0 && { discovery }),
+      reconciled,
       unmanaged,
       pendingChanges: plan.pendingChanges,
       ...(plan.error !== undefined && { error: plan.error }),
@@ -222,7 +188,7 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
       stack: stack.name,
       status: "failed",
       drift: [],
-      settings: [],
+      reconciled: [],
       unmanaged: [],
       pendingChanges: [],
       error: (error as Error).message,

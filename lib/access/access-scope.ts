@@ -12,6 +12,27 @@ export interface AccessStackNames {
   readonly licenseManager: string;
 }
 
+/**
+ * The principals the deploy role may enable and disable. With source: external, License Manager's two only: it
+ * enables those the config keeps and may disable only those it lists in principalsAllowedToBeRemoved.
+ */
+export function trustedAccessScope(
+  config: EnvironmentConfig,
+): Pick<AccessPolicyProps, "serviceAccessPrincipals" | "principalsAllowedToBeRemoved"> {
+  const { organization } = config;
+  if (organization.source === "external") {
+    const disabled = organization.principalsAllowedToBeRemoved;
+    return {
+      serviceAccessPrincipals: licenseManagerPrincipals.filter((principal) => !disabled.includes(principal)),
+      principalsAllowedToBeRemoved: [...disabled],
+    };
+  }
+  return {
+    serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
+    principalsAllowedToBeRemoved: [...organization.principalsAllowedToBeRemoved],
+  };
+}
+
 /** What the plan and deploy roles act on, from one environment's config. */
 export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStackNames): AccessPolicyProps {
   const partition = config.deployRoleArn ? arnParts(config.deployRoleArn).partition : "aws";
@@ -37,10 +58,9 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
   return {
     partition,
     managementAccountId: config.managementAccountId,
-    organizationId: organization.source === "import" ? organization.id : undefined,
+    organizationId: organization.source === "create" ? undefined : organization.id,
     licenseManagerRegions: licenseManager.regions,
-    serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
-    principalsAllowedToBeRemoved: organization.principalsAllowedToBeRemoved,
+    ...trustedAccessScope(config),
     delegatedAdministrator: licenseManager.delegatedAdministrator,
     reportBuckets: licenseManager.settings.reportBucketArn
       ? []

@@ -5,8 +5,11 @@
  * Reference lets the action be scoped, `*` only where the action has no resource type.
  *
  * The lists are exactly what the sandbox's lifecycle run uses (test/e2e: every action used at least once,
- * no call denied); add an action here only together with the run that uses it.
+ * no call denied); add an action here only together with the run that uses it. What the reconcile CLI calls
+ * comes from each kind on the registry (lib/reconcile/registry.ts): its reads go to both roles, its writes to
+ * the deploy role.
  */
+import { reconcileKinds } from "../reconcile/registry";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -54,9 +57,15 @@ export interface AccessPolicyProps {
   /** @default - any organization of the management account (`o-*`), for an organization still to create */
   readonly organizationId?: string;
   readonly licenseManagerRegions: readonly string[];
-  /** Principals the deploy role may enable: the config's and License Manager's two. */
+  /**
+   * Principals the deploy role may enable: the config's and License Manager's two (source: import or create);
+   * License Manager's two only (source: external).
+   */
   readonly serviceAccessPrincipals: readonly string[];
-  /** Principals the deploy role may disable (organization.principalsAllowedToBeRemoved). */
+  /**
+   * Principals the deploy role may disable (organization.principalsAllowedToBeRemoved); with source: external,
+   * only License Manager's own, and only when the config asks to disable them.
+   */
   readonly principalsAllowedToBeRemoved: readonly string[];
   /** @default - no delegated administrator: nothing to register */
   readonly delegatedAdministrator?: string;
@@ -95,9 +104,6 @@ function arns(props: AccessPolicyProps) {
     ),
     licenseConfigurations: props.licenseManagerRegions.map(
       (region) => `arn:${partition}:license-manager:${region}:${account}:license-configuration:*`,
-    ),
-    reportGenerators: props.licenseManagerRegions.map(
-      (region) => `arn:${partition}:license-manager:${region}:${account}:report-generator:*`,
     ),
     bucket: (name: string) => `arn:${partition}:s3:::${name}`,
     memberReadRoles: props.memberReadRoleName
@@ -208,12 +214,9 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Sid: "LicenseManagerRead",
       Effect: "Allow",
       // None has a resource type in the Service Authorization Reference. ListLicenseConfigurations finds the
-      // tagged configurations no state holds (npm run drift's unmanaged, npm run adopt);
-      // ListLicenseManagerReportGenerators the report generators to compare with the deployed ones.
+      // tagged configurations no state holds (npm run drift's unmanaged, npm run adopt).
       Action: [
-        "license-manager:GetServiceSettings",
         "license-manager:ListLicenseConfigurations",
-        "license-manager:ListLicenseManagerReportGenerators",
         "license-manager:ListLicenseSpecificationsForResource",
       ],
       Resource: ["*"],
@@ -224,7 +227,27 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Action: ["license-manager:GetLicenseConfiguration"],
       Resource: arn.licenseConfigurations,
     },
+    ...reconcileKinds.flatMap((kind) => kind.permissions(props).read),
   ];
+}
+
+/**
+ * The statements without those that grant nothing new: every action on every resource already allowed by an
+ * earlier statement with the same condition (a kind on the registry declares all it calls, some of which the
+ * provider's resources need too).
+ */
+function withoutRedundant(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const granted = new Set<string>();
+  const key = (statement: PolicyStatement, action: string, resource: string) =>
+    JSON.stringify([action, resource, statement.Condition ?? null]);
+  return statements.filter((statement) => {
+    const pairs = statement.Action.flatMap((action) =>
+      statement.Resource.map((resource) => key(statement, action, resource)),
+    );
+    const redundant = pairs.length > 0 && pairs.every((pair) => granted.has(pair));
+    for (const pair of pairs) granted.add(pair);
+    return !redundant;
+  });
 }
 
 function statementIf(condition: boolean, statement: PolicyStatement): PolicyStatement[] {
@@ -291,7 +314,7 @@ export function planPolicy(props: AccessPolicyProps): PolicyDocument {
   ];
   return {
     Version: "2012-10-17",
-    Statement: statements.filter((statement) => statement.Resource.length > 0),
+    Statement: withoutRedundant(statements.filter((statement) => statement.Resource.length > 0)),
   };
 }
 
@@ -304,20 +327,6 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   const statements: PolicyStatement[] = [
     ...stateStatements(props.deployState, props.partition, true),
     ...readStatements(props),
-    {
-      Sid: "TrustedAccessEnable",
-      Effect: "Allow",
-      Action: ["organizations:EnableAWSServiceAccess"],
-      Resource: ["*"],
-      Condition: { StringEquals: { "organizations:ServicePrincipal": props.serviceAccessPrincipals } },
-    },
-    ...statementIf(props.principalsAllowedToBeRemoved.length > 0, {
-      Sid: "TrustedAccessDisable",
-      Effect: "Allow",
-      Action: ["organizations:DisableAWSServiceAccess"],
-      Resource: ["*"],
-      Condition: { StringEquals: { "organizations:ServicePrincipal": props.principalsAllowedToBeRemoved } },
-    }),
     ...statementIf(props.delegatedAdministrator !== undefined, {
       Sid: "DelegatedAdministratorRegister",
       Effect: "Allow",
@@ -345,12 +354,6 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Resource: [arn.serviceLinkedRole],
     },
     {
-      Sid: "LicenseManagerSettings",
-      Effect: "Allow",
-      Action: ["license-manager:UpdateServiceSettings"],
-      Resource: ["*"],
-    },
-    {
       Sid: "LicenseConfigurationCreate",
       Effect: "Allow",
       Action: ["license-manager:CreateLicenseConfiguration"],
@@ -365,22 +368,6 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
         "license-manager:UpdateLicenseSpecificationsForResource",
       ],
       Resource: arn.licenseConfigurations,
-    },
-    {
-      // Creating one has no resource type; its tags are set on create (a change of tags replaces it).
-      Sid: "ReportGeneratorCreate",
-      Effect: "Allow",
-      Action: ["license-manager:CreateLicenseManagerReportGenerator"],
-      Resource: ["*"],
-    },
-    {
-      Sid: "ReportGeneratorWrite",
-      Effect: "Allow",
-      Action: [
-        "license-manager:DeleteLicenseManagerReportGenerator",
-        "license-manager:UpdateLicenseManagerReportGenerator",
-      ],
-      Resource: arn.reportGenerators,
     },
     ...statementIf(props.notificationTopics.length > 0, {
       Sid: "NotificationTopics",
@@ -413,7 +400,9 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Resource: props.reportBuckets.map(arn.bucket),
     }),
   ];
-  return { Version: "2012-10-17", Statement: statements };
+  // What the reconcile CLI writes, kind by kind (last, so that what a resource already needs is not repeated).
+  statements.push(...reconcileKinds.flatMap((kind) => kind.permissions(props).write));
+  return { Version: "2012-10-17", Statement: withoutRedundant(statements) };
 }
 
 export interface TrustProps {

@@ -48,29 +48,36 @@ const memberAccount = section(
 
 const organization = section(
   {
-    source: field(enumOf(["import", "create"]).default("import"), {
-      meaning: "`import` adopts the organization `id` with an import block; `create` creates one",
+    source: field(enumOf(["import", "create", "external"]).default("import"), {
+      meaning:
+        "`import` adopts the organization `id` with an import block and owns its trusted access and policy types; `create` creates one; `external`: another owner (Control Tower, LZA, AFT, another state) keeps the organization, and this project only enables License Manager's two principals, one by one",
     }),
     id: field(organizationId.optional(), {
-      meaning: "The existing organization's id: `o-` and 10–32 lowercase letters or digits",
-      requiredWith: "`source: import`",
+      meaning:
+        "The existing organization's id: `o-` and 10–32 lowercase letters or digits. With `source: external`, the plan checks that the credentials reach this organization",
+      requiredWith: "`source: import` or `external`",
     }),
     enabledPolicyTypes: field(
-      z.array(enumOf(policyTypes)).superRefine(uniqueItems("policy type")).default([]),
+      z.array(enumOf(policyTypes)).superRefine(uniqueItems("policy type")).optional(),
       {
         meaning:
-          "Policy types enabled on the root; authoritative like the principals, and guarded the same way",
+          "Policy types enabled on the root; authoritative like the principals, and guarded the same way (not with `source: external`)",
+        default: "`[]`",
       },
     ),
-    serviceAccessPrincipals: field(z.array(servicePrincipal).superRefine(uniqueItems("service principal")), {
-      meaning:
-        "Every **other** service principal with trusted access that must stay enabled (`*.amazonaws.com`); License Manager's two are always added",
-    }),
+    serviceAccessPrincipals: field(
+      z.array(servicePrincipal).superRefine(uniqueItems("service principal")).optional(),
+      {
+        meaning:
+          "Every **other** service principal with trusted access that must stay enabled (`*.amazonaws.com`); License Manager's two are always added. Not with `source: external`, where the other owner keeps this list",
+        requiredWith: "`source: import` or `create`",
+      },
+    ),
     principalsAllowedToBeRemoved: field(
       z.array(servicePrincipal).superRefine(uniqueItems("service principal")).default([]),
       {
         meaning:
-          "Principals enabled now that this deploy may disable; anything else enabled now and missing from the desired list fails the plan",
+          "Principals enabled now that this deploy may disable; anything else enabled now and missing from the desired list fails the plan. With `source: external`, only License Manager's own, which the deploy then disables",
       },
     ),
     memberAccounts: field(
@@ -82,31 +89,72 @@ const organization = section(
     ),
   },
   "the organization section: { source, id, serviceAccessPrincipals, … }",
-).superRefine((org, ctx) => {
-  if (org.source === "import" && org.id === undefined) {
-    issue(ctx, ["id"], "required with source: import; expected the id of the existing organization, o-…");
-  }
-  if (org.source === "create" && org.id !== undefined) {
-    issue(ctx, ["id"], "expected no id with source: create, where Organizations assigns it");
-  }
-  const desired = new Set<string>(org.serviceAccessPrincipals);
-  org.principalsAllowedToBeRemoved.forEach((principal, index) => {
-    if (desired.has(principal)) {
+)
+  .superRefine((org, ctx) => {
+    if (org.source !== "create" && org.id === undefined) {
       issue(
         ctx,
-        ["principalsAllowedToBeRemoved", index],
-        "also listed in serviceAccessPrincipals; expected a principal either kept or allowed to go, not both",
+        ["id"],
+        `required with source: ${org.source}; expected the id of the existing organization, o-…`,
       );
     }
-    if ((licenseManagerPrincipals as readonly string[]).includes(principal)) {
+    if (org.source === "create" && org.id !== undefined) {
+      issue(ctx, ["id"], "expected no id with source: create, where Organizations assigns it");
+    }
+    const isLicenseManagers = (principal: string) =>
+      (licenseManagerPrincipals as readonly string[]).includes(principal);
+    if (org.source === "external") {
+      // The other owner holds the authoritative lists; writing them here would start the fight this mode ends.
+      for (const key of ["serviceAccessPrincipals", "enabledPolicyTypes"] as const) {
+        if (org[key] !== undefined) {
+          issue(
+            ctx,
+            [key],
+            `expected no ${key} with source: external: the organization's other owner manages it, and this project enables only License Manager's two principals (got ${JSON.stringify(org[key])})`,
+          );
+        }
+      }
+      org.principalsAllowedToBeRemoved.forEach((principal, index) => {
+        if (!isLicenseManagers(principal)) {
+          issue(
+            ctx,
+            ["principalsAllowedToBeRemoved", index],
+            `expected only License Manager's principals (${licenseManagerPrincipals.join(", ")}) with source: external, where no other principal is this project's to disable`,
+          );
+        }
+      });
+      return;
+    }
+    if (org.serviceAccessPrincipals === undefined) {
       issue(
         ctx,
-        ["principalsAllowedToBeRemoved", index],
-        "expected a principal other than License Manager's, which this project always enables",
+        ["serviceAccessPrincipals"],
+        `is required with source: ${org.source}; expected the other principals that keep trusted access, e.g. [sso.amazonaws.com], or []`,
       );
     }
-  });
-});
+    const desired = new Set<string>(org.serviceAccessPrincipals);
+    org.principalsAllowedToBeRemoved.forEach((principal, index) => {
+      if (desired.has(principal)) {
+        issue(
+          ctx,
+          ["principalsAllowedToBeRemoved", index],
+          "also listed in serviceAccessPrincipals; expected a principal either kept or allowed to go, not both",
+        );
+      }
+      if (isLicenseManagers(principal)) {
+        issue(
+          ctx,
+          ["principalsAllowedToBeRemoved", index],
+          "expected a principal other than License Manager's, which this project always enables",
+        );
+      }
+    });
+  })
+  .transform((org) => ({
+    ...org,
+    serviceAccessPrincipals: org.serviceAccessPrincipals ?? [],
+    enabledPolicyTypes: org.enabledPolicyTypes ?? [],
+  }));
 
 const backend = section(
   {

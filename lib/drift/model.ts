@@ -1,5 +1,4 @@
-import type { DiscoveryDifference } from "../license-manager/discovery-apply";
-import type { SettingsDifference } from "../license-manager/settings";
+import type { Difference } from "../reconcile/contract";
 import type { ChangeKind } from "../review/model";
 import type { PlanAction } from "../terraform/plan-json";
 import type { UnmanagedResource } from "./unmanaged";
@@ -24,29 +23,27 @@ export interface PendingChange {
   readonly revertsDrift: boolean;
 }
 
-/** License Manager settings that differ from the desired ones in a settings resource's state. */
-export interface SettingsDrift {
+/**
+ * What a reconciled resource (lib/reconcile) deployed that the live state no longer matches: License Manager's
+ * settings, discovery rules and report generators, trusted access of a principal, any kind on the registry.
+ */
+export interface ReconciledDrift {
   readonly address: string;
   readonly constructPath?: string;
+  /** The kind on the registry, e.g. license-manager-settings. */
+  readonly kind: string;
+  /** The kind's title, for messages: "License Manager settings". */
+  readonly title: string;
   readonly region: string;
-  readonly differences: readonly SettingsDifference[];
-}
-
-/** Discovery rules or report generators that differ from those a discovery-and-reports resource deployed. */
-export interface DiscoveryDrift {
-  readonly address: string;
-  readonly constructPath?: string;
-  readonly region: string;
-  readonly differences: readonly DiscoveryDifference[];
+  readonly differences: readonly Difference[];
 }
 
 export interface StackDrift {
   readonly stack: string;
   readonly status: "clean" | "drift" | "failed";
   readonly drift: readonly DriftedResource[];
-  readonly settings: readonly SettingsDrift[];
-  /** Absent in reports of stacks without discovery-and-reports resources. */
-  readonly discovery?: readonly DiscoveryDrift[];
+  /** Reconciled resources whose live state differs from the deployed input. */
+  readonly reconciled: readonly ReconciledDrift[];
   readonly pendingChanges: readonly PendingChange[];
   /** Live resources with this project's tags for this environment and stack that the state does not hold. */
   readonly unmanaged?: readonly UnmanagedResource[];
@@ -69,11 +66,7 @@ export function combineDrift(stacks: readonly StackDrift[]): DriftReport {
   return {
     stacks,
     hasDrift: stacks.some(
-      (stack) =>
-        stack.drift.length > 0 ||
-        stack.settings.length > 0 ||
-        (stack.discovery?.length ?? 0) > 0 ||
-        (stack.unmanaged?.length ?? 0) > 0,
+      (stack) => stack.drift.length > 0 || stack.reconciled.length > 0 || (stack.unmanaged?.length ?? 0) > 0,
     ),
     hasUnmanaged: stacks.some((stack) => (stack.unmanaged?.length ?? 0) > 0),
     hasFailures: stacks.some((stack) => stack.status === "failed"),

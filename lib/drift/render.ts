@@ -1,5 +1,4 @@
-import { describeDiscoveryDifference } from "../license-manager/discovery-apply";
-import { describeDifference } from "../license-manager/settings";
+import { describeDifference } from "../reconcile/contract";
 import type { DriftReport, StackDrift } from "./model";
 
 const where = (resource: { address: string; constructPath?: string }) =>
@@ -8,7 +7,7 @@ const where = (resource: { address: string; constructPath?: string }) =>
 function stackLines(stack: StackDrift): string[] {
   if (stack.status === "failed")
     return [`${stack.stack}: could not be checked`, ...indent(stack.error ?? "")];
-  const changed = stack.drift.length + stack.settings.length + (stack.discovery?.length ?? 0);
+  const changed = stack.drift.length + stack.reconciled.length;
   const unmanaged = stack.unmanaged?.length ?? 0;
   const lines = [
     stack.status !== "drift"
@@ -27,19 +26,16 @@ function stackLines(stack: StackDrift): string[] {
       : `changed: ${resource.changedAttributes.join(", ")}`;
     lines.push(`  drift ${where(resource)}: ${what}`);
   }
-  for (const settings of stack.settings) {
+  for (const reconciled of stack.reconciled) {
     lines.push(
-      `  drift ${where(settings)}: License Manager settings in ${settings.region} differ from the deployed ones`,
+      `  drift ${where(reconciled)}: ${reconciled.title} in ${reconciled.region} differ from the deployed ones`,
     );
-    for (const difference of settings.differences) lines.push(`    ${describeDifference(difference)}`);
+    for (const difference of reconciled.differences) lines.push(`    ${describeDifference(difference)}`);
   }
-  for (const discovery of stack.discovery ?? []) {
+  if (stack.reconciled.length > 0)
     lines.push(
-      `  drift ${where(discovery)}: discovery rules or report generators in ${discovery.region} differ from the deployed ones`,
+      `  put them back: npm run reconcile -- restore (with the deploy role), or the next cdktf deploy for trusted access`,
     );
-    for (const difference of discovery.differences)
-      lines.push(`    ${describeDiscoveryDifference(difference)}`);
-  }
   for (const resource of stack.unmanaged ?? []) {
     lines.push(
       `  unmanaged ${resource.type} ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}): carries this stack's tags, but no state holds it`,

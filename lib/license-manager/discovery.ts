@@ -6,11 +6,10 @@
  * Terraform resource (the provider's aws_licensemanager_license_configuration has no argument for them).
  */
 import { z } from "zod";
-import { awsRegionPattern, examples } from "../aws/arn";
 import type { DiscoveryComparator, DiscoveryResourceType } from "../config/automated-discovery";
 import { reportFrequencies, reportTypes, type ReportFrequencyName } from "../config/reports-section";
 
-/** Marks a terraform_data input as the desired discovery and reports of a region (not settings). */
+/** The kind of a region's desired discovery rules and report generators on the reconcile contract. */
 export const discoveryInputKind = "license-manager-discovery-and-reports";
 
 const productInformationFilter = z
@@ -58,8 +57,6 @@ const desiredReport = z
 
 export const desiredDiscoveryAndReportsSchema = z
   .object({
-    kind: z.literal(discoveryInputKind),
-    region: z.string().regex(awsRegionPattern, `must be a Region code such as ${examples.region}`),
     /** The project tags every managed report generator carries; generators without them are left alone. */
     managedTags: z.record(z.string()),
     discovery: z.array(desiredDiscovery),
@@ -70,28 +67,6 @@ export const desiredDiscoveryAndReportsSchema = z
 export type DesiredDiscoveryAndReports = z.output<typeof desiredDiscoveryAndReportsSchema>;
 export type DesiredDiscovery = DesiredDiscoveryAndReports["discovery"][number];
 export type DesiredReport = DesiredDiscoveryAndReports["reports"][number];
-
-/** Bad desired JSON; the message names the field and what is expected. */
-export class DiscoveryInputError extends Error {
-  override readonly name = "DiscoveryInputError";
-}
-
-export function parseDesiredDiscoveryAndReports(json: string, source: string): DesiredDiscoveryAndReports {
-  let input: unknown;
-  try {
-    input = JSON.parse(json);
-  } catch (error) {
-    throw new DiscoveryInputError(`${source} is not valid JSON (${(error as Error).message})`);
-  }
-  const result = desiredDiscoveryAndReportsSchema.safeParse(input);
-  if (!result.success) {
-    const messages = result.error.issues.map(
-      (issue) => `${issue.path.join(".") || "(top level)"} ${issue.message}`,
-    );
-    throw new DiscoveryInputError(`${source}: ${messages.join("; ")}`);
-  }
-  return result.data;
-}
 
 /** The config's discovery rules in the API's shape; none when the configuration has no automatedDiscovery. */
 export function productInformationListOf(

@@ -1,13 +1,14 @@
 import type { ITerraformDependable, Precondition, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { LicenseConfigurationConfig, ReportConfig } from "../config/model";
-import { periodOf, productInformationListOf } from "./discovery";
-import { DiscoveryAndReportsResource } from "./discovery-resource";
+import { ReconciledResource } from "../reconcile/resource";
+import { periodOf, productInformationListOf, type DesiredDiscoveryAndReports } from "./discovery";
+import { discoveryAndReports } from "./discovery-and-reports";
 import { LicenseConfiguration } from "./license-configuration";
 import { slug } from "../names/slug";
 import { NotificationTopic } from "./notification-topic";
 import { ReportBucket } from "./report-bucket";
-import { LicenseManagerSettingsResource } from "./settings-resource";
+import { licenseManagerSettings, type LicenseManagerSettings } from "./settings";
 
 export interface LicenseManagerRegionProps {
   readonly region: string;
@@ -69,10 +70,10 @@ export interface LicenseManagerRegionProps {
  * configured), its settings linked to Organizations, and the license configurations of the region.
  */
 export class LicenseManagerRegion extends Construct {
-  readonly settings: LicenseManagerSettingsResource;
+  readonly settings: ReconciledResource<LicenseManagerSettings>;
   readonly licenseConfigurations: LicenseConfiguration[];
   /** The configurations' discovery rules and the report generators; absent when the region has neither. */
-  readonly discoveryAndReports?: DiscoveryAndReportsResource;
+  readonly discoveryAndReports?: ReconciledResource<DesiredDiscoveryAndReports>;
 
   constructor(scope: Construct, id: string, props: LicenseManagerRegionProps) {
     super(scope, id);
@@ -101,9 +102,10 @@ export class LicenseManagerRegion extends Construct {
       prerequisites.push(topic.policy);
     }
 
-    this.settings = new LicenseManagerSettingsResource(this, "settings", {
-      settings: {
-        region,
+    this.settings = new ReconciledResource(this, "settings", {
+      kind: licenseManagerSettings,
+      region,
+      desired: {
         enableIntegration: true,
         enableCrossAccountsDiscovery: props.crossAccountDiscovery ?? false,
         s3BucketArn,
@@ -133,29 +135,33 @@ export class LicenseManagerRegion extends Construct {
       ]),
     );
     const managedTags = { ...(props.managedTags ?? {}) };
-    this.discoveryAndReports = new DiscoveryAndReportsResource(this, "discovery-and-reports", {
+    this.discoveryAndReports = new ReconciledResource(this, "discovery-and-reports", {
+      kind: discoveryAndReports,
       region,
-      managedTags,
-      discovery: (props.licenseConfigurations ?? []).map((licenseConfiguration) => ({
-        name: licenseConfiguration.name,
-        licenseConfigurationArn: arnOf.get(licenseConfiguration.name)!,
-        productInformationList: productInformationListOf(licenseConfiguration.automatedDiscovery),
-        disassociateWhenNotFound: licenseConfiguration.automatedDiscovery?.disassociateWhenNotFound ?? false,
-      })),
-      reports: reports.map((report) => ({
-        name: report.name,
-        types: report.types,
-        period: periodOf(report.frequency),
-        // The config check makes sure every named configuration exists in each of the report's regions.
-        licenseConfigurationArns: report.licenseConfigurations.map((name) => {
-          const arn = arnOf.get(name);
-          if (arn === undefined)
-            throw new Error(`report ${report.name}: no license configuration ${name} in ${region}`);
-          return arn;
-        }),
-        description: report.description,
-        tags: { ...(props.defaultTags ?? {}), ...report.tags, ...managedTags },
-      })),
+      desired: {
+        managedTags,
+        discovery: (props.licenseConfigurations ?? []).map((licenseConfiguration) => ({
+          name: licenseConfiguration.name,
+          licenseConfigurationArn: arnOf.get(licenseConfiguration.name)!,
+          productInformationList: productInformationListOf(licenseConfiguration.automatedDiscovery),
+          disassociateWhenNotFound:
+            licenseConfiguration.automatedDiscovery?.disassociateWhenNotFound ?? false,
+        })),
+        reports: reports.map((report) => ({
+          name: report.name,
+          types: [...report.types],
+          period: periodOf(report.frequency),
+          // The config check makes sure every named configuration exists in each of the report's regions.
+          licenseConfigurationArns: report.licenseConfigurations.map((name) => {
+            const arn = arnOf.get(name);
+            if (arn === undefined)
+              throw new Error(`report ${report.name}: no license configuration ${name} in ${region}`);
+            return arn;
+          }),
+          ...(report.description !== undefined && { description: report.description }),
+          tags: { ...(props.defaultTags ?? {}), ...report.tags, ...managedTags },
+        })),
+      },
       roleArn: props.roleArn,
       dependsOn: [this.settings.resource],
     });

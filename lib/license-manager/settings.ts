@@ -1,3 +1,8 @@
+/**
+ * License Manager's settings of one region, a kind on the reconcile contract (lib/reconcile/contract.ts):
+ * there is no Terraform resource for them (terraform-provider-aws #24756). `apply` calls UpdateServiceSettings
+ * only when a field differs, with the whole desired state, so License Manager sees a consistent set.
+ */
 import {
   GetServiceSettingsCommand,
   LicenseManagerClient,
@@ -6,7 +11,9 @@ import {
 } from "@aws-sdk/client-license-manager";
 import { z } from "zod";
 import { awsRegionPattern, examples, s3BucketArnPattern, snsTopicArnPattern } from "../aws/arn";
+import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
+import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
 /** License Manager settings of one Region. Optional ARNs are left as they are when absent. */
 export interface LicenseManagerSettings {
@@ -39,6 +46,8 @@ export interface SettingsDifference {
   readonly desired: boolean | string;
   readonly live: boolean | string | null;
 }
+
+export const settingsKind = "license-manager-settings";
 
 const trueOrFalse = {
   required_error: "is required (true or false)",
@@ -74,51 +83,6 @@ export const licenseManagerSettingsSchema: z.ZodType<LicenseManagerSettings> = z
       });
     }
   });
-
-/** Bad desired settings; the message names the field, the value and what is expected. */
-export class SettingsInputError extends Error {
-  override readonly name = "SettingsInputError";
-}
-
-/** Parses desired settings JSON; `source` names where it came from, e.g. "--desired-file settings.json". */
-export function parseDesiredSettings(json: string, source: string): LicenseManagerSettings {
-  let input: unknown;
-  try {
-    input = JSON.parse(json);
-  } catch (error) {
-    throw new SettingsInputError(
-      `${source} is not valid JSON (${(error as Error).message}); expected an object such as ` +
-        `{"region": "${examples.region}", "enableIntegration": true, "enableCrossAccountsDiscovery": false}`,
-    );
-  }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new SettingsInputError(`${source} must be a JSON object (got ${JSON.stringify(input)})`);
-  }
-  const result = licenseManagerSettingsSchema.safeParse(input);
-  if (!result.success) {
-    const messages = result.error.issues.map((issue) => describeSettingsIssue(issue, input as object));
-    throw new SettingsInputError(`${source}: ${messages.join("; ")}`);
-  }
-  return result.data;
-}
-
-const knownFields = ["region", ...settingsFields];
-
-function describeSettingsIssue(issue: z.ZodIssue, input: object): string {
-  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-    return issue.keys
-      .map(
-        (key) =>
-          `unknown field ${key} (got ${JSON.stringify(input[key as keyof typeof input])}); known fields are ${knownFields.join(", ")}`,
-      )
-      .join("; ");
-  }
-  const field = issue.path.join(".");
-  const value = input[issue.path[0] as keyof typeof input];
-  return value === undefined
-    ? `${field} ${issue.message}`
-    : `${field} ${issue.message} (got ${JSON.stringify(value)})`;
-}
 
 export async function readLiveSettings(
   client: LicenseManagerClient,
@@ -162,26 +126,76 @@ function updateRequestFor(desired: LicenseManagerSettings): UpdateServiceSetting
   };
 }
 
-export interface ApplyResult {
-  readonly region: string;
-  readonly updated: boolean;
-  readonly changes: readonly SettingsDifference[];
-}
+const clientFor = (target: ReconcileTarget) =>
+  new LicenseManagerClient(clientConfig(target.region, target.credentials));
 
-/** Reads the live settings and calls UpdateServiceSettings only when something differs. */
-export async function applySettings(
-  client: LicenseManagerClient,
-  region: string,
-  desired: LicenseManagerSettings,
-): Promise<ApplyResult> {
-  const changes = diffSettings(desired, await readLiveSettings(client, region));
-  if (changes.length === 0) return { region, updated: false, changes };
-  await awsCall(`License Manager UpdateServiceSettings in ${region}`, () =>
-    client.send(new UpdateServiceSettingsCommand(updateRequestFor(desired))),
-  );
-  return { region, updated: true, changes };
-}
+const switches = {
+  enableIntegration: "License Manager's integration with Organizations",
+  enableCrossAccountsDiscovery: "cross-account discovery",
+} as const;
 
-export function describeDifference(difference: SettingsDifference): string {
-  return `${difference.field}: desired ${JSON.stringify(difference.desired)}, live ${JSON.stringify(difference.live)}`;
-}
+export const licenseManagerSettings: ReconcileKind<
+  LicenseManagerSettings,
+  LiveLicenseManagerSettings,
+  LicenseManagerSettings
+> = {
+  kind: settingsKind,
+  title: "License Manager settings",
+  schema: licenseManagerSettingsSchema,
+  read: (target) => readLiveSettings(clientFor(target), target.region),
+  plan: (desired, live) => {
+    const differences = diffSettings(desired, live);
+    return { differences, actions: differences.length > 0 ? [desired] : [] };
+  },
+  apply: async (target, _desired, actions) => {
+    const client = clientFor(target);
+    for (const settings of actions) {
+      await awsCall(`License Manager UpdateServiceSettings in ${target.region}`, () =>
+        client.send(new UpdateServiceSettingsCommand(updateRequestFor(settings))),
+      );
+    }
+  },
+  // AWS keeps AWSServiceRoleForAWSLicenseManagerRole while the integration is on: a destroy of the stack
+  // would fail deleting it.
+  unlinked: (desired) => ({ ...desired, enableIntegration: false, enableCrossAccountsDiscovery: false }),
+  risks: [
+    {
+      // Turning a switch off, or destroying the resource that holds it (which stops managing it).
+      id: "license-manager-settings-turned-off",
+      check: (before, after) =>
+        Object.entries(switches).flatMap(([field, feature]) => {
+          const key = field as keyof typeof switches;
+          if (before[key] !== true) return [];
+          if (after === undefined)
+            return [`${feature} (${field}) is no longer managed: its settings resource is destroyed`];
+          return after[key] === true
+            ? []
+            : [`turns off ${feature} (${field}: true -> ${JSON.stringify(after[key] ?? null)})`];
+        }),
+    },
+  ],
+  permissions: () => ({
+    read: [
+      {
+        Sid: "LicenseManagerSettingsRead",
+        Effect: "Allow",
+        Action: ["license-manager:GetServiceSettings"],
+        Resource: ["*"],
+      },
+    ],
+    write: [
+      {
+        Sid: "LicenseManagerSettings",
+        Effect: "Allow",
+        Action: ["license-manager:UpdateServiceSettings"],
+        Resource: ["*"],
+      },
+    ],
+  }),
+  summarize: (live) => [
+    `Organizations integration ${live.enableIntegration ? "on" : "OFF"}, cross-account discovery ${live.enableCrossAccountsDiscovery ? "on" : "off"}`,
+    `report bucket ${live.s3BucketArn ?? "none"}`,
+    `alert topic   ${live.snsTopicArn ?? "none"}`,
+    `resource share ${live.licenseManagerResourceShareArn ?? "none"}`,
+  ],
+};

@@ -32,7 +32,8 @@ export type RiskRuleId =
   | "delegated-administrator-removed"
   | "discovery-rule-removed"
   | "report-generator-deleted"
-  | "state-backend-changed";
+  | "state-backend-changed"
+  | "out-of-band-change-reverted";
 
 export interface RiskFlag {
   readonly rule: RiskRuleId;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { analyzePlanDrift } from "../../lib/drift/analyze";
 import { combineDrift, driftExitCode, type StackDrift } from "../../lib/drift/model";
 import { renderDrift } from "../../lib/drift/render";
-import { deployedSettings } from "../../lib/license-manager/settings-state";
+import { deployedInputs } from "../../lib/reconcile/deployed";
 import { parsePlanJson } from "../../lib/terraform/plan-json";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "plans");
@@ -70,8 +70,13 @@ describe("analyzePlanDrift on real plans", () => {
   });
 });
 
-describe("deployedSettings", () => {
-  it("reads each region's desired settings from the state's terraform_data inputs", () => {
+const deployedSettings = (...args: Parameters<typeof deployedInputs>) =>
+  deployedInputs(...args)
+    .filter(({ kind }) => kind === "license-manager-settings")
+    .map(({ definition: _definition, kind: _kind, ...deployed }) => deployed);
+
+describe("deployedInputs", () => {
+  it("reads each region's desired settings from the state's terraform_data inputs, as recorded before the reconcile contract", () => {
     const state = JSON.parse(read("drift", "license-manager.state.json"));
     const { synthesized } = load("drift", "license-manager");
     expect(deployedSettings(state, synthesized)).toEqual([
@@ -123,10 +128,12 @@ describe("drift report", () => {
         changedAttributes: ["aws_service_access_principals"],
       },
     ],
-    settings: [
+    reconciled: [
       {
         address: "terraform_data.us-east-1_settings_apply",
         constructPath: "license-manager/us-east-1/settings/apply",
+        kind: "license-manager-settings",
+        title: "License Manager settings",
         region: "us-east-1",
         differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
       },
@@ -137,7 +144,7 @@ describe("drift report", () => {
     stack: "bootstrap",
     status: "clean",
     drift: [],
-    settings: [],
+    reconciled: [],
     pendingChanges: [],
   };
 
@@ -155,10 +162,12 @@ describe("drift report", () => {
       ...clean,
       stack: "license-manager",
       status: "drift",
-      discovery: [
+      reconciled: [
         {
           address: "terraform_data.us-east-1_discovery-and-reports_apply",
           constructPath: "license-manager/us-east-1/discovery-and-reports/apply",
+          kind: "license-manager-discovery-and-reports",
+          title: "discovery rules and report generators",
           region: "us-east-1",
           differences: [
             {
@@ -177,7 +186,7 @@ describe("drift report", () => {
     const text = renderDrift(report);
     expect(text).toContain("license-manager: DRIFT in 1 resource(s), changed outside Terraform");
     expect(text).toContain(
-      "  drift terraform_data.us-east-1_discovery-and-reports_apply (license-manager/us-east-1/discovery-and-reports/apply): discovery rules or report generators in us-east-1 differ from the deployed ones",
+      "  drift terraform_data.us-east-1_discovery-and-reports_apply (license-manager/us-east-1/discovery-and-reports/apply): discovery rules and report generators in us-east-1 differ from the deployed ones",
     );
     expect(text).toContain('    report generator "weekly": existence: desired "exists", live "missing"');
   });

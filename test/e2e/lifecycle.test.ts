@@ -303,15 +303,15 @@ describe("read-only work with the plan role", () => {
     expect(JSON.parse(result.stdout).missing).toEqual([]);
   });
 
-  it("settings get reads License Manager's settings", async () => {
-    const result = await tool("license-manager-settings", [
-      "get",
-      "--region",
-      "eu-west-1",
-      "--role-arn",
-      planRole,
-    ]);
+  it("reconcile get reads what the stacks recorded (License Manager's settings among them) with the plan role", async () => {
+    const result = await tool("reconcile", ["get", "--role-arn", planRole, "--json"]);
     expect(result.exitCode).toBe(0);
+    expect(
+      (JSON.parse(result.stdout) as { kind: string; region: string }[])
+        .filter(({ kind }) => kind === "license-manager-settings")
+        .map(({ region }) => region)
+        .sort(),
+    ).toEqual(["eu-west-1", "us-east-1"]);
   });
 
   it("cdktf diff (deploy role) shows no changes", async () => {
@@ -390,13 +390,15 @@ describe("changes made outside Terraform", () => {
         changedAttributes: ["license_count"],
       }),
     ]);
-    expect(byStack["license-manager"].settings).toEqual([
+    const reconciled = (kind: string) =>
+      byStack["license-manager"].reconciled.filter((drift) => drift.kind === kind);
+    expect(reconciled("license-manager-settings")).toEqual([
       expect.objectContaining({
         region: "eu-west-1",
         differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
       }),
     ]);
-    expect(byStack["license-manager"].discovery).toEqual([
+    expect(reconciled("license-manager-discovery-and-reports")).toEqual([
       expect.objectContaining({
         region: "us-east-1",
         differences: [
@@ -462,7 +464,7 @@ describe("changes made outside Terraform", () => {
     // One run of the CLI for both stacks, as deploy.yml runs it.
     const deploy = await session.cli.deploy(["organization", "license-manager"]);
     expect(deploy.exitCode).toBe(0);
-    const reconcile = await tool("license-manager-settings", ["reconcile"]);
+    const reconcile = await tool("reconcile", ["restore"]);
     expect(reconcile.exitCode).toBe(0);
     expect(reconcile.stderr).toContain(
       "Restored License Manager settings in eu-west-1: enableCrossAccountsDiscovery",
@@ -490,7 +492,7 @@ describe("changes made outside Terraform", () => {
     ]);
     expect(drift.stderr).toContain("No drift: every stack matches its state.");
     expect(drift.exitCode).toBe(0);
-    const again = await tool("license-manager-settings", ["reconcile"]);
+    const again = await tool("reconcile", ["restore"]);
     expect(again.stderr).not.toContain("Restored");
   });
 
@@ -663,10 +665,10 @@ describe("tear-down", () => {
   });
 
   it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {
-    const unlink = await tool("license-manager-settings", ["unlink"]);
+    const unlink = await tool("reconcile", ["unlink"]);
     expect(unlink.exitCode).toBe(0);
-    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in us-east-1");
-    expect(unlink.stderr).toContain("Unlinked License Manager from Organizations in eu-west-1");
+    expect(unlink.stderr).toContain("Unlinked License Manager settings in us-east-1: enableIntegration");
+    expect(unlink.stderr).toContain("Unlinked License Manager settings in eu-west-1: enableIntegration");
 
     const destroy = await session.cli.destroy("license-manager");
     expect(destroy.exitCode).toBe(0);

@@ -16,7 +16,7 @@ import {
 import {
   planDiscoveryAndReports,
   readLiveDiscoveryAndReports,
-} from "../../lib/license-manager/discovery-apply";
+} from "../../lib/license-manager/discovery-and-reports";
 import { clientsFor, errorCodeOf, useEmulator } from "./emulator-clients";
 
 const sqlServerRule = {
@@ -47,8 +47,6 @@ describe("License Manager automated discovery rules and report generators", () =
     const deleted = await configuration();
     await licenseManager().send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: deleted }));
     const desired = {
-      kind: "license-manager-discovery-and-reports" as const,
-      region: "us-east-1",
       managedTags: {},
       discovery: [kept, deleted].map((licenseConfigurationArn, index) => ({
         name: `sql-${index}`,
@@ -58,7 +56,7 @@ describe("License Manager automated discovery rules and report generators", () =
       })),
       reports: [],
     };
-    const live = await readLiveDiscoveryAndReports(licenseManager(), desired);
+    const live = await readLiveDiscoveryAndReports(licenseManager(), "us-east-1", desired);
     expect(live.missingConfigurations).toEqual([deleted]);
     expect(live.discovery.map((item) => item.licenseConfigurationArn)).toEqual([kept]);
     expect(planDiscoveryAndReports(desired, live)).toMatchObject({ differences: [], actions: [] });

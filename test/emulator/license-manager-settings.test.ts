@@ -1,5 +1,8 @@
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { EnableAWSServiceAccessCommand } from "@aws-sdk/client-organizations";
+import {
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+} from "@aws-sdk/client-organizations";
 import { GetServiceSettingsCommand, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { defaultSeed } from "../../sandbox/emulator/seed";
 import { assumeRole, clientsFor, errorCodeOf, memberAccessRole, useEmulator } from "./emulator-clients";
@@ -30,9 +33,19 @@ describe("License Manager service settings", () => {
     expect(settings.LicenseManagerResourceShareArn).toBeUndefined();
   });
 
-  it("refuses integration while trusted access for license-manager.amazonaws.com is off", async () => {
-    expect(await errorCodeOf(management().licenseManager.send(enableIntegration))).toBe(
-      "InvalidParameterValueException",
+  it("enables trusted access for License Manager's two principals when integration is turned on, and leaves the others", async () => {
+    const enabled = async () =>
+      (
+        (await management().organizations.send(new ListAWSServiceAccessForOrganizationCommand({})))
+          .EnabledServicePrincipals ?? []
+      )
+        .map((entry) => entry.ServicePrincipal)
+        .sort();
+    const before = await enabled();
+    expect(before).not.toContain("license-manager.amazonaws.com");
+    await management().licenseManager.send(enableIntegration);
+    expect(await enabled()).toEqual(
+      [...before, "license-manager.amazonaws.com", "license-manager.member-account.amazonaws.com"].sort(),
     );
   });
 

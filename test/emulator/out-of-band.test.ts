@@ -46,7 +46,7 @@ import {
 import { DeleteTopicCommand, SetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { analyzePlanDrift } from "../../lib/drift/analyze";
 import { diffSettings, readLiveSettings } from "../../lib/license-manager/settings";
-import { deployedSettings } from "../../lib/license-manager/settings-state";
+import { deployedInputs } from "../../lib/reconcile/deployed";
 import { parsePlanJson, type StateJson } from "../../lib/terraform/plan-json";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { startStorageBackends } from "../../sandbox/emulator/storage-backends";
@@ -141,7 +141,7 @@ const expectedDrift: [string, "delete" | "update", string[]?][] = [
  * never fails, the project's drift analysis (what `npm run drift` runs on the plan) names each deletion and
  * each changed attribute, applying the plan restores them all, and the next plan has nothing to do.
  * License Manager's settings (terraform_data, which no provider reads back) go the way npm run drift and
- * npm run settings -- reconcile take: their drift from the state's desired settings and the live ones.
+ * npm run reconcile -- restore take: their drift from the state's desired settings and the live ones.
  * The restore costs the provider's fixed ~55 s wait after a lifecycle configuration write (the two run
  * side by side); the rest takes ~25 s.
  */
@@ -191,16 +191,21 @@ describe("resources deleted or changed out of band, with hashicorp/aws 5.100.0",
     });
   };
 
-  /** What tools/drift.ts settingsDrift reports: per settings resource in the state, the live differences. */
+  /** What tools/drift.ts reports of each settings resource in the state: the live differences. */
   async function settingsDrift(state: StateJson) {
     return Promise.all(
-      deployedSettings(state).map(async ({ address, region, desired }) => {
-        const { licenseManager } = clientsFor(emulator(), managementCredentials, region);
-        return {
-          address,
-          differences: diffSettings(desired, await readLiveSettings(licenseManager, region)),
-        };
-      }),
+      deployedInputs(state)
+        .filter(({ kind }) => kind === "license-manager-settings")
+        .map(async ({ address, region, desired }) => {
+          const { licenseManager } = clientsFor(emulator(), managementCredentials, region);
+          return {
+            address,
+            differences: diffSettings(
+              desired as Parameters<typeof diffSettings>[0],
+              await readLiveSettings(licenseManager, region),
+            ),
+          };
+        }),
     );
   }
 
@@ -502,10 +507,10 @@ describe("resources deleted or changed out of band, with hashicorp/aws 5.100.0",
     expect(restore.stdout).toContain("Apply complete!");
     // As after a deploy (test/e2e/lifecycle.test.ts does the same): the settings recorded in the state, re-applied.
     const reconcile = await runTool(
-      "license-manager-settings",
+      "reconcile",
       emulator().url,
       dir,
-      ["reconcile", "--stack-dir", join(dir, "tf")],
+      ["restore", "--stack-dir", join(dir, "tf")],
       { LM_ROLE: "none" }, // the sandbox's keys as they are, as the fixture's apply used them
     );
     expect([reconcile.exitCode, reconcile.stderr]).toEqual([0, expect.stringContaining("Restored")]);

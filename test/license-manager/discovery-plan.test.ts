@@ -1,9 +1,9 @@
 import type { DesiredDiscoveryAndReports } from "../../lib/license-manager/discovery";
 import {
-  describeDiscoveryDifference,
   planDiscoveryAndReports,
   type LiveDiscoveryAndReports,
-} from "../../lib/license-manager/discovery-apply";
+} from "../../lib/license-manager/discovery-and-reports";
+import { describeDifference as describeDiscoveryDifference } from "../../lib/reconcile/contract";
 
 const arn = "arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-0123456789abcdef";
 const tags = { "license-manager-org:project": "license-manager-org" };
@@ -25,8 +25,6 @@ const report = {
   tags,
 };
 const desired: DesiredDiscoveryAndReports = {
-  kind: "license-manager-discovery-and-reports",
-  region: "us-east-1",
   managedTags: tags,
   discovery: [
     {

@@ -46,11 +46,14 @@ describe("LicenseManagerRegion", () => {
       const [bucket] = Object.keys(stack.resource.aws_s3_bucket);
       const [topic] = Object.keys(stack.resource.aws_sns_topic);
       expect(settings.input).toEqual({
+        kind: "license-manager-settings",
         region: "eu-west-1",
-        enableIntegration: true,
-        enableCrossAccountsDiscovery: false,
-        s3BucketArn: `\${aws_s3_bucket.${bucket}.arn}`,
-        snsTopicArn: `\${aws_sns_topic.${topic}.arn}`,
+        desired: {
+          enableIntegration: true,
+          enableCrossAccountsDiscovery: false,
+          s3BucketArn: `\${aws_s3_bucket.${bucket}.arn}`,
+          snsTopicArn: `\${aws_sns_topic.${topic}.arn}`,
+        },
       });
     });
 
@@ -85,11 +88,14 @@ describe("LicenseManagerRegion", () => {
       expect(stack.resource).not.toHaveProperty("aws_s3_bucket");
       expect(stack.resource).not.toHaveProperty("aws_sns_topic");
       expect(settings.input).toEqual({
+        kind: "license-manager-settings",
         region: "eu-west-1",
-        enableIntegration: true,
-        enableCrossAccountsDiscovery: true,
-        s3BucketArn: reportBucketArn,
-        snsTopicArn,
+        desired: {
+          enableIntegration: true,
+          enableCrossAccountsDiscovery: true,
+          s3BucketArn: reportBucketArn,
+          snsTopicArn,
+        },
       });
     });
 

@@ -1,6 +1,5 @@
 import type { ResourceChangeJson } from "../../lib/terraform/plan-json";
-import { discoveryRuleRemoved } from "../../lib/review/risks/discovery-rule-removed";
-import { reportGeneratorDeleted } from "../../lib/review/risks/report-generator-deleted";
+import { reconciledRiskRules } from "../../lib/review/risks/reconciled";
 
 const rule = {
   ResourceType: "SSM_MANAGED",
@@ -16,9 +15,7 @@ const weekly = { name: "weekly-sql-usage", types: ["LicenseConfigurationUsageRep
 const input = (discovery: unknown[], reports: unknown[]) => ({
   kind: "license-manager-discovery-and-reports",
   region: "us-east-1",
-  managedTags: {},
-  discovery,
-  reports,
+  desired: { managedTags: {}, discovery, reports },
 });
 const before = input([{ name: "sql", productInformationList: [rule] }], [weekly]);
 const change = (actions: string[], after: unknown, afterUnknown: unknown = {}): ResourceChangeJson =>
@@ -34,10 +31,10 @@ const change = (actions: string[], after: unknown, afterUnknown: unknown = {}): 
       after_unknown: afterUnknown,
     },
   }) as unknown as ResourceChangeJson;
-const flags = (resourceChange: ResourceChangeJson, synthesized?: object) => [
-  ...discoveryRuleRemoved.check({ stack: "license-manager", change: resourceChange, synthesized }),
-  ...reportGeneratorDeleted.check({ stack: "license-manager", change: resourceChange, synthesized }),
-];
+const flags = (resourceChange: ResourceChangeJson, synthesized?: object) =>
+  reconciledRiskRules
+    .filter((rule) => rule.id === "discovery-rule-removed" || rule.id === "report-generator-deleted")
+    .flatMap((rule) => rule.check({ stack: "license-manager", change: resourceChange, synthesized }));
 
 describe("review flags for discovery rules and report generators", () => {
   it("flags a discovery rule removed and a report generator deleted by a replacement", () => {

@@ -68,8 +68,6 @@ describe("discovery rules and report generators of the license-manager stack", (
 
   it("records every configuration of the region, with its rules or none, and the region's reports by ARN", () => {
     const desired = {
-      kind: "license-manager-discovery-and-reports",
-      region: "us-east-1",
       managedTags: projectTags,
       discovery: [
         {
@@ -100,24 +98,27 @@ describe("discovery rules and report generators of the license-manager stack", (
         },
       ],
     };
-    expect(usEast.input).toEqual(desired);
+    const input = { kind: "license-manager-discovery-and-reports", region: "us-east-1", desired };
+    expect(usEast.input).toEqual(input);
     // Replaced, and so applied again, whenever any rule, report or configuration ARN changes.
-    expect(usEast.triggers_replace).toEqual(desired);
+    expect(usEast.triggers_replace).toEqual(input);
     expect(euWest.input).toMatchObject({
       region: "eu-west-1",
-      discovery: [{ name: "windows-server-datacenter", productInformationList: [] }],
-      reports: [],
+      desired: {
+        discovery: [{ name: "windows-server-datacenter", productInformationList: [] }],
+        reports: [],
+      },
     });
   });
 
-  it("runs the discovery CLI from the project root with the deploy role, after the settings", () => {
+  it("runs the reconcile CLI from the project root with the deploy role, after the settings", () => {
     const { "local-exec": localExec } = usEast.provisioner[0];
     expect(localExec.working_dir).toBe("${path.root}/../../..");
     expect(localExec.command).toBe(
-      'npx --no-install tsx tools/license-manager-discovery.ts apply --desired "$LM_DESIRED_DISCOVERY" ' +
+      'npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT" ' +
         "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
     );
-    expect(localExec.environment.LM_DESIRED_DISCOVERY).toMatch(/^\$\{jsonencode\(\{/);
+    expect(localExec.environment.LM_RECONCILE_INPUT).toMatch(/^\$\{jsonencode\(\{/);
     expect(usEast.depends_on).toEqual([`terraform_data.${settingsName}`]);
   });
 

@@ -75,7 +75,6 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
     const [[bucketPolicyName]] = inRegion(stack, "aws_s3_bucket_policy", region);
     const [[topicPolicyName]] = inRegion(stack, "aws_sns_topic_policy", region);
     const desired = {
-      region,
       enableIntegration: true,
       enableCrossAccountsDiscovery: true,
       s3BucketArn: `\${aws_s3_bucket.${bucketName}.arn}`,
@@ -83,18 +82,21 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
     };
 
     it("links Organizations with the configured discovery, bucket and topic, rerunning when they change", () => {
-      expect(settings.input).toEqual(desired);
-      expect(settings.triggers_replace).toEqual(desired);
+      const input = { kind: "license-manager-settings", region, desired };
+      expect(settings.input).toEqual(input);
+      expect(settings.triggers_replace).toEqual(input);
     });
 
-    it("runs the settings CLI from the project root with the deploy role", () => {
+    it("runs the reconcile CLI from the project root with the deploy role", () => {
       const { "local-exec": localExec } = settings.provisioner[0];
       expect(localExec.working_dir).toBe("${path.root}/../../..");
       expect(localExec.command).toBe(
-        'npx --no-install tsx tools/license-manager-settings.ts apply --desired "$LM_DESIRED_SETTINGS" ' +
+        'npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT" ' +
           "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
       );
-      expect(localExec.environment.LM_DESIRED_SETTINGS).toMatch(/^\$\{jsonencode\(\{"region" = "/);
+      expect(localExec.environment.LM_RECONCILE_INPUT).toMatch(
+        /^\$\{jsonencode\(\{"kind" = "license-manager-settings", "region" = "[a-z0-9-]+", "desired" = \{/,
+      );
     });
 
     it("runs only after the service-linked role, bucket policy and topic policy exist", () => {
@@ -237,11 +239,14 @@ describe("license-manager stack with an existing bucket and topic", () => {
   it("uses the existing ARNs in the settings, with cross-account discovery off", () => {
     const [[, settings]] = settingsIn(stack, "eu-west-1");
     expect(settings.input).toEqual({
+      kind: "license-manager-settings",
       region: "eu-west-1",
-      enableIntegration: true,
-      enableCrossAccountsDiscovery: false,
-      s3BucketArn: bucketArn,
-      snsTopicArn: topicArn,
+      desired: {
+        enableIntegration: true,
+        enableCrossAccountsDiscovery: false,
+        s3BucketArn: bucketArn,
+        snsTopicArn: topicArn,
+      },
     });
   });
 });

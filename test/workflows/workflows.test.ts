@@ -144,13 +144,13 @@ describe("GitHub Actions workflows", () => {
     expect(issue.with.script).toContain('state: "closed"');
   });
 
-  it("deploy applies the organization and License Manager stacks on main behind the production environment, then restores the settings", () => {
+  it("deploy applies the organization and License Manager stacks on main behind the production environment, then restores what Terraform cannot read back", () => {
     const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(workflow.jobs.deploy.environment).toBe("production");
     expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
       "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
-      "npm run settings -- reconcile",
+      "npm run reconcile -- restore",
     ]);
   });
 });

@@ -1,11 +1,9 @@
 import { delegatedAdministratorRemoved } from "./delegated-administrator-removed";
-import { discoveryRuleRemoved } from "./discovery-rule-removed";
 import { licenseConfigurationReplaced } from "./license-configuration-replaced";
 import { licenseLimitLowered } from "./license-limit-lowered";
-import { licenseManagerSettingsTurnedOff } from "./license-manager-settings-turned-off";
 import { organizationReplacedOrDestroyed } from "./organization-replaced-or-destroyed";
 import type { RiskRule } from "./rule";
-import { reportGeneratorDeleted } from "./report-generator-deleted";
+import { outOfBandChangeReverted, reconciledRiskRules } from "./reconciled";
 import { servicePrincipalRemoved } from "./service-access-principal-removed";
 import { stateBackendChanged } from "./state-backend-changed";
 
@@ -14,11 +12,11 @@ export const riskRules: readonly RiskRule[] = [
   organizationReplacedOrDestroyed,
   servicePrincipalRemoved,
   delegatedAdministratorRemoved,
-  licenseManagerSettingsTurnedOff,
   licenseConfigurationReplaced,
   licenseLimitLowered,
-  discoveryRuleRemoved,
-  reportGeneratorDeleted,
+  // Each kind of what Terraform cannot manage brings its own checks (lib/reconcile/registry.ts).
+  ...reconciledRiskRules,
+  outOfBandChangeReverted,
   stateBackendChanged,
 ];
 

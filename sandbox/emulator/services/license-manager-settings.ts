@@ -16,10 +16,23 @@ export function licenseManagerRegion(call: CallContext): LicenseManagerRegionSta
 
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
 
+/** License Manager's principals, whose trusted access its link with Organizations enables. */
+const licenseManagerPrincipals = [
+  "license-manager.amazonaws.com",
+  "license-manager.member-account.amazonaws.com",
+];
+
 /**
- * Turning on Organizations integration is refused unless the caller is the management account
- * of an ALL-features organization that trusts license-manager.amazonaws.com; it then creates the
- * service-linked roles in every account and a RAM resource share owned by the management account.
+ * Turning on Organizations integration is refused unless the caller is the management account of an
+ * ALL-features organization ("To enable this option, you must be signed into your master account and have all
+ * features enabled", License Manager User Guide, Settings). It enables trusted access for License Manager where
+ * it is off: Organizations' page for License Manager says trusted access is enabled by linking in License
+ * Manager's settings ("Enabling trusted access with License Manager"), and the settings page that "License
+ * Manager performs this action automatically". AWS does not say which principals; License Manager creates the
+ * roles of both (management and member account) on this call (User Guide, "Member account role"), so both are
+ * enabled here, and Organizations logs them as enabled by License Manager. AWS is also silent on whether the
+ * caller then needs organizations:EnableAWSServiceAccess itself; the sandbox does not ask for it. It then
+ * creates the service-linked roles in every account and a RAM resource share owned by the management account.
  */
 function enableIntegration(call: CallContext, settings: LicenseManagerRegionState): void {
   const org = call.state.organization;
@@ -34,10 +47,8 @@ function enableIntegration(call: CallContext, settings: LicenseManagerRegionStat
   if (org.featureSet !== "ALL") {
     throw invalid("AWS Organizations integration requires an organization with all features enabled.");
   }
-  if (!("license-manager.amazonaws.com" in org.enabledServicePrincipals)) {
-    throw invalid(
-      "Trusted access for license-manager.amazonaws.com is not enabled in AWS Organizations. Call EnableAWSServiceAccess first.",
-    );
+  for (const principal of licenseManagerPrincipals) {
+    org.enabledServicePrincipals[principal] ??= Math.floor(Date.now() / 1000);
   }
   ensureServiceLinkedRole(call.state, org.managementAccountId, "license-manager.amazonaws.com");
   ensureServiceLinkedRole(

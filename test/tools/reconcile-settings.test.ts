@@ -19,10 +19,12 @@ let emulator: RunningEmulator;
 let homeDirectory: string;
 
 function runTool(...args: string[]): Promise<ToolResult> {
-  return runToolAgainst("license-manager-settings", emulator.url, homeDirectory, args);
+  return runToolAgainst("reconcile", emulator.url, homeDirectory, args);
 }
 
-const desired = (settings: Record<string, unknown>): string => JSON.stringify({ region, ...settings });
+const kind = "license-manager-settings";
+const desired = (settings: Record<string, unknown>): string =>
+  JSON.stringify({ kind, region, desired: settings });
 const integrated = desired({
   enableIntegration: true,
   enableCrossAccountsDiscovery: true,
@@ -47,54 +49,55 @@ async function enableTrustedAccess(): Promise<void> {
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
-  homeDirectory = await mkdtemp(join(tmpdir(), "license-manager-settings-"));
+  homeDirectory = await mkdtemp(join(tmpdir(), "reconcile-settings-"));
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
   await fetch(`${emulator.url}/_sandbox/reset`, { method: "POST" });
 });
 
-describe("license-manager-settings CLI", () => {
+describe("reconcile CLI with License Manager settings", () => {
   it("applies the desired settings, after which diff finds none", async () => {
     await enableTrustedAccess();
-    const apply = await runTool("apply", "--desired", integrated);
+    const apply = await runTool("apply", "--input", integrated);
     expect(apply.stderr).toContain("Updated License Manager settings in us-east-1:");
     expect(apply.stderr).toContain("enableIntegration: false -> true");
     expect(apply.stderr).toContain(`snsTopicArn: null -> "${topicArn}"`);
     expect(apply.exitCode).toBe(0);
 
-    const diff = await runTool("diff", "--desired", integrated, "--json");
+    const diff = await runTool("diff", "--input", integrated, "--json");
     expect(diff.exitCode).toBe(0);
-    expect(JSON.parse(diff.stdout)).toEqual({ region, inSync: true, differences: [] });
+    expect(JSON.parse(diff.stdout)).toEqual({ kind, region, inSync: true, differences: [] });
   });
 
   it("calls UpdateServiceSettings only when something differs", async () => {
     await enableTrustedAccess();
     const updatesBefore = await updateCalls(); // the emulator's call log survives resets
-    expect((await runTool("apply", "--desired", integrated)).exitCode).toBe(0);
+    expect((await runTool("apply", "--input", integrated)).exitCode).toBe(0);
     const updatesAfterFirstApply = await updateCalls();
     expect(updatesAfterFirstApply).toBe(updatesBefore + 1);
 
-    const second = await runTool("apply", "--desired", integrated, "--json");
+    const second = await runTool("apply", "--input", integrated, "--json");
     expect(second.exitCode).toBe(0);
-    expect(JSON.parse(second.stdout)).toEqual({ region, updated: false, changes: [] });
+    expect(JSON.parse(second.stdout)).toEqual({ kind, region, updated: false, changes: [] });
     expect(second.stderr).toContain("already match; nothing to update");
     expect(await updateCalls()).toBe(updatesAfterFirstApply);
   });
 
   it("diff exits 2 and names a field changed out of band", async () => {
     await enableTrustedAccess();
-    expect((await runTool("apply", "--desired", integrated)).exitCode).toBe(0);
+    expect((await runTool("apply", "--input", integrated)).exitCode).toBe(0);
     const licenseManager = new LicenseManagerClient({ region, endpoint: emulator.url, credentials });
     await licenseManager.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false }));
 
-    const text = await runTool("diff", "--desired", integrated);
+    const text = await runTool("diff", "--input", integrated);
     expect(text.exitCode).toBe(2);
     expect(text.stderr).toContain("enableCrossAccountsDiscovery: desired true, live false");
 
-    const json = await runTool("diff", "--desired", integrated, "--json");
+    const json = await runTool("diff", "--input", integrated, "--json");
     expect(json.exitCode).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
+      kind,
       region,
       inSync: false,
       differences: [{ field: "enableCrossAccountsDiscovery", desired: true, live: false }],
@@ -108,7 +111,7 @@ describe("license-manager-settings CLI", () => {
       s3BucketArn: bucketArn,
       snsTopicArn: topicArn,
     });
-    const result = await runTool("diff", "--desired", everythingDifferent, "--json");
+    const result = await runTool("diff", "--input", everythingDifferent, "--json");
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout).differences).toEqual([
       { field: "enableIntegration", desired: true, live: false },
@@ -121,10 +124,10 @@ describe("license-manager-settings CLI", () => {
 
   it("get prints the live settings, including the resource share, as JSON", async () => {
     await enableTrustedAccess();
-    await runTool("apply", "--desired", integrated);
-    const result = await runTool("get", "--region", region);
+    await runTool("apply", "--input", integrated);
+    const result = await runTool("get", "--input", integrated, "--json");
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({
+    expect(JSON.parse(result.stdout).live).toEqual({
       region,
       enableIntegration: true,
       enableCrossAccountsDiscovery: true,
@@ -136,11 +139,11 @@ describe("license-manager-settings CLI", () => {
     });
   });
 
-  it("assumes --role-arn for its calls and reads --desired-file", async () => {
+  it("assumes --role-arn for its calls and reads --input-file", async () => {
     await enableTrustedAccess();
     const file = join(homeDirectory, "desired.json");
     await writeFile(file, integrated);
-    const result = await runTool("apply", "--desired-file", file, "--role-arn", administratorRoleArn);
+    const result = await runTool("apply", "--input-file", file, "--role-arn", administratorRoleArn);
     expect(result.exitCode).toBe(0);
     const licenseManagerCalls = (await callLog()).filter((entry) => entry.action.endsWith("ServiceSettings"));
     expect(licenseManagerCalls.slice(-2).map(({ action, principal }) => ({ action, principal }))).toEqual([
@@ -156,15 +159,22 @@ describe("license-manager-settings CLI", () => {
   });
 
   it("prints AWS errors with their code and message", async () => {
-    const result = await runTool("apply", "--desired", integrated);
+    // A member account cannot link License Manager with Organizations.
+    const result = await runTool(
+      "apply",
+      "--input",
+      integrated,
+      "--role-arn",
+      "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole",
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(
-      "License Manager UpdateServiceSettings in us-east-1 failed: InvalidParameterValueException: Trusted access for license-manager.amazonaws.com is not enabled",
+      "License Manager UpdateServiceSettings in us-east-1 failed: AccessDeniedException: Only the management account",
     );
     const badRole = await runTool(
       "get",
-      "--region",
-      region,
+      "--input",
+      integrated,
       "--role-arn",
       "arn:aws:iam::111111111111:role/Missing",
     );
@@ -177,53 +187,62 @@ describe("license-manager-settings CLI", () => {
   it.each([
     {
       name: "invalid JSON",
-      args: ["diff", "--desired", "{"],
-      message: "--desired is not valid JSON (",
+      args: ["diff", "--input", "{"],
+      message: "--input is not valid JSON (",
     },
     {
       name: "an unknown field",
       args: [
         "diff",
-        "--desired",
+        "--input",
         desired({ enableIntegration: true, enableCrossAccountsDiscovery: false, sns: "x" }),
       ],
       message:
-        '--desired: unknown field sns (got "x"); known fields are region, enableIntegration, enableCrossAccountsDiscovery, s3BucketArn, snsTopicArn',
+        '--input: desired.sns: unknown field (got "x"); known fields are region, enableIntegration, enableCrossAccountsDiscovery, s3BucketArn, snsTopicArn',
     },
     {
       name: "a bad ARN",
       args: [
         "apply",
-        "--desired",
+        "--input",
         desired({ enableIntegration: true, enableCrossAccountsDiscovery: false, s3BucketArn: "my-bucket" }),
       ],
       message:
-        '--desired: s3BucketArn must be an S3 bucket ARN such as arn:aws:s3:::aws-license-manager-service-example (got "my-bucket")',
+        '--input: desired.s3BucketArn must be an S3 bucket ARN such as arn:aws:s3:::aws-license-manager-service-example (got "my-bucket")',
     },
     {
       name: "a non-boolean flag",
-      args: ["diff", "--desired", desired({ enableIntegration: "yes", enableCrossAccountsDiscovery: false })],
-      message: '--desired: enableIntegration must be true or false (got "yes")',
+      args: ["diff", "--input", desired({ enableIntegration: "yes", enableCrossAccountsDiscovery: false })],
+      message: '--input: desired.enableIntegration must be true or false (got "yes")',
     },
     {
       name: "discovery without integration",
-      args: ["diff", "--desired", desired({ enableIntegration: false, enableCrossAccountsDiscovery: true })],
+      args: ["diff", "--input", desired({ enableIntegration: false, enableCrossAccountsDiscovery: true })],
       message:
-        "--desired: enableCrossAccountsDiscovery can be true only when enableIntegration is true (cross-account discovery needs the Organizations integration) (got true)",
+        "--input: desired.enableCrossAccountsDiscovery can be true only when enableIntegration is true (cross-account discovery needs the Organizations integration) (got true)",
     },
     {
-      name: "a region mismatch",
-      args: [
-        "diff",
-        "--region",
-        "eu-west-1",
-        "--desired",
-        desired({ enableIntegration: false, enableCrossAccountsDiscovery: false }),
-      ],
-      message: "--region is eu-west-1 but the desired settings say region us-east-1; they must match",
+      name: "a bad region and an unknown top-level field, both at once",
+      args: ["diff", "--input", JSON.stringify({ kind, region: "moon-1", desired: {}, extra: 1 })],
+      message:
+        '--input: region must be a Region code such as us-east-1 (got "moon-1"); extra: unknown field (got 1); known fields are kind, region, desired',
     },
-    { name: "a missing command", args: [], message: "missing command; expected one of apply, get, diff" },
-    { name: "a missing --desired", args: ["apply", "--region", region], message: "missing desired settings" },
+    {
+      name: "an unknown kind",
+      args: ["diff", "--input", JSON.stringify({ kind: "license-manager-grants", region, desired: {} })],
+      message:
+        '--input: kind "license-manager-grants" is not a known kind; expected one of organizations-trusted-access, license-manager-settings, license-manager-discovery-and-reports',
+    },
+    {
+      name: "a missing command",
+      args: [],
+      message: "missing command; expected one of apply, diff, get, restore, unlink",
+    },
+    {
+      name: "an input where the states are read",
+      args: ["restore", "--input", integrated],
+      message: "restore reads the inputs recorded in the stacks' states; it takes no --input",
+    },
   ])("rejects $name with exit 1", async ({ args, message }) => {
     const result = await runTool(...args);
     expect(result.exitCode).toBe(1);
@@ -236,7 +255,7 @@ describe("license-manager-settings CLI", () => {
     async (args) => {
       const result = await runTool(...args);
       expect(result.exitCode).toBe(0);
-      expect(result.stderr).toMatch(/^Usage: tsx tools\/license-manager-settings\.ts/);
+      expect(result.stderr).toMatch(/^Usage: npm run reconcile -- /);
     },
   );
 });

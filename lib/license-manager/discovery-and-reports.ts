@@ -1,6 +1,9 @@
 /**
- * Reads, compares and applies a region's desired discovery rules and report generators (discovery.ts). The
- * plan is a pure function of desired and live, so `diff`, `apply`, drift and reconcile agree on what differs.
+ * A region's automated discovery rules and report generators, a kind on the reconcile contract
+ * (lib/reconcile/contract.ts); its desired shape and the config mapping are in discovery.ts. Neither has a
+ * Terraform resource: aws_licensemanager_license_configuration has no ProductInformationList, and report
+ * generators have no resource in Terraform or CloudFormation. The provider's own updates of a configuration
+ * never send ProductInformationList, so they keep the rules.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -13,13 +16,17 @@ import {
   UpdateLicenseManagerReportGeneratorCommand,
   type ReportGenerator,
 } from "@aws-sdk/client-license-manager";
+import { clientConfig } from "../aws/client-config";
 import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
 import { carriesProjectTags } from "../names/project-tags";
-import type {
-  DesiredDiscovery,
-  DesiredDiscoveryAndReports,
-  DesiredReport,
-  ProductInformation,
+import type { Difference, ReconcileKind, ReconcilePlan, ReconcileTarget } from "../reconcile/contract";
+import {
+  desiredDiscoveryAndReportsSchema,
+  discoveryInputKind,
+  type DesiredDiscovery,
+  type DesiredDiscoveryAndReports,
+  type DesiredReport,
+  type ProductInformation,
 } from "./discovery";
 
 export interface LiveDiscovery {
@@ -50,13 +57,8 @@ export interface LiveDiscoveryAndReports {
   readonly reports: readonly LiveReport[];
 }
 
-export interface DiscoveryDifference {
-  /** e.g. `discovery rules of "sql-server-enterprise"`, `report generator "weekly-sql-usage"`. */
-  readonly subject: string;
-  readonly field: string;
-  readonly desired: unknown;
-  readonly live: unknown;
-}
+/** The subject is e.g. `discovery rules of "sql-server-enterprise"`, `report generator "weekly-sql-usage"`. */
+export type DiscoveryDifference = Difference & { readonly subject: string };
 
 export type DiscoveryAction =
   | { readonly kind: "update-discovery"; readonly discovery: DesiredDiscovery }
@@ -66,10 +68,9 @@ export type DiscoveryAction =
   | { readonly kind: "replace-report"; readonly arn: string; readonly report: DesiredReport }
   | { readonly kind: "delete-report"; readonly arn: string; readonly name: string };
 
-export interface DiscoveryPlan {
+export type DiscoveryPlan = ReconcilePlan<DiscoveryAction> & {
   readonly differences: readonly DiscoveryDifference[];
-  readonly actions: readonly DiscoveryAction[];
-}
+};
 
 const canonical = (list: readonly ProductInformation[]): string =>
   JSON.stringify(
@@ -182,10 +183,6 @@ export function planDiscoveryAndReports(
   return { differences, actions };
 }
 
-export function describeDiscoveryDifference(difference: DiscoveryDifference): string {
-  return `${difference.subject}: ${difference.field}: desired ${JSON.stringify(difference.desired)}, live ${JSON.stringify(difference.live)}`;
-}
-
 function liveReport(generator: ReportGenerator): LiveReport {
   return {
     arn: generator.LicenseManagerReportGeneratorArn ?? "",
@@ -201,9 +198,9 @@ function liveReport(generator: ReportGenerator): LiveReport {
 /** The live discovery rules of the desired configurations, and the report generators the stack manages. */
 export async function readLiveDiscoveryAndReports(
   client: LicenseManagerClient,
+  region: string,
   desired: DesiredDiscoveryAndReports,
 ): Promise<LiveDiscoveryAndReports> {
-  const { region } = desired;
   const discovery: LiveDiscovery[] = [];
   const missingConfigurations: string[] = [];
   for (const { licenseConfigurationArn } of desired.discovery) {
@@ -317,18 +314,120 @@ async function run(client: LicenseManagerClient, region: string, action: Discove
   }
 }
 
-export interface DiscoveryApplyResult {
-  readonly region: string;
-  readonly updated: boolean;
-  readonly changes: readonly DiscoveryDifference[];
-}
+const clientFor = (target: ReconcileTarget) =>
+  new LicenseManagerClient(clientConfig(target.region, target.credentials));
 
-/** Reads the live rules and generators and makes only the calls that bring them to the desired ones. */
-export async function applyDiscoveryAndReports(
-  client: LicenseManagerClient,
-  desired: DesiredDiscoveryAndReports,
-): Promise<DiscoveryApplyResult> {
-  const plan = planDiscoveryAndReports(desired, await readLiveDiscoveryAndReports(client, desired));
-  for (const action of plan.actions) await run(client, desired.region, action);
-  return { region: desired.region, updated: plan.actions.length > 0, changes: plan.differences };
-}
+type Entries = Pick<DesiredDiscoveryAndReports, "discovery" | "reports">;
+
+export const discoveryAndReports: ReconcileKind<
+  DesiredDiscoveryAndReports,
+  LiveDiscoveryAndReports,
+  DiscoveryAction
+> = {
+  kind: discoveryInputKind,
+  title: "discovery rules and report generators",
+  schema: desiredDiscoveryAndReportsSchema,
+  read: (target, desired) => readLiveDiscoveryAndReports(clientFor(target), target.region, desired),
+  plan: planDiscoveryAndReports,
+  apply: async (target, _desired, actions) => {
+    const client = clientFor(target);
+    for (const action of actions) await run(client, target.region, action);
+  },
+  risks: [
+    {
+      // Resources running the software but launched from an unassociated AMI are no longer counted.
+      id: "discovery-rule-removed",
+      check: (before: Entries, after: Entries | undefined) => {
+        const reasons: string[] = [];
+        for (const previous of before.discovery) {
+          const count = previous.productInformationList.length;
+          if (count === 0) continue;
+          const next = after?.discovery.find((entry) => entry.name === previous.name);
+          if (after === undefined) {
+            reasons.push(
+              `the automated discovery rules of license configuration "${previous.name}" are no longer managed: their resource is destroyed`,
+            );
+          } else if (!next || next.productInformationList.length === 0) {
+            reasons.push(
+              `removes the automated discovery rules of license configuration "${previous.name}" (${count} rule(s)): resources running the software from unassociated AMIs are no longer counted`,
+            );
+          } else if (next.productInformationList.length < count) {
+            reasons.push(
+              `removes ${count - next.productInformationList.length} of the ${count} automated discovery rules of license configuration "${previous.name}"`,
+            );
+          }
+        }
+        return reasons;
+      },
+    },
+    {
+      // The usage reports that auditors are handed stop arriving in the report bucket.
+      id: "report-generator-deleted",
+      check: (before: Entries, after: Entries | undefined) =>
+        before.reports
+          .filter((previous) => !after?.reports.some((next) => next.name === previous.name))
+          .map((previous) =>
+            after === undefined
+              ? `the report generator "${previous.name}" is no longer managed: its resource is destroyed`
+              : `deletes the report generator "${previous.name}" (${previous.types.join(", ")}, ${previous.period}): its reports stop arriving in the report bucket`,
+          ),
+    },
+  ],
+  permissions: (props) => {
+    const inRegions = (type: string) =>
+      props.licenseManagerRegions.map(
+        (region) => `arn:${props.partition}:license-manager:${region}:${props.managementAccountId}:${type}:*`,
+      );
+    return {
+      read: [
+        {
+          Sid: "ReportGeneratorRead",
+          Effect: "Allow",
+          // No resource type in the Service Authorization Reference.
+          Action: ["license-manager:ListLicenseManagerReportGenerators"],
+          Resource: ["*"],
+        },
+        {
+          Sid: "DiscoveryRulesRead",
+          Effect: "Allow",
+          Action: ["license-manager:GetLicenseConfiguration"],
+          Resource: inRegions("license-configuration"),
+        },
+      ],
+      write: [
+        {
+          Sid: "DiscoveryRulesWrite",
+          Effect: "Allow",
+          Action: ["license-manager:UpdateLicenseConfiguration"],
+          Resource: inRegions("license-configuration"),
+        },
+        {
+          // Creating one has no resource type; its tags are set on create (a change of tags replaces it).
+          Sid: "ReportGeneratorCreate",
+          Effect: "Allow",
+          Action: ["license-manager:CreateLicenseManagerReportGenerator"],
+          Resource: ["*"],
+        },
+        {
+          Sid: "ReportGeneratorWrite",
+          Effect: "Allow",
+          Action: [
+            "license-manager:DeleteLicenseManagerReportGenerator",
+            "license-manager:UpdateLicenseManagerReportGenerator",
+          ],
+          Resource: inRegions("report-generator"),
+        },
+      ],
+    };
+  },
+  summarize: (live) => [
+    ...live.discovery.map(
+      (item) =>
+        `${item.licenseConfigurationArn}: automated discovery ${describeProductInformation(item.productInformationList)}${item.disassociateWhenNotFound ? " (disassociates when not found)" : ""}`,
+    ),
+    ...live.reports.map(
+      (report) =>
+        `report generator ${JSON.stringify(report.name)}: ${report.types.join(", ")}, ${report.period}`,
+    ),
+  ],
+};

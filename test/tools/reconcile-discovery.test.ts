@@ -14,8 +14,9 @@ import { TerraformStack, Testing } from "cdktf";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
 import type { LicenseConfigurationConfig } from "../../lib/config/model";
-import { DiscoveryAndReportsResource } from "../../lib/license-manager/discovery-resource";
+import { discoveryAndReports } from "../../lib/license-manager/discovery-and-reports";
 import { LicenseConfiguration } from "../../lib/license-manager/license-configuration";
+import { ReconciledResource } from "../../lib/reconcile/resource";
 import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { runTool, sandboxCredentials } from "./run-tool";
 
@@ -59,41 +60,44 @@ function stackJson(variant: Variant): string {
     dependsOn: [],
   });
   const arn = configuration.configuration.arn;
-  new DiscoveryAndReportsResource(stack, "discovery-and-reports", {
+  new ReconciledResource(stack, "discovery-and-reports", {
+    kind: discoveryAndReports,
     region,
-    managedTags,
-    discovery: [
-      {
-        name: "sql-server-enterprise",
-        licenseConfigurationArn: arn,
-        productInformationList: variant.applicationName
-          ? [
-              {
-                ResourceType: "SSM_MANAGED",
-                ProductInformationFilterList: [
-                  {
-                    ProductInformationFilterName: "Application Name",
-                    ProductInformationFilterValue: [variant.applicationName],
-                    ProductInformationFilterComparator: "EQUALS",
-                  },
-                ],
-              },
-            ]
-          : [],
-        disassociateWhenNotFound: variant.applicationName !== undefined,
-      },
-    ],
-    reports: variant.period
-      ? [
-          {
-            name: "sql-usage",
-            types: ["LicenseConfigurationUsageReport"],
-            period: variant.period,
-            licenseConfigurationArns: [arn],
-            tags: { ...managedTags },
-          },
-        ]
-      : [],
+    desired: {
+      managedTags,
+      discovery: [
+        {
+          name: "sql-server-enterprise",
+          licenseConfigurationArn: arn,
+          productInformationList: variant.applicationName
+            ? [
+                {
+                  ResourceType: "SSM_MANAGED",
+                  ProductInformationFilterList: [
+                    {
+                      ProductInformationFilterName: "Application Name",
+                      ProductInformationFilterValue: [variant.applicationName],
+                      ProductInformationFilterComparator: "EQUALS",
+                    },
+                  ],
+                },
+              ]
+            : [],
+          disassociateWhenNotFound: variant.applicationName !== undefined,
+        },
+      ],
+      reports: variant.period
+        ? [
+            {
+              name: "sql-usage",
+              types: ["LicenseConfigurationUsageReport"],
+              period: variant.period,
+              licenseConfigurationArns: [arn],
+              tags: { ...managedTags },
+            },
+          ]
+        : [],
+    },
     dependsOn: [],
   });
   return Testing.synth(stack);
@@ -178,7 +182,7 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
 
     // Created by the apply.
     const created = await apply(initial);
-    expect(created.stdout).toContain("Applied discovery rules and report generators in us-east-1:");
+    expect(created.stdout).toContain("Updated discovery rules and report generators in us-east-1:");
     const first = await live();
     expect(first).toMatchObject({
       applications: ["SQL Server 2019"],
@@ -196,7 +200,7 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
     const beforeCount = (await log()).length;
     const counted = await apply({ licenseCount: 16, applicationName: "SQL Server 2022", period: "MONTH" });
     expect(counted.stdout).toContain("1 changed, 0 destroyed");
-    expect(counted.stdout).not.toContain("tools/license-manager-discovery.ts");
+    expect(counted.stdout).not.toContain("tools/reconcile.ts");
     const providerUpdates = (await log())
       .slice(beforeCount)
       .filter((entry) => entry.action === "UpdateLicenseConfiguration");
@@ -220,10 +224,10 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
     );
     const home = mkdtempSync(join(workDirectory, "home-"));
     const reconcile = await runTool(
-      "license-manager-discovery",
+      "reconcile",
       emulator.url,
       home,
-      ["reconcile", "--stack-dir", stackDirectory],
+      ["restore", "--stack-dir", stackDirectory],
       { LM_ROLE: "none" },
     );
     expect(reconcile.stderr).toContain(

@@ -1,0 +1,131 @@
+/**
+ * The input a reconciled resource records (`{ kind, region, desired }`) and hands the reconcile CLI: parsed
+ * strictly from the command line, leniently from states and plans, where any other terraform_data input is
+ * simply not ours.
+ */
+import { z } from "zod";
+import { awsRegionPattern, examples } from "../aws/arn";
+import { kindNamed, reconcileKinds } from "./registry";
+import type { AnyKind } from "./contract";
+
+export interface ReconcileInput<Desired = unknown> {
+  readonly kind: string;
+  readonly region: string;
+  readonly desired: Desired;
+}
+
+/** A recorded input with its kind resolved and its desired state parsed by the kind's schema. */
+export interface ResolvedInput extends ReconcileInput {
+  readonly definition: AnyKind;
+}
+
+/** Bad input on the command line; the message names the source, the path, the value and what is expected. */
+export class ReconcileInputError extends Error {
+  override readonly name = "ReconcileInputError";
+}
+
+const envelope = z
+  .object({
+    kind: z.string(),
+    region: z.string().regex(awsRegionPattern, `must be a Region code such as ${examples.region}`),
+    desired: z.unknown(),
+  })
+  .strict();
+
+const valueAt = (input: unknown, path: readonly (string | number)[]): unknown =>
+  path.reduce<unknown>(
+    (value, key) =>
+      typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+    input,
+  );
+
+/** The fields of an object schema, inside refinements; none for anything else. */
+function fieldsOf(schema: z.ZodTypeAny | undefined): string[] {
+  let current = schema;
+  while (current instanceof z.ZodEffects) current = current.innerType();
+  return current instanceof z.ZodObject ? Object.keys(current.shape as object) : [];
+}
+
+function describeIssue(issue: z.ZodIssue, input: unknown, schema?: z.ZodTypeAny): string {
+  const where = issue.path.join(".") || "(top level)";
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    const parent = valueAt(input, issue.path) as Record<string, unknown>;
+    const known = fieldsOf(schema);
+    const expected = known.length > 0 ? `; known fields are ${known.join(", ")}` : "";
+    return issue.keys
+      .map(
+        (key) =>
+          `${[...issue.path, key].join(".")}: unknown field (got ${JSON.stringify(parent[key])})${expected}`,
+      )
+      .join("; ");
+  }
+  const value = valueAt(input, issue.path);
+  return value === undefined
+    ? `${where} ${issue.message}`
+    : `${where} ${issue.message} (got ${JSON.stringify(value)})`;
+}
+
+/** Parses `--input` JSON; every problem at once, each with its path and the value found. */
+export function parseReconcileInput(json: string, source: string): ResolvedInput {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch (error) {
+    throw new ReconcileInputError(
+      `${source} is not valid JSON (${(error as Error).message}); expected {"kind": …, "region": …, "desired": {…}}`,
+    );
+  }
+  const parsed = envelope.safeParse(input);
+  if (!parsed.success) {
+    throw new ReconcileInputError(
+      `${source}: ${parsed.error.issues.map((issue) => describeIssue(issue, input, envelope)).join("; ")}`,
+    );
+  }
+  const definition = kindNamed(parsed.data.kind);
+  if (!definition) {
+    throw new ReconcileInputError(
+      `${source}: kind ${JSON.stringify(parsed.data.kind)} is not a known kind; expected one of ${reconcileKinds.map((kind) => kind.kind).join(", ")}`,
+    );
+  }
+  const desired = definition.schema.safeParse(parsed.data.desired);
+  if (!desired.success) {
+    const issues = desired.error.issues.map((issue) =>
+      describeIssue(
+        { ...issue, path: ["desired", ...issue.path] },
+        input,
+        issue.path.length === 0 ? definition.schema : undefined,
+      ),
+    );
+    throw new ReconcileInputError(`${source}: ${issues.join("; ")}`);
+  }
+  return { kind: definition.kind, region: parsed.data.region, desired: desired.data, definition };
+}
+
+/**
+ * The envelope of a terraform_data input, its desired state not yet parsed (it may hold unresolved references
+ * in a synthesized configuration), or undefined when it is no reconciled input. Inputs recorded before the
+ * contract (settings as bare fields, discovery with its kind at the top) are read as the same kinds, so a
+ * state deployed by an earlier version is still checked, reviewed and restored.
+ */
+export function inputEnvelope(value: unknown): ReconcileInput | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.kind === "string" && "desired" in record && typeof record.region === "string")
+    return { kind: record.kind, region: record.region, desired: record.desired };
+  const { kind, region, ...rest } = record;
+  if (typeof region !== "string") return undefined;
+  if (kind === "license-manager-discovery-and-reports") return { kind, region, desired: rest };
+  // The settings' schema allows the region they recorded.
+  if (kind === undefined && "enableIntegration" in record)
+    return { kind: "license-manager-settings", region, desired: record };
+  return undefined;
+}
+
+/** The reconcile input of a terraform_data input, parsed by its kind's schema, or undefined for anything else. */
+export function recordedInput(value: unknown): ResolvedInput | undefined {
+  const envelope = inputEnvelope(value);
+  const definition = envelope && kindNamed(envelope.kind);
+  if (!envelope || !definition) return undefined;
+  const parsed = definition.schema.safeParse(envelope.desired);
+  return parsed.success ? { ...envelope, desired: parsed.data, definition } : undefined;
+}

@@ -10,11 +10,12 @@ import { formatIdentities, readCallLog, summarizeIdentities } from "./role-summa
 import { stackRoleArn } from "../lib/access/stack-roles";
 import { deployAllStacks, SandboxStepError, startSandboxSession, type SandboxSession } from "./session";
 
-const usage = `Usage: npm run sandbox [-- --exit] [-- --port 4566]
+const usage = `Usage: [LM_CONFIG=config/sandbox-external.yaml] npm run sandbox [-- --exit] [-- --port 4566]
 
 Starts a local AWS sandbox on 127.0.0.1 — an emulated organization (management account 111111111111, three
 members, SSO and CloudTrail already trusted) with Organizations, License Manager, IAM, STS and SNS, and
-s3rver + dynalite as the state bucket and lock table — then synthesizes config/sandbox.yaml and deploys
+s3rver + dynalite as the state bucket and lock table — then synthesizes the config (LM_CONFIG, default
+config/sandbox.yaml) and deploys
 every stack in dependency order with the real cdktf CLI, Terraform and AWS provider, and prints what exists.
 The sandbox enforces IAM (SANDBOX_IAM=enforce|audit|off): the bootstrap and access stacks are deployed with
 the sandbox's administrator keys, the organization and License Manager stacks with the least-privilege deploy
@@ -32,7 +33,11 @@ Exit codes: 0 deployed (and, without --exit, stopped by Ctrl-C), 1 a step failed
 
 const projectRoot = path.resolve(__dirname, "..");
 const dataDirectory = path.join(projectRoot, ".sandbox");
-const configFile = "config/sandbox.yaml";
+/**
+ * config/sandbox.yaml imports the organization; config/sandbox-external.yaml leaves it to another owner, whose
+ * principals (Control Tower's) the seeded organization then already has.
+ */
+const configFile = process.env.LM_CONFIG || "config/sandbox.yaml";
 /** The seeded administrator whose keys the sandbox environment carries (sandbox/emulator/seed.ts). */
 const sandboxAdministratorArn = "arn:aws:iam::111111111111:user/sandbox-admin";
 
@@ -117,7 +122,7 @@ function whoDidWhat(running: SandboxSession): string {
 }
 
 function writeEnvironmentFile(running: SandboxSession): void {
-  const lines = Object.entries(running.services.environment).map(
+  const lines = Object.entries({ ...running.services.environment, LM_CONFIG: configFile }).map(
     ([name, value]) => `export ${name}=${value}`,
   );
   writeFileSync(path.join(dataDirectory, "env"), `# written by npm run sandbox\n${lines.join("\n")}\n`);
@@ -126,7 +131,7 @@ function writeEnvironmentFile(running: SandboxSession): void {
 function nextSteps(running: SandboxSession): string {
   return [
     "Every stack is deployed into the sandbox. In another terminal, from the project root:",
-    "  source .sandbox/env                       # endpoints, sandbox credentials, LM_CONFIG=config/sandbox.yaml",
+    `  source .sandbox/env                       # endpoints, sandbox credentials, LM_CONFIG=${configFile}`,
     "  npx cdktf diff organization --skip-provider-lock   # plan one stack: expect no changes",
     "  npm run drift                             # drift check of every stack and the settings, with the plan role",
     "  npm run roles                             # service-linked roles per account",

@@ -6,6 +6,7 @@ import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { bootstrapLocalStateFile } from "../lib/names/stacks";
 import { CdktfCli } from "./cdktf-cli";
+import { externallyOwnedSeed } from "./emulator/seed";
 import { startSandboxServices, withSandboxEnvironment, type SandboxServices } from "./services";
 
 export interface SandboxSessionOptions {
@@ -61,6 +62,8 @@ export async function startSandboxSession(options: SandboxSessionOptions): Promi
   mkdirSync(logDirectory, { recursive: true });
 
   const services = await startSandboxServices({
+    // An organization owned elsewhere comes with another owner's principals already enabled.
+    ...(config.organization.source === "external" && { seed: externallyOwnedSeed }),
     dataDirectory: options.dataDirectory,
     emulatorPort: options.emulatorPort,
     storagePort: options.storagePort,

@@ -45,7 +45,9 @@ export class ReconciledResource<Desired> extends Construct {
       ? Fn.conditional(
           props.liveInSync,
           "in-sync",
-          Fn.conditional(Op.neq(Fn.timestamp(), ""), "in-sync", "restore"),
+          // Never "restore": the comparison only makes the value unknown until apply. (Op.neq with "" renders
+          // `!= undefined` in cdktf 0.21, which Terraform reads as a resource reference.)
+          Fn.conditional(Op.neq(Fn.timestamp(), "never"), "in-sync", "restore"),
         )
       : undefined;
 

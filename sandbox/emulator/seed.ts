@@ -127,3 +127,22 @@ export const defaultSeed: SandboxSeed = {
     memberReadRole(accountId, MANAGEMENT_ACCOUNT_ID),
   ]),
 };
+
+/**
+ * The sandbox organization as another owner keeps it (config/sandbox-external.yaml, organization.source:
+ * external): besides SSO and CloudTrail, the principals and policy types an AWS Control Tower landing zone
+ * enables (AWS Control Tower User Guide, "Integrated services"). This project must leave every one of them alone.
+ */
+export const externallyOwnedSeed: SandboxSeed = {
+  ...defaultSeed,
+  organization: {
+    ...defaultSeed.organization!,
+    enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+    enabledServicePrincipals: [
+      ...defaultSeed.organization!.enabledServicePrincipals,
+      "config.amazonaws.com",
+      "controltower.amazonaws.com",
+      "member.org.stacksets.cloudformation.amazonaws.com",
+    ],
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * organization.source: external with terraform (hashicorp/aws 5.100.0) and the reconcile CLI against the
+ * emulator: moving from import to external forgets the organization without disabling anything, another owner's
+ * principals come and go without a change in the plan, License Manager's own principal disabled outside
+ * Terraform is put back by the next apply, and moving back to import adopts the organization again.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import {
+  DisableAWSServiceAccessCommand,
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { licenseManagerPrincipals } from "../../lib/names/license-manager";
+import { ExternalOrganization } from "../../lib/organization/external-organization";
+import { Organization } from "../../lib/organization/organization";
+import type { CallLogEntry } from "../../sandbox/emulator/call-log";
+import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
+import { sandboxCredentials } from "./run-tool";
+
+const run = promisify(execFile);
+const region = "us-east-1";
+const projectRoot = join(__dirname, "../..");
+const [manager, member] = licenseManagerPrincipals;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+/** The organization stack's constructs, at the ids OrganizationStack gives them. */
+function importedStack(otherPrincipals: string[]): string {
+  const stack = new TerraformStack(Testing.app(), "organization");
+  new AwsProvider(stack, "aws", { region });
+  new Organization(stack, "organization", {
+    source: "import",
+    organizationId: "o-sandbox00001",
+    serviceAccessPrincipals: [...otherPrincipals, ...licenseManagerPrincipals],
+    enabledPolicyTypes: ["SERVICE_CONTROL_POLICY"],
+    principalsAllowedToBeRemoved: [],
+    configFile: "config/test.yaml",
+  });
+  return Testing.synth(stack);
+}
+
+function externalStack(importedAddress: string, disable: string[] = []): string {
+  const stack = new TerraformStack(Testing.app(), "organization");
+  new AwsProvider(stack, "aws", { region });
+  new ExternalOrganization(stack, "organization", {
+    region,
+    organizationId: "o-sandbox00001",
+    principals: { enable: licenseManagerPrincipals.filter((name) => !disable.includes(name)), disable },
+    configFile: "config/test.yaml",
+    importedAddress,
+  });
+  return Testing.synth(stack);
+}
+
+describe("an organization owned elsewhere, with terraform and the reconcile CLI against the emulator", () => {
+  let emulator: RunningEmulator;
+  let workDirectory: string;
+  let stackDirectory: string;
+  let organizations: OrganizationsClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
+    mkdirSync(join(projectRoot, ".test-work"), { recursive: true });
+    workDirectory = mkdtempSync(join(projectRoot, ".test-work", "external-"));
+    // ${path.root}/../../.. must be the project root, as for cdktf.out/stacks/<stack>.
+    stackDirectory = join(workDirectory, "organization");
+    mkdirSync(stackDirectory, { recursive: true });
+    organizations = new OrganizationsClient({
+      region,
+      endpoint: emulator.url,
+      credentials: sandboxCredentials,
+    });
+  });
+  afterAll(async () => {
+    await emulator.close();
+    rmSync(workDirectory, { recursive: true, force: true });
+  });
+
+  const environment = () => ({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CHECKPOINT_DISABLE: "1",
+    AWS_ENDPOINT_URL_ORGANIZATIONS: emulator.url,
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_ENDPOINT_URL_IAM: emulator.url,
+    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
+    AWS_REGION: region,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  });
+  const terraform = (...args: string[]) =>
+    run("terraform", [...args, "-no-color"], { cwd: stackDirectory, env: environment() }).then(
+      ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        exitCode: error.code,
+        stdout: error.stdout,
+        stderr: error.stderr,
+      }),
+    );
+  const write = (json: string) => writeFileSync(join(stackDirectory, "cdk.tf.json"), json);
+  const apply = () => terraform("apply", "-auto-approve", "-input=false");
+  /** Exit code of a plan: 0 no changes, 2 changes. */
+  const plan = () => terraform("plan", "-input=false", "-detailed-exitcode");
+  const enabled = async () =>
+    (
+      (await organizations.send(new ListAWSServiceAccessForOrganizationCommand({})))
+        .EnabledServicePrincipals ?? []
+    )
+      .map((entry) => entry.ServicePrincipal!)
+      .sort();
+  const log = async () => (await (await fetch(`${emulator.url}/_sandbox/log`)).json()) as CallLogEntry[];
+  const trustedAccessWrites = (entries: CallLogEntry[]) =>
+    entries
+      .filter((entry) => /^(Enable|Disable)AWSServiceAccess$/.test(entry.action))
+      .map((entry) => `${entry.action} ${String(entry.conditionKeys?.["organizations:ServicePrincipal"])}`);
+
+  it("moves from import to external and back without disabling anything, and puts back only License Manager's principals", async () => {
+    const importJson = importedStack(["cloudtrail.amazonaws.com", "sso.amazonaws.com"]);
+    const importedAddress = `aws_organizations_organization.${Object.keys(JSON.parse(importJson).resource.aws_organizations_organization)[0]}`;
+    write(importJson);
+    expect((await terraform("init", "-input=false")).exitCode).toBe(0);
+    expect((await apply()).exitCode).toBe(0);
+    const imported = await enabled();
+    expect(imported).toEqual(["cloudtrail.amazonaws.com", manager, member, "sso.amazonaws.com"].sort());
+
+    // Import → external: the plan forgets the organization; nothing is destroyed or disabled.
+    const since = (await log()).length;
+    write(externalStack(importedAddress));
+    const move = await terraform("plan", "-input=false");
+    expect(move.stdout).toContain(`${importedAddress} will no longer be managed by Terraform`);
+    expect(move.stdout).toContain("0 to destroy");
+    expect((await apply()).exitCode).toBe(0);
+    expect(await enabled()).toEqual(imported);
+    const state = JSON.parse((await terraform("show", "-json")).stdout);
+    expect(
+      state.values.root_module.resources.map((resource: { type: string }) => resource.type).sort(),
+    ).toEqual([
+      "aws_organizations_organization", // the data source
+      "terraform_data",
+    ]);
+    expect((await plan()).exitCode).toBe(0);
+    expect(trustedAccessWrites((await log()).slice(since))).toEqual([]);
+
+    // Another owner's principals come and go: nothing for this project to do.
+    await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "config.amazonaws.com" }));
+    await organizations.send(
+      new DisableAWSServiceAccessCommand({ ServicePrincipal: "cloudtrail.amazonaws.com" }),
+    );
+    expect((await plan()).exitCode).toBe(0);
+
+    // License Manager's own, disabled outside Terraform: the plan replaces the reconciled resource, the apply
+    // enables it again, and the next plan is clean.
+    await organizations.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: member }));
+    const sinceDisabled = (await log()).length;
+    const drifted = await plan();
+    expect(drifted.exitCode).toBe(2);
+    expect(drifted.stdout).toContain("must be replaced");
+    const restore = await apply();
+    expect(restore.stdout).toContain("Updated trusted access in us-east-1:");
+    expect(restore.stdout).toContain(`trusted access for ${member}: enabled: false -> true`);
+    expect(await enabled()).toEqual(["config.amazonaws.com", manager, member, "sso.amazonaws.com"].sort());
+    expect((await plan()).exitCode).toBe(0);
+
+    // What the project wrote to put it back: License Manager's principal only.
+    expect(trustedAccessWrites((await log()).slice(sinceDisabled))).toEqual([
+      `EnableAWSServiceAccess ${member}`,
+    ]);
+
+    // Disabled on purpose: only when the config lists it (principalsAllowedToBeRemoved), and only it.
+    write(externalStack(importedAddress, [member]));
+    expect((await apply()).exitCode).toBe(0);
+    expect(await enabled()).toEqual(["config.amazonaws.com", manager, "sso.amazonaws.com"].sort());
+    write(externalStack(importedAddress));
+    expect((await apply()).exitCode).toBe(0);
+
+    // External → import, listing what the other owner left enabled: the organization is imported again and
+    // the reconciled resource goes without disabling anything.
+    write(importedStack(["config.amazonaws.com", "sso.amazonaws.com"]));
+    const back = await apply();
+    expect(back.exitCode).toBe(0);
+    expect(back.stdout).toContain("1 imported");
+    expect(await enabled()).toEqual(["config.amazonaws.com", manager, member, "sso.amazonaws.com"].sort());
+    expect((await plan()).exitCode).toBe(0);
+  }, 240_000);
+});

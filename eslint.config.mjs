@@ -24,6 +24,7 @@ const pureLib = [
   "license-manager/discovery-and-reports.ts",
   "markdown",
   "names",
+  "organization/survey.ts",
   "organization/trusted-access.ts",
   "process",
   "reconcile/contract.ts",

@@ -1,0 +1,100 @@
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { readOnlyRole, stackRoleArn } from "../lib/access/stack-roles";
+import { examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { clientConfig } from "../lib/aws/client-config";
+import { callerSession } from "../lib/aws/credentials";
+import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
+import { stackNames } from "../lib/names/stacks";
+import { configSnippets, recommendedSource, surveyOrganization } from "../lib/organization/survey";
+import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+
+const toolName = "org";
+
+const usage = `Usage: npm run org -- [--role-arn ARN] [--region REGION] [--json]
+
+Prints what the organization has today: its id and feature set, every principal with trusted access, the
+policy types enabled on the root, and the delegated administrators (License Manager's named); then the
+organization section of a config for either mode, to paste into config/<environment>.yaml:
+  source: import     this project owns the organization's trusted-access list and policy types (both
+                     authoritative): every principal and policy type enabled now is listed, or the first plan
+                     fails on the removal guard
+  source: external   another owner keeps them (AWS Control Tower, Landing Zone Accelerator, AFT, another
+                     Terraform state); this project only enables License Manager's two principals
+It reads only (DescribeOrganization, ListAWSServiceAccessForOrganization, ListRoots, ListDelegatedAdministrators).
+
+Options:
+  --role-arn ARN    Assume this role first (default: the plan role of the config in LM_CONFIG, when it has one
+                    and LM_ROLE is not none)
+  --region REGION   Region of the Organizations and STS clients (default: the config's homeRegion, or us-east-1)
+  --json            Print the survey and both snippets as JSON on stdout
+  -h, --help        Show this help
+
+Credentials come from the AWS SDK default chain; AWS_ENDPOINT_URL_ORGANIZATIONS overrides the endpoint.
+Exit codes: 0 printed, 1 error.`;
+
+const options = {
+  "role-arn": { type: "string" },
+  region: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** The config's plan role and home region, when there is a config to read; a first-time user may have none. */
+function fromConfig(): { roleArn?: string; region?: string } {
+  let config;
+  try {
+    config = loadConfig(configFileFromEnvironment());
+  } catch {
+    return {};
+  }
+  const role = readOnlyRole(config);
+  const roleArn = stackRoleArn(config, stackNames.organization, role);
+  return { ...(roleArn !== undefined && { roleArn }), region: config.homeRegion };
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, options);
+  if (values.help) {
+    printLine(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const given = values["role-arn"];
+  if (given !== undefined && !iamRoleArnPattern.test(given)) {
+    throw new UsageError(
+      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(given)})`,
+    );
+  }
+  const defaults = given === undefined ? fromConfig() : {};
+  const region = values.region ?? defaults.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const roleArn = given ?? defaults.roleArn;
+  const { credentials } = callerSession(region, roleArn, toolName);
+  const survey = await surveyOrganization(new OrganizationsClient(clientConfig(region, credentials)));
+  const recommendation = recommendedSource(survey);
+  const snippets = configSnippets(survey);
+
+  printLine(
+    `Organization ${survey.id} (feature set ${survey.featureSet}, management account ${survey.managementAccountId})`,
+  );
+  printLine(`Trusted access (${survey.servicePrincipals.length}):`);
+  for (const principal of survey.servicePrincipals) printLine(`  ${principal}`);
+  printLine(`Policy types enabled on the root: ${survey.enabledPolicyTypes.join(", ") || "none"}`);
+  printLine(
+    `Delegated administrators: ${survey.delegatedAdministrators.map((account) => `${account.id} (${account.name})`).join(", ") || "none"}` +
+      `; for License Manager: ${survey.licenseManagerAdministrator ?? "none"}`,
+  );
+  if (survey.featureSet !== "ALL") {
+    printLine("All features are not enabled: License Manager's integration needs them, in either mode.");
+  }
+  printLine("");
+  printLine(`Suggested: source: ${recommendation.source} (${recommendation.reason}).`);
+  for (const source of ["import", "external"] as const) {
+    printLine("");
+    printLine(`# source: ${source}`);
+    printLine(snippets[source]);
+  }
+  if (values.json) printJson({ ...survey, recommendation, snippets });
+  return 0;
+}
+
+runCli(toolName, main);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { examples, iamRoleArnPattern } from "../lib/aws/arn";
 import { describeAwsError } from "../lib/aws/errors";
 import type { ManifestStack } from "../lib/cdktf/manifest";
 
@@ -58,26 +59,34 @@ export function selectStacks(
 }
 
 /**
- * The desired value a terraform_data resource hands a CLI: `--desired JSON` or `--desired-file FILE` (exactly
- * one), parsed by `parse` with the option named as the source of any error.
+ * JSON handed to a CLI as `--<option> JSON` or `--<option>-file FILE` (at most one), parsed by `parse` with the
+ * option named as the source of any error; undefined when neither is given.
  */
-export async function readDesiredOption<T>(
+export async function readJsonOption<T>(
+  option: string,
   json: string | undefined,
   file: string | undefined,
   parse: (text: string, source: string) => T,
-  what: string,
-): Promise<T> {
+): Promise<T | undefined> {
   if (json !== undefined && file !== undefined)
-    throw new UsageError("give either --desired or --desired-file, not both");
-  if (json !== undefined) return parse(json, "--desired");
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --desired-file ${file}: ${(error as Error).message}`);
-    }
-    return parse(text, `--desired-file ${file}`);
+    throw new UsageError(`give either --${option} or --${option}-file, not both`);
+  if (json !== undefined) return parse(json, `--${option}`);
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read --${option}-file ${file}: ${(error as Error).message}`);
   }
-  throw new UsageError(`missing ${what}; give --desired JSON or --desired-file FILE`);
+  return parse(text, `--${option}-file ${file}`);
+}
+
+/** The value of --role-arn, checked; undefined when not given. */
+export function roleArnOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !iamRoleArnPattern.test(value)) {
+    throw new UsageError(
+      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value;
 }

@@ -1,12 +1,11 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { readOnlyRole, stackRoleArn } from "../lib/access/stack-roles";
-import { examples, iamRoleArnPattern } from "../lib/aws/arn";
 import { clientConfig } from "../lib/aws/client-config";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { stackNames } from "../lib/names/stacks";
 import { configSnippets, recommendedSource, surveyOrganization } from "../lib/organization/survey";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseOptions, printJson, printLine, roleArnOption, runCli, UsageError } from "./cli";
 
 const toolName = "org";
 
@@ -59,12 +58,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const given = values["role-arn"];
-  if (given !== undefined && !iamRoleArnPattern.test(given)) {
-    throw new UsageError(
-      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(given)})`,
-    );
-  }
+  const given = roleArnOption(values["role-arn"]);
   const defaults = given === undefined ? fromConfig() : {};
   const region = values.region ?? defaults.region ?? process.env.AWS_REGION ?? "us-east-1";
   const roleArn = given ?? defaults.roleArn;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
-import { examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { examples } from "../lib/aws/arn";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { stackNames } from "../lib/names/stacks";
@@ -12,7 +12,7 @@ import { reconcileKinds } from "../lib/reconcile/registry";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/run";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseOptions, printJson, printLine, readJsonOption, roleArnOption, runCli, UsageError } from "./cli";
 
 const toolName = "reconcile";
 const projectRoot = path.resolve(__dirname, "..");
@@ -71,24 +71,6 @@ interface Target extends ResolvedInput {
   readonly address?: string;
 }
 
-async function readInput(
-  json: string | undefined,
-  file: string | undefined,
-): Promise<ResolvedInput | undefined> {
-  if (json !== undefined && file !== undefined)
-    throw new UsageError("give either --input or --input-file, not both");
-  if (json !== undefined) return parseReconcileInput(json, "--input");
-  if (file === undefined) return undefined;
-  const { readFile } = await import("node:fs/promises");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read --input-file ${file}: ${(error as Error).message}`);
-  }
-  return parseReconcileInput(text, `--input-file ${file}`);
-}
-
 /** Every input recorded in the deployed stacks' states, each with the role of its stack. */
 async function recordedTargets(stackDirectories: readonly string[] | undefined, roleArn: string | undefined) {
   const explicit = stackDirectories !== undefined && stackDirectories.length > 0;
@@ -138,13 +120,8 @@ async function main(args: string[]): Promise<number> {
     );
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  const roleArn = values["role-arn"];
-  if (roleArn !== undefined && !iamRoleArnPattern.test(roleArn)) {
-    throw new UsageError(
-      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
-    );
-  }
-  const single = await readInput(values.input, values["input-file"]);
+  const roleArn = roleArnOption(values["role-arn"]);
+  const single = await readJsonOption("input", values.input, values["input-file"], parseReconcileInput);
   if (single && (command === "restore" || command === "unlink")) {
     throw new UsageError(`${command} reads the inputs recorded in the stacks' states; it takes no --input`);
   }

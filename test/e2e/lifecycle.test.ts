@@ -625,6 +625,147 @@ describe("protections", () => {
   });
 });
 
+describe("an organization owned elsewhere (organization.source: external)", () => {
+  const lmPrincipals = ["license-manager.amazonaws.com", "license-manager.member-account.amazonaws.com"];
+  const asExternal = {
+    LM_CONFIG: writeConfig("external.yaml", (document) => {
+      document.organization.source = "external";
+      delete document.organization.serviceAccessPrincipals;
+      delete document.organization.enabledPolicyTypes;
+    }),
+  };
+  const deployOrganization = (environment: NodeJS.ProcessEnv = {}) =>
+    runCommand(
+      cdktf,
+      [
+        "deploy",
+        "organization",
+        "--auto-approve",
+        "--skip-provider-lock",
+        "--ignore-missing-stack-dependencies",
+      ],
+      { cwd: projectRoot, env: { ...session.environment, ...environment } },
+    );
+  const callLog = () =>
+    readFileSync(session.services.callLogFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as CallLogEntry);
+  const driftOfOrganization = async () => {
+    const result = await tool("drift", ["--json", "--stack", "organization"], asExternal);
+    return { exitCode: result.exitCode, report: JSON.parse(result.stdout || "{}") as DriftReport };
+  };
+  let startOfScenario = 0;
+
+  it("moving the deployed stack from import to external forgets the organization and disables nothing", async () => {
+    startOfScenario = callLog().length;
+    const before = await enabledPrincipals();
+    const deploy = await deployOrganization(asExternal);
+    expect(deploy.exitCode).toBe(0);
+    expect(await enabledPrincipals()).toEqual(before);
+    const types = (await statePull("organization")).resources.map(
+      (resource: { mode: string; type: string }) => `${resource.mode} ${resource.type}`,
+    );
+    expect(types).not.toContain("managed aws_organizations_organization");
+    expect(types).toContain("managed terraform_data");
+  });
+
+  it("another owner's principals come and go between runs: drift (plan role) stays 0", async () => {
+    await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "config.amazonaws.com" }));
+    await organizations.send(
+      new DisableAWSServiceAccessCommand({ ServicePrincipal: "cloudtrail.amazonaws.com" }),
+    );
+    const drift = await driftOfOrganization();
+    expect(drift.exitCode).toBe(0);
+  });
+
+  it("License Manager's principal disabled out of band: drift exits 2 naming it, the review flags the restore, cdktf deploy restores it", async () => {
+    await organizations.send(
+      new DisableAWSServiceAccessCommand({
+        ServicePrincipal: "license-manager.member-account.amazonaws.com",
+      }),
+    );
+    const drift = await driftOfOrganization();
+    expect(drift.exitCode).toBe(2);
+    expect(drift.report.stacks[0]!.reconciled).toEqual([
+      expect.objectContaining({
+        kind: "organizations-trusted-access",
+        differences: [
+          {
+            subject: "trusted access for license-manager.member-account.amazonaws.com",
+            field: "enabled",
+            desired: true,
+            live: false,
+          },
+        ],
+      }),
+    ]);
+
+    const review = await tool(
+      "plan",
+      ["--json", "--out", path.join(workDirectory, "external-plans"), "--stack", "organization"],
+      asExternal,
+    );
+    expect(review.exitCode).toBe(2);
+    expect(JSON.parse(review.stdout).risks).toEqual([
+      expect.objectContaining({
+        rule: "out-of-band-change-reverted",
+        reason: expect.stringContaining("puts back trusted access in us-east-1, changed outside Terraform"),
+      }),
+    ]);
+
+    const deploy = await deployOrganization(asExternal);
+    expect(deploy.exitCode).toBe(0);
+    expect(await enabledPrincipals()).toContain("license-manager.member-account.amazonaws.com");
+    expect((await driftOfOrganization()).exitCode).toBe(0);
+  });
+
+  it("the project's roles wrote trusted access for License Manager's two principals only, and disabled none", () => {
+    const writes = callLog()
+      .slice(startOfScenario)
+      .filter(
+        (entry) =>
+          (entry.roleArn === deployRole || entry.roleArn === planRole) &&
+          /^(Enable|Disable)AWSServiceAccess$/.test(entry.action),
+      );
+    const byPrincipal: Record<string, number> = {};
+    for (const entry of writes) {
+      const key = `${entry.action} ${String(entry.conditionKeys?.["organizations:ServicePrincipal"])}`;
+      byPrincipal[key] = (byPrincipal[key] ?? 0) + 1;
+    }
+    console.log(
+      `trusted-access writes by the project's roles in external mode: ${JSON.stringify(byPrincipal)}`,
+    );
+    expect(Object.keys(byPrincipal).length).toBeGreaterThan(0);
+    for (const key of Object.keys(byPrincipal)) {
+      expect(lmPrincipals.map((principal) => `EnableAWSServiceAccess ${principal}`)).toContain(key);
+    }
+  });
+
+  it("moving back to import adopts the organization again and disables nothing", async () => {
+    // The other owner's changes undone, so that the session's config lists every principal enabled again.
+    await organizations.send(
+      new DisableAWSServiceAccessCommand({ ServicePrincipal: "config.amazonaws.com" }),
+    );
+    await organizations.send(
+      new EnableAWSServiceAccessCommand({ ServicePrincipal: "cloudtrail.amazonaws.com" }),
+    );
+    const deploy = await deployOrganization();
+    expect(deploy.exitCode).toBe(0);
+    expect(await enabledPrincipals()).toEqual([
+      "cloudtrail.amazonaws.com",
+      "license-manager.amazonaws.com",
+      "license-manager.member-account.amazonaws.com",
+      "sso.amazonaws.com",
+    ]);
+    const types = (await statePull("organization")).resources.map(
+      (resource: { type: string }) => resource.type,
+    );
+    expect(types).toContain("aws_organizations_organization");
+    expect(types).not.toContain("terraform_data");
+  });
+});
+
 // A deploy killed mid-apply, the lock it leaves, the configurations it leaves unmanaged, and the adoption that
 // follows; leaves the License Manager stack as the session's config deploys it.
 interruptedDeployScenarios({ session: () => session, tool, workDirectory, writeConfig });

@@ -19,6 +19,8 @@ import { TerraformStack, Testing } from "cdktf";
 import { licenseManagerPrincipals } from "../../lib/names/license-manager";
 import { ExternalOrganization } from "../../lib/organization/external-organization";
 import { Organization } from "../../lib/organization/organization";
+import { outOfBandChangeReverted } from "../../lib/review/risks/reconciled";
+import { parsePlanJson } from "../../lib/terraform/plan-json";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
 import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
@@ -159,10 +161,21 @@ describe("an organization owned elsewhere, with terraform and the reconcile CLI 
     // enables it again, and the next plan is clean.
     await organizations.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: member }));
     const sinceDisabled = (await log()).length;
-    const drifted = await plan();
+    const drifted = await terraform("plan", "-input=false", "-detailed-exitcode", "-out=drifted.tfplan");
     expect(drifted.exitCode).toBe(2);
     expect(drifted.stdout).toContain("must be replaced");
-    const restore = await apply();
+    // The review of that plan says why.
+    const planJson = parsePlanJson(
+      (await terraform("show", "-json", "drifted.tfplan")).stdout,
+      "drifted plan",
+    );
+    const reasons = (planJson.resource_changes ?? []).flatMap((change) =>
+      outOfBandChangeReverted.check({ stack: "organization", change }),
+    );
+    expect(reasons).toEqual([
+      "puts back trusted access in us-east-1, changed outside Terraform since the last apply (npm run drift names what changed)",
+    ]);
+    const restore = await terraform("apply", "-auto-approve", "-input=false", "drifted.tfplan");
     expect(restore.stdout).toContain("Updated trusted access in us-east-1:");
     expect(restore.stdout).toContain(`trusted access for ${member}: enabled: false -> true`);
     expect(await enabled()).toEqual(["config.amazonaws.com", manager, member, "sso.amazonaws.com"].sort());

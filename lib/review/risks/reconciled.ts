@@ -47,9 +47,10 @@ export const outOfBandChangeReverted: RiskRule = {
   check: ({ change }) => {
     if (change.type !== "terraform_data" || change.mode !== "managed") return [];
     const before = asRecord(asRecord(change.change.before).triggers_replace);
-    const unknown = asRecord(asRecord(change.change.after_unknown).triggers_replace);
+    const unknown = asRecord(change.change.after_unknown).triggers_replace;
+    const liveUnknown = unknown === true || asRecord(unknown).live === true;
     const envelope = inputEnvelope(asRecord(change.change.before).input);
-    if (before.live !== "in-sync" || unknown.live !== true || !envelope) return [];
+    if (before.live !== "in-sync" || !liveUnknown || !envelope) return [];
     const title = reconcileKinds.find((kind) => kind.kind === envelope.kind)?.title ?? envelope.kind;
     return [
       `puts back ${title} in ${envelope.region}, changed outside Terraform since the last apply (npm run drift names what changed)`,

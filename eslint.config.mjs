@@ -23,6 +23,7 @@ const pureLib = [
   "license-manager/discovery.ts",
   "license-manager/discovery-and-reports.ts",
   "markdown",
+  "messages",
   "names",
   "organization/survey.ts",
   "organization/trusted-access.ts",

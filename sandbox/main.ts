@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatSandboxReport, readSandboxReport } from "./report";
+import { formatSandboxReport, readReconciledSummaries, readSandboxReport } from "./report";
 import { formatIdentities, readCallLog, summarizeIdentities } from "./role-summary";
 import { stackRoleArn } from "../lib/access/stack-roles";
 import { deployAllStacks, SandboxStepError, startSandboxSession, type SandboxSession } from "./session";
@@ -96,7 +96,14 @@ async function main(): Promise<void> {
   // The SDK clients of the report read the endpoints and credentials from the environment.
   Object.assign(process.env, session.environment);
   const report = await readSandboxReport(session.config.homeRegion, session.config.licenseManager.regions);
-  console.log(`\n${formatSandboxReport(report)}\n`);
+  // The deploy left each stack initialized in cdktf.out: its state is one `terraform show -json` away.
+  const reconciled = await readReconciledSummaries(
+    ["organization", "license-manager"]
+      .filter((stack) => session!.stacks.includes(stack))
+      .map((stack) => path.join(projectRoot, "cdktf.out", "stacks", stack)),
+    session.environment,
+  );
+  console.log(`\n${formatSandboxReport(report, reconciled)}\n`);
   console.log(`${whoDidWhat(session)}\n`);
   if (values.exit) {
     console.error(

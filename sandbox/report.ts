@@ -10,6 +10,7 @@ import {
   ListDelegatedAdministratorsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import * as path from "node:path";
 import { roleArnInAccount } from "../lib/aws/arn";
 import { clientConfig } from "../lib/aws/client-config";
 import { assumeRoleCredentials } from "../lib/aws/credentials";
@@ -23,6 +24,9 @@ import {
 import type { ProductInformation } from "../lib/license-manager/discovery";
 import { describeProductInformation } from "../lib/license-manager/discovery-and-reports";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
+import { deployedInputs } from "../lib/reconcile/deployed";
+import type { StateJson } from "../lib/terraform/plan-json";
+import { Terraform } from "../lib/terraform/terraform";
 
 export interface LicenseConfigurationSummary {
   readonly region: string;
@@ -147,7 +151,47 @@ export async function readSandboxReport(
   };
 }
 
-export function formatSandboxReport(report: SandboxReport): string {
+/** One recorded input of a kind on the reconcile registry, with its live state in the kind's own words. */
+export interface ReconciledSummary {
+  readonly stack: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly region: string;
+  readonly inSync: boolean;
+  readonly live: readonly string[];
+}
+
+/**
+ * Every input the deployed stacks recorded, of every kind on the registry (npm run reconcile -- get): read from
+ * each stack's state, then the live state by the kind's own read, with the caller's credentials.
+ */
+export async function readReconciledSummaries(
+  stackDirectories: readonly string[],
+  environment: NodeJS.ProcessEnv,
+): Promise<ReconciledSummary[]> {
+  const summaries: ReconciledSummary[] = [];
+  for (const directory of stackDirectories) {
+    const state = JSON.parse(await new Terraform(directory, { env: environment }).showJson()) as StateJson;
+    for (const input of deployedInputs(state)) {
+      const target = { region: input.region };
+      const live: unknown = await input.definition.read(target, input.desired);
+      summaries.push({
+        stack: path.basename(directory),
+        kind: input.kind,
+        title: input.definition.title,
+        region: input.region,
+        inSync: input.definition.plan(input.desired, live).differences.length === 0,
+        live: input.definition.summarize(live),
+      });
+    }
+  }
+  return summaries;
+}
+
+export function formatSandboxReport(
+  report: SandboxReport,
+  reconciled?: readonly ReconciledSummary[],
+): string {
   const lines: string[] = [];
   lines.push("Trusted access (service principals enabled in the organization):");
   for (const principal of report.servicePrincipals) lines.push(`  ${principal}`);
@@ -169,15 +213,25 @@ export function formatSandboxReport(report: SandboxReport): string {
       `  ${account.accountId} ${account.accountName.padEnd(15)} ${account.kind.padEnd(10)} ${roles.join(", ")}`,
     );
   }
-  lines.push("", "License Manager settings:");
-  for (const settings of report.settings) {
-    lines.push(
-      `  ${settings.region}: Organizations integration ${settings.enableIntegration ? "on" : "OFF"}, ` +
-        `cross-account discovery ${settings.enableCrossAccountsDiscovery ? "on" : "off"}`,
-      `    report bucket ${settings.s3BucketArn ?? "none"}`,
-      `    alert topic   ${settings.snsTopicArn ?? "none"}`,
-      `    resource share ${settings.licenseManagerResourceShareArn ?? "none"}`,
-    );
+  if (reconciled) {
+    lines.push("", "What Terraform cannot manage (npm run reconcile -- get), as the stacks recorded it:");
+    for (const summary of reconciled) {
+      lines.push(
+        `  ${summary.stack}: ${summary.title} in ${summary.region} (${summary.kind}): ${summary.inSync ? "as deployed" : "DIFFERS from the deployed input"}`,
+        ...summary.live.map((line) => `    ${line}`),
+      );
+    }
+  } else {
+    lines.push("", "License Manager settings:");
+    for (const settings of report.settings) {
+      lines.push(
+        `  ${settings.region}: Organizations integration ${settings.enableIntegration ? "on" : "OFF"}, ` +
+          `cross-account discovery ${settings.enableCrossAccountsDiscovery ? "on" : "off"}`,
+        `    report bucket ${settings.s3BucketArn ?? "none"}`,
+        `    alert topic   ${settings.snsTopicArn ?? "none"}`,
+        `    resource share ${settings.licenseManagerResourceShareArn ?? "none"}`,
+      );
+    }
   }
   lines.push("", "License configurations:");
   if (report.licenseConfigurations.length === 0) lines.push("  none");

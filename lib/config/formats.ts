@@ -2,6 +2,7 @@
  * Field formats of the config schema, each with the words used when a value does not fit. The AWS identifier
  * and ARN patterns themselves are lib/aws/arn.ts, shared with the CLIs.
  */
+import { oneOf } from "../messages/alternatives";
 import { z } from "zod";
 import {
   accountIdPattern,
@@ -208,8 +209,8 @@ export const githubBranch = formatted(
 /** One of a fixed list of values, told as the list. */
 export const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values as unknown as [T[number], ...T[number][]], {
-    errorMap: (issue) => ({
-      message: `${issue.code === "invalid_type" && issue.received === "undefined" ? "required; " : ""}expected one of ${values.join(", ")}`,
+    errorMap: (issue, context) => ({
+      message: `${issue.code === "invalid_type" && issue.received === "undefined" ? "required; " : ""}expected ${oneOf(values, { given: context.data })}`,
     }),
   });
 

@@ -3,6 +3,7 @@
  * ConfigError listing every problem, one line each: file, path, what is expected and what it got.
  * No input, however malformed, gets past here as anything but a ConfigError.
  */
+import { oneOf } from "../messages/alternatives";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
@@ -171,7 +172,7 @@ const expectedErrorMap: z.ZodErrorMap = (issue, context) => {
     case z.ZodIssueCode.too_big:
       return { message: `expected at most ${issue.maximum} ${unitOf(issue.type, issue.maximum)}`.trimEnd() };
     case z.ZodIssueCode.invalid_enum_value:
-      return { message: `expected one of ${issue.options.join(", ")}` };
+      return { message: `expected ${oneOf(issue.options.map(String), { given: issue.received })}` };
     case z.ZodIssueCode.not_finite:
       return { message: "expected a finite number" };
     default:
@@ -200,7 +201,11 @@ function describeZodIssue(issue: z.ZodIssue, raw: unknown): string[] {
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     const allowed = allowedKeysAt(configSchema, issue.path);
     return issue.keys.map((key) =>
-      describeIssue([...issue.path, key], `unknown key; expected one of ${allowed.join(", ")}`, raw),
+      describeIssue(
+        [...issue.path, key],
+        `unknown key; expected ${oneOf(allowed, { given: key, what: "keys" })}`,
+        raw,
+      ),
     );
   }
   return [describeIssue(issue.path, issue.message, raw)];

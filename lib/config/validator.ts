@@ -2,6 +2,7 @@
  * Rules that span several parts of the config file. Each rule is one small function that pushes
  * `{ path, message }` for every violation; `validateConfig` runs them all.
  */
+import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
 import { reportBucketPrefix } from "../names/license-manager";
@@ -89,7 +90,7 @@ const delegatedAdministratorIsAListedMember: Rule = (config, issues) => {
   if (!wellFormed(accountId, administrator)) return;
   const members = config.organization.memberAccounts.map((account) => account.id);
   if (!members.includes(administrator)) {
-    const expected = `expected a member account listed in organization.memberAccounts (${members.join(", ") || "none listed"})`;
+    const expected = `expected a member account listed in organization.memberAccounts (${listOf(members, "member accounts listed") || "none listed"})${didYouMean(administrator, members)}`;
     issues.push({
       path: ["licenseManager", "delegatedAdministrator"],
       message:
@@ -115,7 +116,7 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
       if (wellFormed(region, configRegion) && !managed.includes(configRegion)) {
         issues.push({
           path: [...path, "regions", regionIndex],
-          message: `expected one of licenseManager.regions (${managed.join(", ")})`,
+          message: `expected one of licenseManager.regions (${listOf(managed, "regions")})${didYouMean(configRegion, managed)}`,
         });
       }
     });
@@ -124,7 +125,7 @@ const licenseConfigurationRegionsAreManaged: Rule = (config, issues) => {
       if (wellFormed(region, amiRegion) && !regions.includes(amiRegion)) {
         issues.push({
           path: [...path, "associatedAmis", amiRegion],
-          message: `the configuration is not created in this region; expected one of ${regions.join(", ") || "its regions (none managed)"}`,
+          message: `the configuration is not created in this region; expected ${oneOf(regions, { given: amiRegion, what: "regions it is created in" })}`,
         });
       }
       amis.forEach((ami, amiIndex) => {
@@ -148,7 +149,10 @@ const snsTopicsMatchTheirRegion: Rule = (config, issues) => {
     const path = ["licenseManager", "settings", "snsTopicArns", topicRegion];
     if (!wellFormed(region, topicRegion) || !wellFormed(snsTopicArn, topicArn)) continue;
     if (!managed.includes(topicRegion)) {
-      issues.push({ path, message: `expected one of licenseManager.regions (${managed.join(", ")})` });
+      issues.push({
+        path,
+        message: `expected one of licenseManager.regions (${listOf(managed, "regions")})${didYouMean(topicRegion, managed)}`,
+      });
     } else if (arnParts(topicArn).region !== topicRegion) {
       issues.push({
         path,
@@ -222,7 +226,7 @@ const reportRegionsAreManaged: Rule = (config, issues) => {
       if (wellFormed(region, reportRegion) && !managed.includes(reportRegion)) {
         issues.push({
           path: ["licenseManager", "reports", index, "regions", regionIndex],
-          message: `expected one of licenseManager.regions (${managed.join(", ")})`,
+          message: `expected one of licenseManager.regions (${listOf(managed, "regions")})${didYouMean(reportRegion, managed)}`,
         });
       }
     });
@@ -247,7 +251,7 @@ const reportedConfigurationsExistInTheReportRegions: Rule = (config, issues) => 
         const known = [...configurations.keys()];
         issues.push({
           path,
-          message: `not a license configuration of licenseManager.licenseConfigurations; expected one of ${known.join(", ") || "(none configured)"} (got ${JSON.stringify(name)})`,
+          message: `not a license configuration of licenseManager.licenseConfigurations; expected ${oneOf(known, { given: name, what: "configured names" })} (got ${JSON.stringify(name)})`,
         });
         return;
       }

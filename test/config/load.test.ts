@@ -212,7 +212,7 @@ describe("invalid config: each problem is named with file, path, value and what 
     [
       "unknown counting type",
       (d) => (d.licenseManager.licenseConfigurations[0].licenseCountingType = "Cores"),
-      `${file}: licenseManager.licenseConfigurations[0].licenseCountingType: expected one of vCPU, Instance, Core, Socket (got "Cores")`,
+      `${file}: licenseManager.licenseConfigurations[0].licenseCountingType: expected one of vCPU, Instance, Core, Socket; did you mean "Core"? (got "Cores")`,
     ],
     [
       "hard limit without a count",

@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+
+describe("the help file", () => {
+  it("names every npm script", () => {
+    const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const help = readFileSync("help", "utf8");
+    const named = (script: string) =>
+      script === "test" ? help.includes("npm test") : new RegExp(`npm run ${script}(?![\\w:-])`).test(help);
+    expect(Object.keys(scripts).filter((script) => !named(script))).toEqual([]);
+  });
+});

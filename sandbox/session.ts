@@ -6,7 +6,7 @@ import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/model";
 import { bootstrapLocalStateFile } from "../lib/names/stacks";
 import { CdktfCli } from "./cdktf-cli";
-import { externallyOwnedSeed } from "./emulator/seed";
+import { externallyOwnedSeed, MANAGEMENT_ACCOUNT_ID } from "./emulator/seed";
 import { startSandboxServices, withSandboxEnvironment, type SandboxServices } from "./services";
 
 export interface SandboxSessionOptions {
@@ -53,6 +53,14 @@ export class SandboxStepError extends Error {
  */
 export async function startSandboxSession(options: SandboxSessionOptions): Promise<SandboxSession> {
   const config = loadConfig(path.resolve(options.projectRoot, options.configFile));
+  // A fresh start removes the config's local bootstrap state: never that of a real account's config.
+  if (config.managementAccountId !== MANAGEMENT_ACCOUNT_ID || !config.s3Compatibility.usePathStyle) {
+    throw new Error(
+      `${options.configFile} is not a sandbox config (managementAccountId ${config.managementAccountId}, expected the sandbox's ` +
+        `${MANAGEMENT_ACCOUNT_ID} with s3Compatibility.usePathStyle: true): the sandbox starts afresh and would remove its ` +
+        `local bootstrap state. Use config/sandbox.yaml or config/sandbox-external.yaml (unset LM_CONFIG for the first).`,
+    );
+  }
   rmSync(options.dataDirectory, { recursive: true, force: true });
   rmSync(path.join(options.projectRoot, bootstrapLocalStateFile(config)), { force: true });
   // Terraform keeps each stack's last backend in cdktf.out/stacks/<stack>/.terraform and refuses to

@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from "../lib/config/model";
 import { licenseManagerPrincipals } from "../lib/names/license-manager";
 import { ExternalOrganization } from "../lib/organization/external-organization";
 import { Organization } from "../lib/organization/organization";
+import { licenseManagerTrustedAccess } from "../lib/organization/trusted-access";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "../lib/names/stacks";
 import { awsProviderProps, remoteStateProps } from "./construct-props";
@@ -39,14 +40,11 @@ export class OrganizationStack extends TerraformStack {
     const { organization } = config;
     let trustedAccess: ITerraformDependable;
     if (organization.source === "external") {
-      const disable = organization.principalsAllowedToBeRemoved;
       this.external = new ExternalOrganization(this, "organization", {
         region: config.homeRegion,
         organizationId: organization.id!,
-        principals: {
-          enable: licenseManagerPrincipals.filter((principal) => !disable.includes(principal)),
-          disable: [...disable],
-        },
+        managementAccountId: config.managementAccountId,
+        principals: licenseManagerTrustedAccess(organization.principalsAllowedToBeRemoved),
         roleArn: options.roleArn,
         configFile: config.sourceFile,
         importedAddress: `aws_organizations_organization.${this.importedOrganizationLogicalId()}`,

@@ -1,9 +1,7 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { readOnlyRole, stackRoleArn } from "../lib/access/stack-roles";
 import { clientConfig } from "../lib/aws/client-config";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
-import { stackNames } from "../lib/names/stacks";
 import { configSnippets, recommendedSource, surveyOrganization } from "../lib/organization/survey";
 import { parseOptions, printJson, printLine, roleArnOption, runCli, UsageError } from "./cli";
 
@@ -22,8 +20,8 @@ organization section of a config for either mode, to paste into config/<environm
 It reads only (DescribeOrganization, ListAWSServiceAccessForOrganization, ListRoots, ListDelegatedAdministrators).
 
 Options:
-  --role-arn ARN    Assume this role first (default: the plan role of the config in LM_CONFIG, when it has one
-                    and LM_ROLE is not none)
+  --role-arn ARN    Assume this role first (default: planRoleArn of the config LM_CONFIG names, unless LM_ROLE is
+                    none; without LM_CONFIG, the credentials as they are: run it before writing a config)
   --region REGION   Region of the Organizations and STS clients (default: the config's homeRegion, or us-east-1)
   --json            Print the survey and both snippets as JSON on stdout
   -h, --help        Show this help
@@ -38,16 +36,14 @@ const options = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-/** The config's plan role and home region, when there is a config to read; a first-time user may have none. */
+/**
+ * The plan role and home region of the config LM_CONFIG names; nothing without LM_CONFIG, since a first-time user
+ * runs this before writing a config. Never the deploy role: this only reads.
+ */
 function fromConfig(): { roleArn?: string; region?: string } {
-  let config;
-  try {
-    config = loadConfig(configFileFromEnvironment());
-  } catch {
-    return {};
-  }
-  const role = readOnlyRole(config);
-  const roleArn = stackRoleArn(config, stackNames.organization, role);
+  if (!process.env.LM_CONFIG) return {};
+  const config = loadConfig(configFileFromEnvironment());
+  const roleArn = process.env.LM_ROLE === "none" ? undefined : config.planRoleArn;
   return { ...(roleArn !== undefined && { roleArn }), region: config.homeRegion };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { parseAccessRole, stackRoleArn } from "../lib/access/stack-roles";
+import { parseAccessRole, readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { examples } from "../lib/aws/arn";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
@@ -38,14 +38,16 @@ Commands:
             integration is on
 
 Options:
-  --input JSON         One input (apply, diff), as the stacks write it, e.g.
+  --input JSON         One input (apply, diff, get), as the stacks write it, e.g.
                        {"kind": "license-manager-settings", "region": "${examples.region}",
                         "desired": {"enableIntegration": true, "enableCrossAccountsDiscovery": false}}
   --input-file FILE    The same JSON, read from FILE
   --stack-dir DIR      Read the recorded inputs from this deployed stack's state (repeatable; default
-                       cdktf.out/stacks/{${reconciledStacks.join(",")}}, those that exist)
+                       <synthesis>/stacks/{${reconciledStacks.join(",")}}, those initialized)
   --role-arn ARN       Assume this role first (the role the Terraform provider uses). Default with recorded
-                       inputs: the role each stack's provider assumes (LM_ROLE: deploy, plan or none)
+                       inputs: the role each stack's provider assumes: for get and diff the read-only role (the
+                       plan role when the config has one, read from cdktf.plan.out, as npm run drift), for the
+                       others LM_ROLE (deploy, plan or none; default deploy, cdktf.out)
   --json               Print the results as JSON on stdout
   -h, --help           Show this help
 
@@ -71,19 +73,38 @@ interface Target extends ResolvedInput {
   readonly address?: string;
 }
 
-/** Every input recorded in the deployed stacks' states, each with the role of its stack. */
-async function recordedTargets(stackDirectories: readonly string[] | undefined, roleArn: string | undefined) {
+/**
+ * Every input recorded in the deployed stacks' states, each with the role of its stack: for reads (get, diff)
+ * the read-only role and its synthesis (cdktf.plan.out with the plan role), as npm run drift; for writes the role
+ * LM_ROLE names (deploy by default) and cdktf.out. A stack directory never initialized was never deployed from
+ * here: it is skipped, and said so.
+ */
+async function recordedTargets(
+  stackDirectories: readonly string[] | undefined,
+  roleArn: string | undefined,
+  reads: boolean,
+) {
   const explicit = stackDirectories !== undefined && stackDirectories.length > 0;
+  const config = roleArn === undefined || !explicit ? loadConfig(configFileFromEnvironment()) : undefined;
+  const role = reads && config ? readOnlyRole(config) : parseAccessRole(process.env.LM_ROLE);
+  const synthesized = path.join(projectRoot, synthesisDirectory(role), "stacks");
   const directories = explicit
     ? stackDirectories
     : reconciledStacks
-        .map((stack) => path.join(projectRoot, "cdktf.out", "stacks", stack))
-        .filter((directory) => existsSync(directory));
+        .map((stack) => path.join(synthesized, stack))
+        .filter((directory) => {
+          const initialized = existsSync(path.join(directory, ".terraform"));
+          if (existsSync(directory) && !initialized)
+            printLine(
+              `Skipping ${path.relative(process.cwd(), directory)}: never initialized, so never deployed from here.`,
+            );
+          return initialized;
+        });
   if (directories.length === 0) {
-    throw new UsageError("no deployed stack directory: synthesize and deploy first, or give --stack-dir");
+    throw new UsageError(
+      `no deployed stack directory in ${path.relative(process.cwd(), synthesized) || "."}: deploy the stacks first (the ${role} role's synthesis), or give --stack-dir`,
+    );
   }
-  const config = roleArn === undefined ? loadConfig(configFileFromEnvironment()) : undefined;
-  const role = parseAccessRole(process.env.LM_ROLE);
   const targets: Target[] = [];
   for (const directory of directories) {
     const state = JSON.parse(await new Terraform(directory, { env: process.env }).showJson()) as StateJson;
@@ -128,7 +149,7 @@ async function main(args: string[]): Promise<number> {
   if (single && values["stack-dir"]) throw new UsageError("give either --input or --stack-dir, not both");
   const targets: Target[] = single
     ? [{ ...single, ...(roleArn !== undefined && { roleArn }) }]
-    : await recordedTargets(values["stack-dir"], roleArn);
+    : await recordedTargets(values["stack-dir"], roleArn, command === "get" || command === "diff");
 
   switch (command) {
     case "get": {
@@ -166,6 +187,9 @@ async function main(args: string[]): Promise<number> {
     case "restore":
     case "unlink": {
       const results = [];
+      if (command === "unlink" && !targets.some((target) => target.definition.unlinked)) {
+        printLine("Nothing to unlink: no recorded input is of a kind that blocks a destroy.");
+      }
       for (const target of targets) {
         let desired = target.desired;
         if (command === "unlink") {

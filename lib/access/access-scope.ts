@@ -2,6 +2,7 @@ import { arnParts } from "../aws/arn";
 import type { EnvironmentConfig } from "../config/model";
 import { licenseManagerPrincipals, notificationTopicName, reportBucketName } from "../names/license-manager";
 import { stateKey } from "../names/stacks";
+import { licenseManagerTrustedAccess } from "../organization/trusted-access";
 import type { AccessPolicyProps, StateScope } from "./policies";
 
 /** Stack names as they appear in state keys: lib/names/stacks.ts. */
@@ -21,11 +22,8 @@ export function trustedAccessScope(
 ): Pick<AccessPolicyProps, "serviceAccessPrincipals" | "principalsAllowedToBeRemoved"> {
   const { organization } = config;
   if (organization.source === "external") {
-    const disabled = organization.principalsAllowedToBeRemoved;
-    return {
-      serviceAccessPrincipals: licenseManagerPrincipals.filter((principal) => !disabled.includes(principal)),
-      principalsAllowedToBeRemoved: [...disabled],
-    };
+    const { enable, disable } = licenseManagerTrustedAccess(organization.principalsAllowedToBeRemoved);
+    return { serviceAccessPrincipals: enable, principalsAllowedToBeRemoved: disable };
   }
   return {
     serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],

@@ -256,7 +256,7 @@ function statementIf(condition: boolean, statement: PolicyStatement): PolicyStat
 
 /**
  * Reads only: plans and drift checks of every stack (the bootstrap's bucket and table, the access stack's
- * roles), `npm run roles` and `settings get|diff`; writes only the state lock.
+ * roles), `npm run roles`, `npm run org` and `npm run reconcile -- get|diff`; writes only the state lock.
  */
 export function planPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);
@@ -320,7 +320,7 @@ export function planPolicy(props: AccessPolicyProps): PolicyDocument {
 
 /**
  * The plan role's reads of the organization and License Manager stacks plus exactly the writes their
- * deploys, `settings reconcile` and `settings unlink` make.
+ * deploys and `npm run reconcile -- restore|unlink` make.
  */
 export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);

@@ -5,7 +5,7 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
-import { reportBucketPrefix } from "../names/license-manager";
+import { licenseManagerPrincipals, reportBucketPrefix } from "../names/license-manager";
 import { projectTagKeys } from "../names/project-tags";
 import { slug } from "../names/slug";
 import {
@@ -82,6 +82,19 @@ const membersAreNotTheManagementAccount: Rule = (config, issues) => {
         message: "is the management account; expected a member account",
       });
     }
+  });
+};
+
+// Registering a delegated administrator for License Manager needs its trusted access: with source: external, a
+// config that disables license-manager.amazonaws.com (a tear-down) must drop the administrator first.
+const delegatedAdministratorKeepsTrustedAccess: Rule = (config, issues) => {
+  const { organization, licenseManager } = config;
+  const disabled = organization.principalsAllowedToBeRemoved.includes(licenseManagerPrincipals[0]);
+  if (organization.source !== "external" || !disabled || licenseManager.delegatedAdministrator === undefined)
+    return;
+  issues.push({
+    path: ["licenseManager", "delegatedAdministrator"],
+    message: `needs trusted access for ${licenseManagerPrincipals[0]}, which organization.principalsAllowedToBeRemoved disables; expected no delegated administrator while License Manager's trusted access is disabled (got ${JSON.stringify(licenseManager.delegatedAdministrator)})`,
   });
 };
 
@@ -306,6 +319,7 @@ const rules: readonly Rule[] = [
   accessNamesBothRoles,
   membersAreNotTheManagementAccount,
   delegatedAdministratorIsAListedMember,
+  delegatedAdministratorKeepsTrustedAccess,
   licenseConfigurationRegionsAreManaged,
   snsTopicsMatchTheirRegion,
   reportBucketHasLicenseManagerPrefix,

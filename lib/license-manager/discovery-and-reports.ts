@@ -333,6 +333,9 @@ export const discoveryAndReports: ReconcileKind<
     const client = clientFor(target);
     for (const action of actions) await run(client, target.region, action);
   },
+  // Recorded before the contract: the kind and region at the top, beside the desired fields.
+  legacyInput: ({ kind, region, ...desired }) =>
+    kind === discoveryInputKind && typeof region === "string" ? { region, desired } : undefined,
   risks: [
     {
       // Resources running the software but launched from an unassociated AMI are no longer counted.

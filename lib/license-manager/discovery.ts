@@ -1,6 +1,7 @@
 /**
- * What License Manager should discover and report in one region, as the discovery-and-reports resource
- * (discovery-resource.ts) records it in its input and the discovery CLI applies it: each license
+ * What License Manager should discover and report in one region: the desired state of the
+ * license-manager-discovery-and-reports kind (discovery-and-reports.ts), which the stack records and the
+ * reconcile CLI applies: each license
  * configuration's automated discovery rules (UpdateLicenseConfiguration's ProductInformationList and
  * DisassociateWhenNotFound) and the report generators that carry the stack's project tags. Neither has a
  * Terraform resource (the provider's aws_licensemanager_license_configuration has no argument for them).

@@ -61,7 +61,7 @@ export interface LicenseManagerRegionProps {
   readonly managedTags?: Readonly<Record<string, string>>;
   /** Tags on every report generator, under its own. @default - none */
   readonly defaultTags?: Readonly<Record<string, string>>;
-  /** Role the settings and discovery CLIs assume, as the provider does. @default - the caller's credentials */
+  /** Role the reconcile CLI assumes, as the provider does. @default - the caller's credentials */
   readonly roleArn?: string;
 }
 

@@ -157,6 +157,11 @@ export const licenseManagerSettings: ReconcileKind<
   },
   // AWS keeps AWSServiceRoleForAWSLicenseManagerRole while the integration is on: a destroy of the stack
   // would fail deleting it.
+  // Recorded before the contract: the settings' fields with their region beside them (the schema allows it).
+  legacyInput: (input) =>
+    input.kind === undefined && "enableIntegration" in input && typeof input.region === "string"
+      ? { region: input.region, desired: input }
+      : undefined,
   unlinked: (desired) => ({ ...desired, enableIntegration: false, enableCrossAccountsDiscovery: false }),
   risks: [
     {

@@ -9,6 +9,8 @@ export interface ExternalOrganizationProps {
   readonly region: string;
   /** The organization the config names; the plan fails when the credentials reach another one. */
   readonly organizationId: string;
+  /** Its management account: only it reads and writes trusted access; the plan fails with another account. */
+  readonly managementAccountId: string;
   /** License Manager's principals to enable, and those the config asks to disable. */
   readonly principals: DesiredTrustedAccess;
   /** Role the reconcile CLI assumes, as the provider does. @default - the caller's credentials */
@@ -44,6 +46,13 @@ export class ExternalOrganization extends Construct {
               "The organization does not have all features enabled (feature set ${self.feature_set}). " +
               "License Manager's integration with Organizations, trusted access and delegated administrators need " +
               'them: enable all features in the organization (AWS Organizations User Guide, "Enabling all features"), then plan again.',
+          },
+          {
+            condition: `\${self.master_account_id == "${props.managementAccountId}"}`,
+            errorMessage:
+              `The credentials are not the management account ${props.managementAccountId} (managementAccountId in ${props.configFile}) ` +
+              `of organization \${self.id}, whose management account is \${self.master_account_id}: only the management ` +
+              "account can read and enable trusted access. Run with its credentials or the deploy role in it.",
           },
           {
             condition: `\${self.id == "${props.organizationId}"}`,

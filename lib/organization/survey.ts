@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { stringify } from "yaml";
 import { awsCall } from "../aws/errors";
+import { policyTypes } from "../config/sections";
 import { licenseManagerPrincipals } from "../names/license-manager";
 
 export interface OrganizationSurvey {
@@ -88,11 +89,23 @@ const ownerSignatures: Readonly<Record<string, string>> = {
   "controltower.amazonaws.com": "AWS Control Tower",
 };
 
-/** Which mode fits, and why: another owner's signature, or none. */
+/** Policy types enabled that aws_organizations_organization cannot list here (config/sections.ts's policyTypes). */
+export function unsupportedPolicyTypes(survey: OrganizationSurvey): string[] {
+  return survey.enabledPolicyTypes.filter((type) => !(policyTypes as readonly string[]).includes(type));
+}
+
+/** Which mode fits, and why: another owner's signature, policy types import cannot hold, or none. */
 export function recommendedSource(survey: OrganizationSurvey): {
   source: "import" | "external";
   reason: string;
 } {
+  const unsupported = unsupportedPolicyTypes(survey);
+  if (unsupported.length > 0) {
+    return {
+      source: "external",
+      reason: `the root has ${unsupported.join(", ")} enabled, which source: import cannot list (the removal guard would fail every plan)`,
+    };
+  }
   const owners = survey.servicePrincipals.flatMap((principal) => ownerSignatures[principal] ?? []);
   if (owners.length > 0) {
     return {
@@ -123,7 +136,9 @@ export function configSnippets(survey: OrganizationSurvey): { import: string; ex
       id: survey.id,
       // Everything enabled now: the removal guard fails a plan that would disable any of them.
       serviceAccessPrincipals: others,
-      enabledPolicyTypes: [...survey.enabledPolicyTypes],
+      enabledPolicyTypes: survey.enabledPolicyTypes.filter(
+        (type) => !unsupportedPolicyTypes(survey).includes(type),
+      ),
       principalsAllowedToBeRemoved: [],
     }),
     external: section({ source: "external", id: survey.id }),

@@ -17,16 +17,17 @@ import { z } from "zod";
 import type { PolicyStatement } from "../access/policies";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
+import { licenseManagerPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
 export const trustedAccessKind = "organizations-trusted-access";
 
-const principal = z
-  .string()
-  .regex(
-    /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/,
-    "must be a service principal such as license-manager.amazonaws.com",
-  );
+/** Only License Manager's own: this kind never touches another service's trusted access, whoever runs it. */
+const principal = z.enum(licenseManagerPrincipals, {
+  errorMap: () => ({
+    message: `must be one of License Manager's principals, ${licenseManagerPrincipals.join(", ")}`,
+  }),
+});
 
 export const desiredTrustedAccessSchema = z
   .object({
@@ -50,6 +51,21 @@ export const desiredTrustedAccessSchema = z
 
 export type DesiredTrustedAccess = z.output<typeof desiredTrustedAccessSchema>;
 
+/**
+ * License Manager's principals to enable and to disable with source: external: those the config lists in
+ * principalsAllowedToBeRemoved are disabled, the others enabled. The stack records it; the deploy role's policy
+ * grants exactly it.
+ */
+export function licenseManagerTrustedAccess(
+  principalsAllowedToBeRemoved: readonly string[],
+): DesiredTrustedAccess {
+  const disabled = (principal: string) => principalsAllowedToBeRemoved.includes(principal);
+  return {
+    enable: licenseManagerPrincipals.filter((principal) => !disabled(principal)),
+    disable: licenseManagerPrincipals.filter(disabled),
+  };
+}
+
 /** Whether each named principal has trusted access now; no other principal is recorded. */
 export interface LiveTrustedAccess {
   readonly enabled: Readonly<Record<string, boolean>>;
@@ -71,7 +87,7 @@ async function readTrustedAccess(
   desired: DesiredTrustedAccess,
 ): Promise<LiveTrustedAccess> {
   const client = clientFor(target);
-  const named = new Set([...desired.enable, ...desired.disable]);
+  const named = new Set<string>([...desired.enable, ...desired.disable]);
   const enabled = Object.fromEntries([...named].map((name) => [name, false]));
   let nextToken: string | undefined;
   do {
@@ -167,11 +183,17 @@ export const trustedAccess: ReconcileKind<DesiredTrustedAccess, LiveTrustedAcces
           ),
     },
   ],
-  // Its read (ListAWSServiceAccessForOrganization) is among the organization reads every plan makes
-  // (lib/access/policies.ts). The writes serve the organization resource too (source: import), which enables the
-  // same principals; with source: external the config's principals are License Manager's two only.
+  // The writes serve the organization resource too (source: import), which enables the same principals; with
+  // source: external the config's principals are License Manager's two only.
   permissions: (props) => ({
-    read: [],
+    read: [
+      {
+        Sid: "TrustedAccessRead",
+        Effect: "Allow",
+        Action: ["organizations:ListAWSServiceAccessForOrganization"],
+        Resource: ["*"],
+      },
+    ],
     write: trustedAccessStatements(props.serviceAccessPrincipals, props.principalsAllowedToBeRemoved),
   }),
   summarize: (live) =>

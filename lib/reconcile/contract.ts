@@ -66,6 +66,14 @@ export interface ReconcileKind<Desired = unknown, Live = unknown, Action = unkno
    */
   readonly unlinked?: (desired: Desired) => Desired;
   readonly risks: readonly KindRisk<Desired>[];
+  /**
+   * Reads an input recorded before the contract (a terraform_data input of another shape) as this kind, so a
+   * state deployed by an earlier version is still checked, reviewed and restored.
+   * @default - none: only `{ kind, region, desired }`
+   */
+  readonly legacyInput?: (
+    input: Readonly<Record<string, unknown>>,
+  ) => { readonly region: string; readonly desired: unknown } | undefined;
   readonly permissions: (props: AccessPolicyProps) => KindPermissions;
   /** A short form of the live state for the sandbox report, one line each. */
   readonly summarize: (live: Live) => readonly string[];

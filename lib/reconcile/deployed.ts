@@ -14,7 +14,7 @@ export function deployedInputs(state: StateJson, synthesized?: SynthesizedStackJ
   const found: DeployedInput[] = [];
   for (const resource of stateResources(state.values?.root_module)) {
     if (resource.mode !== "managed" || resource.type !== "terraform_data") continue;
-    const input = recordedInput(resource.values?.input);
+    const input = recordedInput(resource.values?.input, resource.address);
     if (!input) continue;
     const constructPath = paths.get(`${resource.type}.${resource.name}`);
     found.push({

@@ -87,6 +87,12 @@ export function parseReconcileInput(json: string, source: string): ResolvedInput
       `${source}: kind ${JSON.stringify(parsed.data.kind)} is not a known kind; expected one of ${reconcileKinds.map((kind) => kind.kind).join(", ")}`,
     );
   }
+  const recordedRegion = (parsed.data.desired as { region?: unknown } | null)?.region;
+  if (recordedRegion !== undefined && recordedRegion !== parsed.data.region) {
+    throw new ReconcileInputError(
+      `${source}: desired.region is ${JSON.stringify(recordedRegion)} but region is ${JSON.stringify(parsed.data.region)}; expected the same region, or none in desired`,
+    );
+  }
   const desired = definition.schema.safeParse(parsed.data.desired);
   if (!desired.success) {
     const issues = desired.error.issues.map((issue) =>
@@ -103,29 +109,46 @@ export function parseReconcileInput(json: string, source: string): ResolvedInput
 
 /**
  * The envelope of a terraform_data input, its desired state not yet parsed (it may hold unresolved references
- * in a synthesized configuration), or undefined when it is no reconciled input. Inputs recorded before the
- * contract (settings as bare fields, discovery with its kind at the top) are read as the same kinds, so a
- * state deployed by an earlier version is still checked, reviewed and restored.
+ * in a synthesized configuration), or undefined when it is no reconciled input. Inputs of another shape are
+ * offered to each kind's legacyInput reader.
  */
 export function inputEnvelope(value: unknown): ReconcileInput | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
   if (typeof record.kind === "string" && "desired" in record && typeof record.region === "string")
     return { kind: record.kind, region: record.region, desired: record.desired };
-  const { kind, region, ...rest } = record;
-  if (typeof region !== "string") return undefined;
-  if (kind === "license-manager-discovery-and-reports") return { kind, region, desired: rest };
-  // The settings' schema allows the region they recorded.
-  if (kind === undefined && "enableIntegration" in record)
-    return { kind: "license-manager-settings", region, desired: record };
+  for (const definition of reconcileKinds) {
+    const legacy = definition.legacyInput?.(record);
+    if (legacy) return { kind: definition.kind, ...legacy };
+  }
   return undefined;
 }
 
-/** The reconcile input of a terraform_data input, parsed by its kind's schema, or undefined for anything else. */
-export function recordedInput(value: unknown): ResolvedInput | undefined {
+/** A recorded input of a known kind that its kind's schema refuses (a later version tightened it, say). */
+export class UnreadableInputError extends Error {
+  override readonly name = "UnreadableInputError";
+}
+
+/**
+ * The reconcile input of a terraform_data input, parsed by its kind's schema; undefined for anything that is no
+ * reconciled input. An input of a known kind that does not parse is an error, never silently skipped: drift
+ * would call it clean and restore would leave it.
+ */
+export function recordedInput(
+  value: unknown,
+  address = "a terraform_data resource",
+): ResolvedInput | undefined {
   const envelope = inputEnvelope(value);
   const definition = envelope && kindNamed(envelope.kind);
   if (!envelope || !definition) return undefined;
   const parsed = definition.schema.safeParse(envelope.desired);
-  return parsed.success ? { ...envelope, desired: parsed.data, definition } : undefined;
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) =>
+      describeIssue({ ...issue, path: ["desired", ...issue.path] }, { desired: envelope.desired }),
+    );
+    throw new UnreadableInputError(
+      `${address} records a ${envelope.kind} input this version cannot read: ${issues.join("; ")}`,
+    );
+  }
+  return { ...envelope, desired: parsed.data, definition };
 }

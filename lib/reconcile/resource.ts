@@ -40,7 +40,7 @@ export class ReconciledResource<Desired> extends Construct {
   constructor(scope: Construct, id: string, props: ReconciledResourceProps<Desired>) {
     super(scope, id);
     const input = { kind: props.kind.kind, region: props.region, desired: props.desired };
-    const roleOption = props.roleArn ? ` --role-arn ${props.roleArn}` : "";
+    const roleOption = props.roleArn ? ' --role-arn "$LM_RECONCILE_ROLE"' : "";
     const live = props.liveInSync
       ? Fn.conditional(
           props.liveInSync,
@@ -61,10 +61,11 @@ export class ReconciledResource<Desired> extends Construct {
         {
           type: "local-exec",
           workingDir: projectRoot,
-          // Passed through the environment so the shell never parses the JSON.
+          // Passed through the environment so the shell never parses the JSON or the ARN.
           command: `npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT"${roleOption}`,
           environment: {
             LM_RECONCILE_INPUT: Fn.jsonencode(input),
+            ...(props.roleArn && { LM_RECONCILE_ROLE: props.roleArn }),
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
           },
         },

@@ -460,7 +460,7 @@ describe("changes made outside Terraform", () => {
     expect(await enabledPrincipals()).not.toContain("license-manager.member-account.amazonaws.com");
   });
 
-  it("a redeploy and a settings reconcile (deploy role) restore them, and drift, with the deploy role too, exits 0 after", async () => {
+  it("a redeploy and npm run reconcile -- restore (deploy role) restore them, and drift, with the deploy role too, exits 0 after", async () => {
     // One run of the CLI for both stacks, as deploy.yml runs it.
     const deploy = await session.cli.deploy(["organization", "license-manager"]);
     expect(deploy.exitCode).toBe(0);

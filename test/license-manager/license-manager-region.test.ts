@@ -99,10 +99,10 @@ describe("LicenseManagerRegion", () => {
       });
     });
 
-    it("runs the settings CLI with the role", () => {
-      expect(JSON.stringify(settings.provisioner)).toContain(
-        "--role-arn arn:aws:iam::123456789012:role/Deployer",
-      );
+    it("runs the reconcile CLI with the role, passed through the environment", () => {
+      const { "local-exec": localExec } = settings.provisioner[0];
+      expect(localExec.command).toContain('--role-arn "$LM_RECONCILE_ROLE"');
+      expect(localExec.environment.LM_RECONCILE_ROLE).toBe("arn:aws:iam::123456789012:role/Deployer");
     });
 
     it("creates the license configuration after the settings, with its AMI association", () => {

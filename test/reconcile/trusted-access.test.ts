@@ -1,5 +1,6 @@
 import { planTrustedAccess, trustedAccess } from "../../lib/organization/trusted-access";
 import { outOfBandChangeReverted, reconciledRiskRules } from "../../lib/review/risks/reconciled";
+import { servicePrincipalRemoved } from "../../lib/review/risks/service-access-principal-removed";
 import type { ResourceChangeJson } from "../../lib/terraform/plan-json";
 
 const manager = "license-manager.amazonaws.com";
@@ -41,12 +42,14 @@ describe("trusted access, one principal at a time", () => {
     expect(principals).toEqual([manager]);
   });
 
-  it("rejects a principal both enabled and disabled, and anything that is no service principal", () => {
-    const result = trustedAccess.schema.safeParse({ enable: [manager, "sso"], disable: [manager] });
+  it("rejects a principal both enabled and disabled, and any principal but License Manager's, whoever runs it", () => {
+    const result = trustedAccess.schema.safeParse({
+      enable: [manager],
+      disable: ["controltower.amazonaws.com"],
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)).toEqual([
-      "enable.1: must be a service principal such as license-manager.amazonaws.com",
-      "disable.0: is also in enable; expected a principal either enabled or disabled, not both",
+      "disable.0: must be one of License Manager's principals, license-manager.amazonaws.com, license-manager.member-account.amazonaws.com",
     ]);
     expect(
       trustedAccess.schema.safeParse({ enable: [manager], disable: [manager] }).error?.issues[0]?.message,
@@ -110,5 +113,23 @@ describe("review flags of trusted access", () => {
       triggers_replace: { live: "in-sync" },
     });
     expect(outOfBandChangeReverted.check({ stack: "organization", change: plain })).toEqual([]);
+  });
+});
+
+describe("the review of a move from import to external", () => {
+  it("does not call forgetting the organization a disable", () => {
+    const forget = {
+      address: "aws_organizations_organization.organization_DC53FF14",
+      mode: "managed",
+      type: "aws_organizations_organization",
+      name: "organization_DC53FF14",
+      change: {
+        actions: ["forget"],
+        before: { aws_service_access_principals: ["sso.amazonaws.com", manager, member] },
+        after: null,
+        after_unknown: {},
+      },
+    } as unknown as ResourceChangeJson;
+    expect(servicePrincipalRemoved.check({ stack: "organization", change: forget })).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ describe("discovery rules and report generators of the license-manager stack", (
     expect(localExec.working_dir).toBe("${path.root}/../../..");
     expect(localExec.command).toBe(
       'npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT" ' +
-        "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+        '--role-arn "$LM_RECONCILE_ROLE"',
     );
     expect(localExec.environment.LM_RECONCILE_INPUT).toMatch(/^\$\{jsonencode\(\{/);
     expect(usEast.depends_on).toEqual([`terraform_data.${settingsName}`]);

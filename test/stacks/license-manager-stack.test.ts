@@ -92,10 +92,13 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
       expect(localExec.working_dir).toBe("${path.root}/../../..");
       expect(localExec.command).toBe(
         'npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT" ' +
-          "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+          '--role-arn "$LM_RECONCILE_ROLE"',
       );
       expect(localExec.environment.LM_RECONCILE_INPUT).toMatch(
         /^\$\{jsonencode\(\{"kind" = "license-manager-settings", "region" = "[a-z0-9-]+", "desired" = \{/,
+      );
+      expect(localExec.environment.LM_RECONCILE_ROLE).toBe(
+        "arn:aws:iam::111111111111:role/LicenseManagerDeployer",
       );
     });
 
@@ -261,7 +264,7 @@ function withoutRoles(document: Record<string, any>): void {
 describe("license-manager stack without a deploy role", () => {
   const stack = synthesizeStacks(configWith(withoutRoles))["license-manager"];
 
-  it("runs the settings CLI with the caller's credentials", () => {
+  it("runs the reconcile CLI with the caller's credentials", () => {
     const [[, settings]] = settingsIn(stack, "us-east-1");
     expect(settings.provisioner[0]["local-exec"].command).not.toContain("--role-arn");
   });

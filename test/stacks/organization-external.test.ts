@@ -40,7 +40,7 @@ describe("organization stack, organization owned elsewhere (source: external)", 
     expect(trustedAccess.input).toEqual(input);
     expect(trustedAccess.provisioner[0]["local-exec"].command).toBe(
       'npx --no-install tsx tools/reconcile.ts apply --input "$LM_RECONCILE_INPUT" ' +
-        "--role-arn arn:aws:iam::111111111111:role/LicenseManagerDeployer",
+        '--role-arn "$LM_RECONCILE_ROLE"',
     );
   });
 
@@ -57,7 +57,9 @@ describe("organization stack, organization owned elsewhere (source: external)", 
 
   it("checks at plan time that the credentials reach the configured organization, with all features", () => {
     expect(live.depends_on).toBeUndefined();
-    const [features, id] = live.lifecycle.postcondition;
+    const [features, management, id] = live.lifecycle.postcondition;
+    expect(management.condition).toBe('${self.master_account_id == "111111111111"}');
+    expect(management.error_message).toContain("The credentials are not the management account 111111111111");
     expect(features.condition).toBe('${self.feature_set == "ALL"}');
     expect(features.error_message).toContain(
       "does not have all features enabled (feature set ${self.feature_set})",

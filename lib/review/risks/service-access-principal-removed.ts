@@ -1,4 +1,4 @@
-import { asRecord } from "../changes";
+import { asRecord, changeKind } from "../changes";
 import type { RiskRule } from "./rule";
 
 const stringList = (value: unknown): string[] =>
@@ -12,6 +12,8 @@ export const servicePrincipalRemoved: RiskRule = {
   id: "service-access-principal-removed",
   check: ({ change }) => {
     if (change.type !== "aws_organizations_organization" || change.mode !== "managed") return [];
+    // Forgotten (a removed block, source: import → external): Terraform stops managing it, and disables nothing.
+    if (changeKind(change.change.actions) === "forget") return [];
     const before = stringList(asRecord(change.change.before).aws_service_access_principals);
     if (before.length === 0) return [];
     if (asRecord(change.change.after_unknown).aws_service_access_principals === true) {

@@ -83,5 +83,5 @@ describe("SNS topic and state bucket with hashicorp/aws 5.100.0", () => {
     expect(new Set(snsCalls.map((entry) => entry.action))).toEqual(
       new Set(["CreateTopic", "SetTopicAttributes", "GetTopicAttributes", "ListTagsForResource"]),
     );
-  }, 180_000);
+  }, 480_000);
 });

@@ -536,5 +536,5 @@ describe("resources deleted or changed out of band, with hashicorp/aws 5.100.0",
       "s3 HeadBucket 404",
       "sns GetTopicAttributes NotFound",
     ]);
-  }, 240_000);
+  }, 480_000);
 });

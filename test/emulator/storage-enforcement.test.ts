@@ -314,7 +314,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
     expect((await callLog(emulator)).filter((e) => e.decision === "denied").map((e) => e.iamAction)).toEqual([
       "s3:GetObject",
     ]);
-  }, 120_000);
+  }, 300_000);
 });
 
 function backendConfiguration(role: string): string {

@@ -95,5 +95,5 @@ describe("terraform with hashicorp/aws 5.100.0: aws_iam_role, aws_iam_role_polic
     expect(calls.find((entry) => entry.action === "CreateRole")?.additionalChecks).toEqual([
       expect.objectContaining({ iamAction: "iam:TagRole", decision: "allowed" }),
     ]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -199,5 +199,5 @@ describe("an organization owned elsewhere, with terraform and the reconcile CLI 
     expect(back.stdout).toContain("1 imported");
     expect(await enabled()).toEqual(["config.amazonaws.com", manager, member, "sso.amazonaws.com"].sort());
     expect((await plan()).exitCode).toBe(0);
-  }, 240_000);
+  }, 480_000);
 });

@@ -241,5 +241,5 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
     // Removed from the config: the rules cleared, the generator deleted.
     await apply({ licenseCount: 16 });
     expect(await live()).toMatchObject({ applications: [], disassociateWhenNotFound: false, reports: [] });
-  }, 180_000);
+  }, 480_000);
 });

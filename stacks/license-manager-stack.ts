@@ -37,12 +37,18 @@ export class LicenseManagerStack extends TerraformStack {
     const serviceLinkedRole = new LicenseManagerServiceLinkedRole(this, "service-linked-role");
 
     // Settings fail at apply without trusted access; say so at plan time, naming what to deploy first.
+    const disabledOnPurpose = (principal: string) =>
+      config.organization.source === "external" &&
+      config.organization.principalsAllowedToBeRemoved.includes(principal);
     const trustedAccess = licenseManagerPrincipals.map((principal) => ({
       condition: Fn.contains(organization.awsServiceAccessPrincipals, principal),
-      errorMessage:
-        `Trusted access for ${principal} is not enabled in the organization. Deploy the ` +
-        `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}): it enables ` +
-        "trusted access, and restores it if it was disabled outside Terraform.",
+      errorMessage: disabledOnPurpose(principal)
+        ? `Trusted access for ${principal} is not enabled in the organization, and organization.principalsAllowedToBeRemoved ` +
+          `in ${config.sourceFile} disables it (a tear-down): remove it from there and deploy the ${stackNames.organization} ` +
+          `stack to use License Manager, or destroy the ${stackNames.licenseManager} stack first.`
+        : `Trusted access for ${principal} is not enabled in the organization. Deploy the ` +
+          `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}): it enables ` +
+          "trusted access, and restores it if it was disabled outside Terraform.",
     }));
 
     const { licenseManager } = config;

@@ -173,3 +173,36 @@ describe("config checks of source: external", () => {
     ]);
   });
 });
+
+describe("license-manager stack while the config disables License Manager's own trusted access", () => {
+  it("says at plan time that the config disables it, not to deploy the organization stack", () => {
+    const stack = synthesizeStacks(
+      configWith((document) => {
+        external(document);
+        delete document.licenseManager.delegatedAdministrator;
+        document.organization.principalsAllowedToBeRemoved = ["license-manager.member-account.amazonaws.com"];
+      }),
+    )["license-manager"];
+    const settings = Object.values(stack.resource.terraform_data).find((resource: any) =>
+      JSON.stringify(resource.input).includes("license-manager-settings"),
+    ) as any;
+    const [manager, member] = settings.lifecycle.precondition;
+    expect(manager.error_message).toContain("Deploy the organization stack first");
+    expect(member.error_message).toContain(
+      "and organization.principalsAllowedToBeRemoved in config/test.yaml disables it (a tear-down)",
+    );
+  });
+
+  it("refuses a delegated administrator meanwhile", () => {
+    expect(
+      problemsOf((document) => {
+        external(document);
+        document.organization.principalsAllowedToBeRemoved = ["license-manager.amazonaws.com"];
+      }),
+    ).toEqual([
+      expect.stringContaining(
+        "licenseManager.delegatedAdministrator: needs trusted access for license-manager.amazonaws.com, which organization.principalsAllowedToBeRemoved disables",
+      ),
+    ]);
+  });
+});

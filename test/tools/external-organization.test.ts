@@ -4,10 +4,6 @@
  * principals come and go without a change in the plan, License Manager's own principal disabled outside
  * Terraform is put back by the next apply, and moving back to import adopts the organization again.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import {
   DisableAWSServiceAccessCommand,
   EnableAWSServiceAccessCommand,
@@ -23,13 +19,10 @@ import { Organization } from "../../lib/organization/organization";
 import { outOfBandChangeReverted } from "../../lib/review/risks/reconciled";
 import { parsePlanJson } from "../../lib/terraform/plan-json";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
-import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
-import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { sandboxCredentials } from "./run-tool";
+import { useStackAgainstEmulator } from "./stack-against-emulator";
 
-const run = promisify(execFile);
 const region = "us-east-1";
-const projectRoot = join(__dirname, "../..");
 const [manager, member] = licenseManagerPrincipals;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -63,52 +56,17 @@ function externalStack(importedAddress: string, disable: string[] = []): string 
 }
 
 describe("an organization owned elsewhere, with terraform and the reconcile CLI against the emulator", () => {
-  let emulator: RunningEmulator;
-  let workDirectory: string;
-  let stackDirectory: string;
+  const stack = useStackAgainstEmulator("organization");
+  const { terraform, write } = stack;
   let organizations: OrganizationsClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
-    mkdirSync(join(projectRoot, ".test-work"), { recursive: true });
-    workDirectory = mkdtempSync(join(projectRoot, ".test-work", "external-"));
-    // ${path.root}/../../.. must be the project root, as for cdktf.out/stacks/<stack>.
-    stackDirectory = join(workDirectory, "organization");
-    mkdirSync(stackDirectory, { recursive: true });
+  beforeAll(() => {
     organizations = new OrganizationsClient({
       region,
-      endpoint: emulator.url,
+      endpoint: stack.emulator().url,
       credentials: sandboxCredentials,
     });
   });
-  afterAll(async () => {
-    await emulator.close();
-    rmSync(workDirectory, { recursive: true, force: true });
-  });
 
-  const environment = () => ({
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CHECKPOINT_DISABLE: "1",
-    AWS_ENDPOINT_URL_ORGANIZATIONS: emulator.url,
-    AWS_ENDPOINT_URL_STS: emulator.url,
-    AWS_ENDPOINT_URL_IAM: emulator.url,
-    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
-    AWS_REGION: region,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
-  const terraform = (...args: string[]) =>
-    run("terraform", [...args, "-no-color"], { cwd: stackDirectory, env: environment() }).then(
-      ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({
-        exitCode: error.code,
-        stdout: error.stdout,
-        stderr: error.stderr,
-      }),
-    );
-  const write = (json: string) => writeFileSync(join(stackDirectory, "cdk.tf.json"), json);
   const apply = () => terraform("apply", "-auto-approve", "-input=false");
   /** Exit code of a plan: 0 no changes, 2 changes. */
   const plan = () => terraform("plan", "-input=false", "-detailed-exitcode");
@@ -119,7 +77,8 @@ describe("an organization owned elsewhere, with terraform and the reconcile CLI 
     )
       .map((entry) => entry.ServicePrincipal!)
       .sort();
-  const log = async () => (await (await fetch(`${emulator.url}/_sandbox/log`)).json()) as CallLogEntry[];
+  const log = async () =>
+    (await (await fetch(`${stack.emulator().url}/_sandbox/log`)).json()) as CallLogEntry[];
   const trustedAccessWrites = (entries: CallLogEntry[]) =>
     entries
       .filter((entry) => /^(Enable|Disable)AWSServiceAccess$/.test(entry.action))

@@ -1,7 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import {
   GetLicenseConfigurationCommand,
   LicenseManagerClient,
@@ -12,17 +10,14 @@ import {
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
-import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
 import type { LicenseConfigurationConfig } from "../../lib/config/model";
 import { discoveryAndReports } from "../../lib/license-manager/discovery-and-reports";
 import { LicenseConfiguration } from "../../lib/license-manager/license-configuration";
 import { ReconciledResource } from "../../lib/reconcile/resource";
-import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { runTool, sandboxCredentials } from "./run-tool";
+import { useStackAgainstEmulator } from "./stack-against-emulator";
 
-const run = promisify(execFile);
 const region = "us-east-1";
-const projectRoot = join(__dirname, "../..");
 const managedTags = {
   "license-manager-org:project": "license-manager-org",
   "license-manager-org:environment": "test",
@@ -104,49 +99,25 @@ function stackJson(variant: Variant): string {
 }
 
 describe("discovery rules and report generators applied by terraform (hashicorp/aws 5.100.0) against the emulator", () => {
-  let emulator: RunningEmulator;
-  let workDirectory: string;
-  let stackDirectory: string;
+  const stack = useStackAgainstEmulator("discovery");
+  const emulator = stack.emulator;
   let client: LicenseManagerClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
-    mkdirSync(join(projectRoot, ".test-work"), { recursive: true });
-    workDirectory = mkdtempSync(join(projectRoot, ".test-work", "discovery-"));
-    // ${path.root}/../../.. must be the project root, as for cdktf.out/stacks/<stack>: .test-work/<tmp>/discovery.
-    stackDirectory = join(workDirectory, "discovery");
-    mkdirSync(stackDirectory, { recursive: true });
-    client = new LicenseManagerClient({ region, endpoint: emulator.url, credentials: sandboxCredentials });
-  });
-  afterAll(async () => {
-    await emulator.close();
-    rmSync(workDirectory, { recursive: true, force: true });
+  beforeAll(() => {
+    client = new LicenseManagerClient({ region, endpoint: emulator().url, credentials: sandboxCredentials });
   });
 
-  const environment = () => ({
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CHECKPOINT_DISABLE: "1",
-    AWS_ENDPOINT_URL_LICENSE_MANAGER: emulator.url,
-    AWS_ENDPOINT_URL_STS: emulator.url,
-    AWS_ENDPOINT_URL_IAM: emulator.url,
-    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
-    AWS_REGION: region,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
+  /** terraform that fails the test with its output when it fails, as execFile would. */
+  const terraform = async (...args: string[]) => {
+    const result = await stack.terraform(...args);
+    if (result.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} failed:\n${result.stderr}`);
+    return result;
+  };
   const apply = async (variant: Variant) => {
-    writeFileSync(join(stackDirectory, "cdk.tf.json"), stackJson(variant));
-    return run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
-      cwd: stackDirectory,
-      env: environment(),
-    });
+    stack.write(stackJson(variant));
+    return terraform("apply", "-auto-approve", "-input=false");
   };
   const configurationArn = async () => {
-    const state = JSON.parse(
-      (await run("terraform", ["show", "-json"], { cwd: stackDirectory, env: environment() })).stdout,
-    );
+    const state = JSON.parse((await terraform("show", "-json")).stdout);
     return state.values.root_module.resources.find(
       (resource: { type: string }) => resource.type === "aws_licensemanager_license_configuration",
     ).values.arn as string;
@@ -170,15 +141,12 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
     };
   };
   const log = async () =>
-    (await (await fetch(`${emulator.url}/_sandbox/log`)).json()) as (CallLogEntry & { body?: unknown })[];
+    (await (await fetch(`${emulator().url}/_sandbox/log`)).json()) as (CallLogEntry & { body?: unknown })[];
 
   it("creates, updates, keeps through the provider's updates, restores and removes them", async () => {
     const initial: Variant = { licenseCount: 8, applicationName: "SQL Server 2019", period: "WEEK" };
-    writeFileSync(join(stackDirectory, "cdk.tf.json"), stackJson(initial));
-    await run("terraform", ["init", "-input=false", "-no-color"], {
-      cwd: stackDirectory,
-      env: environment(),
-    });
+    stack.write(stackJson(initial));
+    await terraform("init", "-input=false");
 
     // Created by the apply.
     const created = await apply(initial);
@@ -222,12 +190,12 @@ describe("discovery rules and report generators applied by terraform (hashicorp/
         ClientToken: "out-of-band",
       }),
     );
-    const home = mkdtempSync(join(workDirectory, "home-"));
+    const home = mkdtempSync(join(stack.workDirectory(), "home-"));
     const reconcile = await runTool(
       "reconcile",
-      emulator.url,
+      emulator().url,
       home,
-      ["restore", "--stack-dir", stackDirectory],
+      ["restore", "--stack-dir", stack.stackDirectory()],
       { LM_ROLE: "none" },
     );
     expect(reconcile.stderr).toContain(

@@ -72,6 +72,7 @@ export class LicenseManagerStack extends TerraformStack {
             licenseConfiguration.regions.includes(region),
           ),
           reports: licenseManager.reports.filter((report) => report.regions.includes(region)),
+          grants: licenseManager.grants.filter((grant) => grant.homeRegion === region),
           managedTags: projectTags(
             config.environment ?? environmentName(config.sourceFile),
             stackNames.licenseManager,

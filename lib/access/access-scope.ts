@@ -58,6 +58,7 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
     managementAccountId: config.managementAccountId,
     organizationId: organization.source === "create" ? undefined : organization.id,
     licenseManagerRegions: licenseManager.regions,
+    grantedLicenseArns: [...new Set(licenseManager.grants.map((grant) => grant.licenseArn))],
     ...trustedAccessScope(config),
     delegatedAdministrator: licenseManager.delegatedAdministrator,
     reportBuckets: licenseManager.settings.reportBucketArn

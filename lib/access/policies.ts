@@ -57,6 +57,8 @@ export interface AccessPolicyProps {
   /** @default - any organization of the management account (`o-*`), for an organization still to create */
   readonly organizationId?: string;
   readonly licenseManagerRegions: readonly string[];
+  /** Licenses the config grants (licenseManager.grants): the deploy role may create grants of these only. */
+  readonly grantedLicenseArns: readonly string[];
   /**
    * Principals the deploy role may enable: the config's and License Manager's two (source: import or create);
    * License Manager's two only (source: external).

@@ -41,6 +41,9 @@ export const s3BucketArnPattern = whole(`arn:${partition}:s3:::${bucketName}`);
 export const snsTopicArnPattern = whole(
   `arn:${partition}:sns:${region}:${account}:(?:[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\\.fifo)`,
 );
+/** Licenses and grants are global to the partition: no region (Service Authorization Reference, License Manager). */
+export const licenseArnPattern = whole(`arn:${partition}:license-manager::${account}:license:l-[0-9a-f]{32}`);
+export const grantArnPattern = whole(`arn:${partition}:license-manager::${account}:grant:g-[0-9a-f]{32}`);
 /** AMI ARNs carry a region but no account. */
 export const amiArnPattern = whole(`arn:${partition}:ec2:${region}::image/${amiId}`);
 

@@ -22,6 +22,7 @@ import {
 } from "./formats";
 import { automatedDiscoverySchema, checkAutomatedDiscovery } from "./automated-discovery";
 import { checkLicenseRules, licenseCountingTypes, licenseRulesSchema } from "./license-rules";
+import { grants } from "./grants-section";
 import { reports } from "./reports-section";
 
 const licenseConfiguration = section(
@@ -143,6 +144,10 @@ export const licenseManager = section(
     ),
     reports: field(reports.default([]), {
       meaning: "Report generators: usage reports of license configurations, written into the report bucket",
+    }),
+    grants: field(grants.default([]), {
+      meaning:
+        "Grants: licenses the management account holds, distributed to member accounts, organizational units or the whole organization",
     }),
   },
   "the licenseManager section: { regions, settings, licenseConfigurations, … }",

@@ -22,3 +22,4 @@ export type EnvironmentConfig = DeepReadonly<
 export type AccessConfig = NonNullable<EnvironmentConfig["access"]>;
 export type LicenseConfigurationConfig = EnvironmentConfig["licenseManager"]["licenseConfigurations"][number];
 export type ReportConfig = EnvironmentConfig["licenseManager"]["reports"][number];
+export type GrantConfig = EnvironmentConfig["licenseManager"]["grants"][number];

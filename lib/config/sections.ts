@@ -266,7 +266,7 @@ type ParsedConfig = z.output<typeof configSections>;
 /**
  * The defaults that depend on other fields (documented with their fields above): `backend.region` and
  * `licenseManager.regions` from `homeRegion`, a license configuration's and a report's `regions` from
- * `licenseManager.regions`.
+ * `licenseManager.regions`, a grant's `homeRegion` from `homeRegion`.
  */
 export function resolveDefaults(config: ParsedConfig) {
   const licenseManagerRegions = config.licenseManager.regions ?? [config.homeRegion];
@@ -283,6 +283,10 @@ export function resolveDefaults(config: ParsedConfig) {
       reports: config.licenseManager.reports.map((report) => ({
         ...report,
         regions: report.regions ?? licenseManagerRegions,
+      })),
+      grants: config.licenseManager.grants.map((grant) => ({
+        ...grant,
+        homeRegion: grant.homeRegion ?? config.homeRegion,
       })),
     },
   };

@@ -20,6 +20,7 @@ import {
   tags,
   maximumTagsPerResource,
 } from "./formats";
+import { isAccountPrincipal } from "./grants-section";
 import type { ResolvedConfig } from "./sections";
 
 export interface ConfigIssue {
@@ -314,6 +315,37 @@ const reportTagsFit: Rule = (config, issues) => {
   });
 };
 
+// A grant is created with the provider of its home region: only the managed regions have one.
+const grantHomeRegionsAreManaged: Rule = (config, issues) => {
+  const managed = managedRegions(config);
+  if (!managed) return;
+  config.licenseManager.grants.forEach((grant, index) => {
+    if (!wellFormed(region, grant.homeRegion) || managed.includes(grant.homeRegion)) return;
+    issues.push({
+      path: ["licenseManager", "grants", index, "homeRegion"],
+      message: `expected one of licenseManager.regions (${listOf(managed, "regions")}), where the stack has a provider${didYouMean(grant.homeRegion, managed)} (got ${JSON.stringify(grant.homeRegion)})`,
+    });
+  });
+};
+
+// Grants go to the organization's accounts, which accept them through the organization link: an account outside
+// the config's member accounts (or the management account, which holds the license) is a mistake.
+const grantAccountsAreListedMembers: Rule = (config, issues) => {
+  const members = config.organization.memberAccounts.map((account) => account.id);
+  config.licenseManager.grants.forEach((grant, index) => {
+    grant.principals.forEach((principal, principalIndex) => {
+      if (!isAccountPrincipal(principal) || members.includes(principal)) return;
+      issues.push({
+        path: ["licenseManager", "grants", index, "principals", principalIndex],
+        message:
+          principal === config.managementAccountId
+            ? `is the management account, which holds the license; expected a member account listed in organization.memberAccounts`
+            : `expected a member account listed in organization.memberAccounts (${listOf(members, "member accounts listed") || "none listed"})${didYouMean(principal, members)} (got ${JSON.stringify(principal)})`,
+      });
+    });
+  });
+};
+
 const rules: readonly Rule[] = [
   rolesAreInManagementAccount,
   accessNamesBothRoles,
@@ -330,6 +362,8 @@ const rules: readonly Rule[] = [
   reportedConfigurationsExistInTheReportRegions,
   reportNamesStayDistinct,
   reportTagsFit,
+  grantHomeRegionsAreManaged,
+  grantAccountsAreListedMembers,
 ];
 
 export function validateConfig(config: ResolvedConfig): ConfigIssue[] {

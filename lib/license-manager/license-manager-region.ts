@@ -1,6 +1,10 @@
+import { LicensemanagerGrant } from "@cdktf/provider-aws/lib/licensemanager-grant";
 import type { ITerraformDependable, Precondition, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { LicenseConfigurationConfig, ReportConfig } from "../config/model";
+import { arnParts } from "../aws/arn";
+import type { GrantConfig, LicenseConfigurationConfig, ReportConfig } from "../config/model";
+import { grantPrincipalArn } from "../names/license-manager";
+import { grantActivation, type DesiredGrantActivation } from "./grant-activation";
 import { ReconciledResource } from "../reconcile/resource";
 import { periodOf, productInformationListOf, type DesiredDiscoveryAndReports } from "./discovery";
 import { discoveryAndReports } from "./discovery-and-reports";
@@ -61,6 +65,11 @@ export interface LicenseManagerRegionProps {
   readonly managedTags?: Readonly<Record<string, string>>;
   /** Tags on every report generator, under its own. @default - none */
   readonly defaultTags?: Readonly<Record<string, string>>;
+  /**
+   * The grants whose home region this is (the caller picks them): one aws_licensemanager_grant per principal.
+   * @default - none
+   */
+  readonly grants?: readonly GrantConfig[];
   /** Role the reconcile CLI assumes, as the provider does. @default - the caller's credentials */
   readonly roleArn?: string;
 }
@@ -72,6 +81,10 @@ export interface LicenseManagerRegionProps {
 export class LicenseManagerRegion extends Construct {
   readonly settings: ReconciledResource<LicenseManagerSettings>;
   readonly licenseConfigurations: LicenseConfiguration[];
+  /** One per grant and principal, by `<grant name>/<principal>` as the config gives them. */
+  readonly grants = new Map<string, LicensemanagerGrant>();
+  /** The grants' activation; absent when the region has no grant. */
+  readonly grantActivation?: ReconciledResource<DesiredGrantActivation>;
   /** The configurations' discovery rules and the report generators; absent when the region has neither. */
   readonly discoveryAndReports?: ReconciledResource<DesiredDiscoveryAndReports>;
 
@@ -125,6 +138,46 @@ export class LicenseManagerRegion extends Construct {
           dependsOn: [this.settings.resource],
         }),
     );
+
+    // Created after the settings link License Manager to Organizations, so the link accepts them for their
+    // recipients (License Manager User Guide, "Grant acceptance and activation").
+    const desiredGrants: DesiredGrantActivation["grants"][number][] = [];
+    for (const grant of props.grants ?? []) {
+      for (const principal of grant.principals) {
+        const resource = new LicensemanagerGrant(this, `grant-${slug(grant.name)}-${slug(principal)}`, {
+          provider,
+          name: grant.name,
+          licenseArn: grant.licenseArn,
+          allowedOperations: [...grant.allowedOperations],
+          principal: grantPrincipalArn(principal, {
+            partition: arnParts(grant.licenseArn).partition,
+            managementAccountId: props.managementAccountId,
+            organizationId: props.organizationId,
+          }),
+          dependsOn: [this.settings.resource],
+        });
+        this.grants.set(`${grant.name}/${principal}`, resource);
+        desiredGrants.push({
+          name: grant.name,
+          principal,
+          grantArn: resource.arn,
+          licenseArn: grant.licenseArn,
+          activate: grant.activate,
+          ...(grant.activationOverrideBehavior && {
+            activationOverrideBehavior: grant.activationOverrideBehavior,
+          }),
+        });
+      }
+    }
+    if (desiredGrants.length > 0) {
+      this.grantActivation = new ReconciledResource(this, "grant-activation", {
+        kind: grantActivation,
+        region,
+        desired: { grants: desiredGrants },
+        roleArn: props.roleArn,
+        dependsOn: [...this.grants.values()],
+      });
+    }
 
     const reports = props.reports ?? [];
     if (this.licenseConfigurations.length === 0 && reports.length === 0) return;

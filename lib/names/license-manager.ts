@@ -16,3 +16,38 @@ export function reportBucketName(managementAccountId: string, region: string): s
 }
 
 export const notificationTopicName = "aws-license-manager-service-notifications";
+
+/** What a grant may allow (License Manager API Reference, CreateGrant: AllowedOperations). */
+export const allowedGrantOperations = [
+  "CreateGrant",
+  "CheckoutLicense",
+  "CheckoutBorrowLicense",
+  "CheckInLicense",
+  "ExtendConsumptionLicense",
+  "ListPurchasedLicenses",
+  "CreateToken",
+] as const;
+
+/** How activating a Marketplace grant treats other active grants of the product (API Reference, Options). */
+export const grantActivationOverrides = [
+  "DISTRIBUTED_GRANTS_ONLY",
+  "ALL_GRANTS_PERMITTED_BY_ISSUER",
+] as const;
+
+/**
+ * The principal ARN License Manager takes for a grant's recipient (API Reference, CreateGrant: Principals):
+ * an account (its root), an organizational unit, or the organization.
+ */
+export function grantPrincipalArn(
+  principal: string,
+  scope: {
+    readonly partition: string;
+    readonly managementAccountId: string;
+    readonly organizationId: string;
+  },
+): string {
+  const organizations = `arn:${scope.partition}:organizations::${scope.managementAccountId}`;
+  if (principal === "organization") return `${organizations}:organization/${scope.organizationId}`;
+  if (principal.startsWith("ou-")) return `${organizations}:ou/${scope.organizationId}/${principal}`;
+  return `arn:${scope.partition}:iam::${principal}:root`;
+}

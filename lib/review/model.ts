@@ -32,6 +32,8 @@ export type RiskRuleId =
   | "delegated-administrator-removed"
   | "discovery-rule-removed"
   | "report-generator-deleted"
+  | "license-grant-deactivated"
+  | "license-grant-narrowed"
   | "state-backend-changed"
   | "out-of-band-change-reverted";
 

@@ -1,3 +1,5 @@
+import type { LicenseState } from "./state";
+
 /** What the emulator starts from, and what `POST /_sandbox/reset` returns to. */
 export interface SeedAccount {
   id: string;
@@ -38,9 +40,18 @@ export interface SandboxSeed {
   organization: SeedOrganization | null;
   credentials: SeedCredential[];
   roles: SeedRole[];
+  /** Licenses the accounts hold (received from AWS Marketplace), for grants. @default - none */
+  licenses?: Omit<LicenseState, "createdAt">[];
 }
 
 export const MANAGEMENT_ACCOUNT_ID = "111111111111";
+
+/**
+ * A license the sandbox's management account bought in AWS Marketplace (config/sandbox.yaml grants it). A
+ * license's ARN names its issuer's account, not the buyer's (License Manager User Guide, "Granted licenses").
+ */
+export const SANDBOX_MARKETPLACE_LICENSE_ARN =
+  "arn:aws:license-manager::555555555555:license:l-0123456789abcdef0123456789abcdef";
 
 /** Every action on every resource: what AWS's AdministratorAccess managed policy grants. */
 export const administratorAccessPolicy = {
@@ -119,6 +130,19 @@ export const defaultSeed: SandboxSeed = {
       secretAccessKey: "sandbox-secret",
       accountId: MANAGEMENT_ACCOUNT_ID,
       userName: "sandbox-admin",
+    },
+  ],
+  licenses: [
+    {
+      arn: SANDBOX_MARKETPLACE_LICENSE_ARN,
+      name: "Example Analytics Server, annual",
+      productName: "Example Analytics Server",
+      productSku: "prod-sandbox00001",
+      issuerName: "AWS/Marketplace",
+      homeRegion: "us-east-1",
+      holderAccountId: MANAGEMENT_ACCOUNT_ID,
+      entitlements: [{ Name: "Users", Unit: "Count", MaxCount: 100, AllowCheckIn: true }],
+      validity: { begin: "2026-01-01T00:00:00Z", end: "2027-12-31T23:59:59Z" },
     },
   ],
   // The deploy and plan roles are not seeded: the access stack creates them with least-privilege policies.

@@ -124,6 +124,44 @@ export interface LicenseManagerRegionState {
   reportGeneratorTokens?: Record<string, string>;
 }
 
+/** A license an account holds: in the sandbox, one AWS Marketplace issued to the management account. */
+export interface LicenseState {
+  arn: string;
+  name: string;
+  productName: string;
+  productSku: string;
+  issuerName: string;
+  homeRegion: string;
+  /** The account that bought it: the only one that may grant it. */
+  holderAccountId: string;
+  entitlements: { Name: string; Unit: string; MaxCount?: number; AllowCheckIn: boolean }[];
+  /** ISO 8601. */
+  validity: { begin: string; end: string };
+  createdAt: number;
+}
+
+/** What one recipient account has done with a grant. */
+export type GrantStatus = "PENDING_ACCEPT" | "ACTIVE" | "DISABLED" | "REJECTED" | "DELETED";
+
+export interface GrantState {
+  arn: string;
+  name: string;
+  licenseArn: string;
+  grantorAccountId: string;
+  principalArn: string;
+  homeRegion: string;
+  operations: string[];
+  /** The grant's status as its grantor sees it (GetGrant, ListDistributedGrants). */
+  status: GrantStatus;
+  statusReason?: string;
+  version: number;
+  activationOverrideBehavior?: string;
+  /** Each recipient account's status (ListReceivedGrants, ListReceivedGrantsForOrganization). */
+  recipients: Record<string, GrantStatus>;
+  /** Epoch seconds. */
+  createdAt: number;
+}
+
 export interface SnsTopicState {
   arn: string;
   name: string;
@@ -141,6 +179,11 @@ export interface EmulatorState {
   licenseManager: Record<string, LicenseManagerRegionState>;
   /** Keyed `${accountId}/${region}`, then by topic name. Absent in state files saved before SNS existed. */
   sns?: Record<string, Record<string, SnsTopicState>>;
+  /** Licenses and grants are global to the partition, keyed by ARN. Absent in state files saved before grants. */
+  licenses?: Record<string, LicenseState>;
+  grants?: Record<string, GrantState>;
+  /** CreateGrant's ClientToken → the grant it created (idempotent retries). */
+  grantTokens?: Record<string, string>;
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -228,6 +271,10 @@ export function stateFromSeed(seed: SandboxSeed): EmulatorState {
     };
   }
   for (const role of seed.roles) addRole(state, role.accountId, role);
+  state.licenses = Object.fromEntries(
+    (seed.licenses ?? []).map((license) => [license.arn, { ...license, createdAt: joinedAt }]),
+  );
+  state.grants = {};
   return state;
 }
 

@@ -4,6 +4,7 @@ import * as org from "@aws-sdk/client-organizations";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { coverage } from "../../sandbox/emulator/conformance/check";
 import { mintGitHubActionsToken } from "../../sandbox/emulator/github-oidc-token";
+import { SANDBOX_MARKETPLACE_LICENSE_ARN } from "../../sandbox/emulator/seed";
 import { assumeRole, callLog, clientsFor, memberAccessRole, useEmulator } from "./emulator-clients";
 
 // @aws-sdk/client-sns is not a dependency: SNS is driven over the query protocol as the SDK would send it.
@@ -25,6 +26,7 @@ const either = (promise: Promise<unknown>): Promise<unknown> => promise.catch(()
 const LM = "license-manager.amazonaws.com";
 const ISSUER = "https://token.actions.githubusercontent.com";
 const AMI = "arn:aws:ec2:us-east-1::image/ami-0abcdef1234567890";
+const LICENSE = SANDBOX_MARKETPLACE_LICENSE_ARN;
 
 describe("the emulator against AWS's API models (aws-sdk v2 apis/*.min.json)", () => {
   const emulator = useEmulator({ capture: true, iamMode: "enforce" });
@@ -177,6 +179,43 @@ describe("the emulator against AWS's API models (aws-sdk v2 apis/*.min.json)", (
       }),
     );
     await licenseManager.send(new lm.DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
+
+    // Licenses and grants: the seeded Marketplace license, granted to one member account, which accepts it
+    // (already accepted by the organization link: the documented refusal), lists it and rejects it.
+    await licenseManager.send(new lm.GetLicenseCommand({ LicenseArn: LICENSE }));
+    await either(licenseManager.send(new lm.GetLicenseCommand({ LicenseArn: `${LICENSE.slice(0, -1)}f` })));
+    await licenseManager.send(new lm.ListReceivedLicensesCommand({}));
+    const { GrantArn: grantArn } = await licenseManager.send(
+      new lm.CreateGrantCommand({
+        ClientToken: "conformance",
+        GrantName: "analytics",
+        LicenseArn: LICENSE,
+        Principals: ["arn:aws:iam::444444444444:root"],
+        HomeRegion: "us-east-1",
+        AllowedOperations: ["CheckoutLicense", "CheckInLicense"],
+      }),
+    );
+    await licenseManager.send(new lm.GetGrantCommand({ GrantArn: grantArn }));
+    await either(licenseManager.send(new lm.GetGrantCommand({ GrantArn: `${grantArn}0` })));
+    const security = clientsFor(
+      emulator(),
+      await assumeRole(emulator(), memberAccessRole("444444444444")),
+    ).licenseManager;
+    await either(security.send(new lm.AcceptGrantCommand({ GrantArn: grantArn })));
+    await security.send(new lm.ListReceivedGrantsCommand({}));
+    await licenseManager.send(
+      new lm.CreateGrantVersionCommand({
+        ClientToken: "conformance-activate",
+        GrantArn: grantArn,
+        Status: "ACTIVE",
+        Options: { ActivationOverrideBehavior: "DISTRIBUTED_GRANTS_ONLY" },
+      }),
+    );
+    await licenseManager.send(new lm.ListDistributedGrantsCommand({}));
+    await licenseManager.send(new lm.ListReceivedGrantsForOrganizationCommand({ LicenseArn: LICENSE }));
+    await security.send(new lm.RejectGrantCommand({ GrantArn: grantArn }));
+    const { Grant: rejected } = await licenseManager.send(new lm.GetGrantCommand({ GrantArn: grantArn }));
+    await licenseManager.send(new lm.DeleteGrantCommand({ GrantArn: grantArn, Version: rejected!.Version }));
 
     // IAM
     const trust = JSON.stringify({

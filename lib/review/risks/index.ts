@@ -1,5 +1,6 @@
 import { delegatedAdministratorRemoved } from "./delegated-administrator-removed";
 import { licenseConfigurationReplaced } from "./license-configuration-replaced";
+import { licenseGrantNarrowed } from "./license-grant-narrowed";
 import { licenseLimitLowered } from "./license-limit-lowered";
 import { organizationReplacedOrDestroyed } from "./organization-replaced-or-destroyed";
 import type { RiskRule } from "./rule";
@@ -14,6 +15,7 @@ export const riskRules: readonly RiskRule[] = [
   delegatedAdministratorRemoved,
   licenseConfigurationReplaced,
   licenseLimitLowered,
+  licenseGrantNarrowed,
   // Each kind of what Terraform cannot manage brings its own checks (lib/reconcile/registry.ts).
   ...reconciledRiskRules,
   outOfBandChangeReverted,

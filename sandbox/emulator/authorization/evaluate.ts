@@ -40,7 +40,10 @@ export async function evaluateIdentity(request: IdentityEvaluation): Promise<Eva
         action: check.action,
         resource: {
           resource,
-          accountId: check.resourcePolicy?.accountId ?? accountOf(resource, request.defaultResourceAccountId),
+          accountId:
+            check.resourcePolicy?.accountId ??
+            check.resourceAccountId ??
+            accountOf(resource, request.defaultResourceAccountId),
         },
         contextVariables: { ...request.context, ...check.context },
       },

@@ -103,6 +103,47 @@ const licenseConfiguration = (input: JsonInput, field = "LicenseConfigurationArn
 
 const reportGenerator = (input: JsonInput): string[] => [str(input.LicenseManagerReportGeneratorArn) || "*"];
 
+const grant = (input: JsonInput): string[] => [str(input.GrantArn) || "*"];
+
+/** A license's ARN names its issuer; the account that holds it is the one whose policies decide. */
+function heldLicense(call: CallContext, input: JsonInput, checks: IamCheck[]): IamCheck[] {
+  const holder = call.state.licenses?.[str(input.LicenseArn)]?.holderAccountId;
+  return holder ? checks.map((each) => ({ ...each, resourceAccountId: holder })) : checks;
+}
+
+/**
+ * A grant's ARN is in its grantor's account, yet its recipients read, accept and reject it from theirs. License
+ * Manager has no resource policies, and AWS does not say how it authorizes that; the sandbox lets the grant's
+ * distribution stand in for one: the recipient accounts are allowed those three actions on it (their own
+ * identity policies must still allow them).
+ */
+function receivedGrant(call: CallContext, input: JsonInput, action: string): IamCheck[] {
+  const arn = str(input.GrantArn);
+  const distributed = arn ? call.state.grants?.[arn] : undefined;
+  const recipients = Object.keys(distributed?.recipients ?? {});
+  if (!distributed || recipients.length === 0) return check(action, grant(input));
+  return [
+    {
+      action,
+      resources: [arn],
+      resourcePolicy: {
+        accountId: distributed.grantorAccountId,
+        document: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: recipients.map((accountId) => `arn:aws:iam::${accountId}:root`) },
+              Action: action,
+              Resource: arn,
+            },
+          ],
+        },
+      },
+    },
+  ];
+}
+
 type LicenseSpecification = { LicenseConfigurationArn?: string };
 
 /**
@@ -165,4 +206,27 @@ export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
     check("license-manager:UpdateLicenseManagerReportGenerator", reportGenerator(input)),
   DeleteLicenseManagerReportGenerator: (_call, input) =>
     check("license-manager:DeleteLicenseManagerReportGenerator", reportGenerator(input)),
+  // Licenses and grants are ARNs of their own (resource types license and grant); CreateGrant is authorized on
+  // the license it grants, with the request's tags; the listings have no resource type.
+  GetLicense: (call, input) =>
+    heldLicense(call, input, check("license-manager:GetLicense", [str(input.LicenseArn) || "*"])),
+  ListReceivedLicenses: () => check("license-manager:ListReceivedLicenses"),
+  CreateGrant: (call, input) =>
+    heldLicense(
+      call,
+      input,
+      check(
+        "license-manager:CreateGrant",
+        [str(input.LicenseArn) || "*"],
+        requestTagContext(input.Tags as Tag[] | undefined),
+      ),
+    ),
+  GetGrant: (call, input) => receivedGrant(call, input, "license-manager:GetGrant"),
+  CreateGrantVersion: (_call, input) => check("license-manager:CreateGrantVersion", grant(input)),
+  DeleteGrant: (_call, input) => check("license-manager:DeleteGrant", grant(input)),
+  AcceptGrant: (call, input) => receivedGrant(call, input, "license-manager:AcceptGrant"),
+  RejectGrant: (call, input) => receivedGrant(call, input, "license-manager:RejectGrant"),
+  ListDistributedGrants: () => check("license-manager:ListDistributedGrants"),
+  ListReceivedGrants: () => check("license-manager:ListReceivedGrants"),
+  ListReceivedGrantsForOrganization: () => check("license-manager:ListReceivedGrantsForOrganization"),
 };

@@ -33,6 +33,11 @@ export interface IamCheck {
    * sts:AssumeRole. Trust policies apply to every caller, the administrator's long-term keys included.
    */
   resourcePolicy?: { document: unknown; accountId: string };
+  /**
+   * The account that owns the resources for IAM, when it is not the one in their ARN: a license's ARN names its
+   * issuer, but the account that holds it grants it. @default - the account in the ARN
+   */
+  resourceAccountId?: string;
 }
 
 /**

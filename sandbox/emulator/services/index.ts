@@ -11,6 +11,7 @@ import {
 } from "../authorization/query-operations";
 import { iamActions } from "./iam";
 import { licenseAssociationActions } from "./license-manager-associations";
+import { grantActions } from "./license-manager-grants";
 import { licenseConfigurationActions } from "./license-manager-configurations";
 import { reportGeneratorActions } from "./license-manager-report-generators";
 import { licenseManagerSettingsActions } from "./license-manager-settings";
@@ -40,6 +41,7 @@ export const jsonServices: Record<string, JsonService> = {
       ...licenseConfigurationActions,
       ...licenseAssociationActions,
       ...reportGeneratorActions,
+      ...grantActions,
     },
     authorization: licenseManagerAuthorization,
   },

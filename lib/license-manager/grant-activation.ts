@@ -1,0 +1,275 @@
+/**
+ * The activation of a region's grants, a kind on the reconcile contract (lib/reconcile/contract.ts). The grants
+ * themselves are aws_licensemanager_grant resources; nothing in Terraform activates one (terraform-provider-aws
+ * #34977): a grant the management account creates while License Manager is linked to Organizations is accepted
+ * for its recipients ("You can automatically accept grants that come from the management account of your
+ * organization", License Manager User Guide, "Grant acceptance and activation"), and is then DISABLED ("accepted
+ * but not yet activated") until a new version sets it ACTIVE. `apply` calls CreateGrantVersion with Status ACTIVE
+ * (and the Marketplace ActivationOverrideBehavior when configured) only where the status differs.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  CreateGrantVersionCommand,
+  GetGrantCommand,
+  LicenseManagerClient,
+  ListReceivedGrantsForOrganizationCommand,
+} from "@aws-sdk/client-license-manager";
+import { z } from "zod";
+import { clientConfig } from "../aws/client-config";
+import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
+import { grantActivationOverrides } from "../names/license-manager";
+import type { Difference, ReconcileKind, ReconcileTarget } from "../reconcile/contract";
+
+export interface DesiredGrant {
+  /** The grant's name and its principal as the config gives it, for messages. */
+  readonly name: string;
+  readonly principal: string;
+  readonly grantArn: string;
+  readonly licenseArn: string;
+  readonly activate: boolean;
+  readonly activationOverrideBehavior?: (typeof grantActivationOverrides)[number];
+}
+
+export interface DesiredGrantActivation {
+  readonly grants: readonly DesiredGrant[];
+}
+
+export interface LiveGrant {
+  /** The desired grant's subject ("grant "x" to organization"), for the report. */
+  readonly subject: string;
+  readonly grantArn: string;
+  /** Null when License Manager has no such grant (deleted outside Terraform). */
+  readonly status: string | null;
+  readonly version: string | null;
+}
+
+/** What one account of the organization received, as ListReceivedGrantsForOrganization tells the management account. */
+export interface ReceivedGrant {
+  readonly grantArn: string;
+  readonly accountId: string;
+  readonly status: string;
+}
+
+export interface LiveGrantActivation {
+  readonly grants: readonly LiveGrant[];
+  readonly received: readonly ReceivedGrant[];
+}
+
+export interface GrantStatusChange {
+  readonly grantArn: string;
+  readonly status: "ACTIVE" | "DISABLED";
+  readonly sourceVersion: string;
+  readonly activationOverrideBehavior?: (typeof grantActivationOverrides)[number];
+}
+
+const desiredGrantSchema = z
+  .object({
+    name: z.string().min(1),
+    principal: z.string().min(1),
+    grantArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:license-manager::\d{12}:grant:g-[0-9a-f]+$/, "must be a grant ARN"),
+    licenseArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:license-manager::\d{12}:license:l-[0-9a-f]+$/, "must be a license ARN"),
+    activate: z.boolean({
+      required_error: "is required (true or false)",
+      invalid_type_error: "must be true or false",
+    }),
+    activationOverrideBehavior: z.enum(grantActivationOverrides).optional(),
+  })
+  .strict();
+
+const desiredGrantActivationSchema: z.ZodType<DesiredGrantActivation> = z
+  .object({ grants: z.array(desiredGrantSchema) })
+  .strict();
+
+const clientFor = (target: ReconcileTarget) =>
+  new LicenseManagerClient(clientConfig(target.region, target.credentials));
+
+const subjectOf = (grant: DesiredGrant) => `grant "${grant.name}" to ${grant.principal}`;
+
+/** Gone for Terraform too: the provider reads DELETED and REJECTED grants as absent (grant.go, FindGrantByARN). */
+const goneStatuses = new Set(["DELETED", "REJECTED"]);
+
+async function readGrant(
+  client: LicenseManagerClient,
+  region: string,
+  desired: DesiredGrant,
+): Promise<LiveGrant> {
+  const { grantArn } = desired;
+  const subject = subjectOf(desired);
+  try {
+    const { Grant } = await client.send(new GetGrantCommand({ GrantArn: grantArn }));
+    return { subject, grantArn, status: Grant?.GrantStatus ?? null, version: Grant?.Version ?? null };
+  } catch (error) {
+    if (awsErrorCode(error) === "ResourceNotFoundException")
+      return { subject, grantArn, status: null, version: null };
+    throw new AwsCallError(`License Manager GetGrant ${grantArn} in ${region}`, error);
+  }
+}
+
+async function readReceived(
+  client: LicenseManagerClient,
+  region: string,
+  licenseArn: string,
+): Promise<ReceivedGrant[]> {
+  const received: ReceivedGrant[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall(`License Manager ListReceivedGrantsForOrganization in ${region}`, () =>
+      client.send(
+        new ListReceivedGrantsForOrganizationCommand({ LicenseArn: licenseArn, NextToken: nextToken }),
+      ),
+    );
+    for (const grant of page.Grants ?? []) {
+      const accountId = /::(\d{12}):root$/.exec(grant.GranteePrincipalArn ?? "")?.[1];
+      if (grant.GrantArn && accountId && grant.GrantStatus) {
+        received.push({ grantArn: grant.GrantArn, accountId, status: grant.GrantStatus });
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return received;
+}
+
+export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantActivation, GrantStatusChange> =
+  {
+    kind: "license-manager-grant-activation",
+    title: "grant activations",
+    schema: desiredGrantActivationSchema,
+    read: async (target, desired) => {
+      const client = clientFor(target);
+      const grants: LiveGrant[] = [];
+      for (const grant of desired.grants) grants.push(await readGrant(client, target.region, grant));
+      const received: ReceivedGrant[] = [];
+      for (const licenseArn of new Set(desired.grants.map((grant) => grant.licenseArn))) {
+        received.push(...(await readReceived(client, target.region, licenseArn)));
+      }
+      return { grants, received };
+    },
+    plan: (desired, live) => {
+      const differences: Difference[] = [];
+      const actions: GrantStatusChange[] = [];
+      for (const grant of desired.grants) {
+        const found = live.grants.find((each) => each.grantArn === grant.grantArn);
+        const status = found?.status ?? null;
+        const wanted = grant.activate ? "ACTIVE" : "not ACTIVE";
+        if (status === null || goneStatuses.has(status)) {
+          // Terraform creates it again; the next apply of this kind activates the new one.
+          differences.push({
+            subject: subjectOf(grant),
+            field: "status",
+            desired: wanted,
+            live: status ?? "deleted",
+          });
+          continue;
+        }
+        if (grant.activate === (status === "ACTIVE")) continue;
+        differences.push({ subject: subjectOf(grant), field: "status", desired: wanted, live: status });
+        if (grant.activate && status === "PENDING_ACCEPT") continue; // Only its recipients can accept it.
+        actions.push({
+          grantArn: grant.grantArn,
+          status: grant.activate ? "ACTIVE" : "DISABLED",
+          sourceVersion: found!.version ?? "1",
+          ...(grant.activate &&
+            grant.activationOverrideBehavior && {
+              activationOverrideBehavior: grant.activationOverrideBehavior,
+            }),
+        });
+      }
+      return { differences, actions };
+    },
+    apply: async (target, desired, actions) => {
+      const client = clientFor(target);
+      for (const action of actions) {
+        const grant = desired.grants.find((each) => each.grantArn === action.grantArn);
+        await awsCall(
+          `License Manager CreateGrantVersion (Status ${action.status}) of ${grant ? subjectOf(grant) : action.grantArn} in ${target.region}`,
+          () =>
+            client.send(
+              new CreateGrantVersionCommand({
+                ClientToken: randomUUID(),
+                GrantArn: action.grantArn,
+                Status: action.status,
+                SourceVersion: action.sourceVersion,
+                ...(action.activationOverrideBehavior && {
+                  Options: { ActivationOverrideBehavior: action.activationOverrideBehavior },
+                }),
+              }),
+            ),
+        );
+      }
+    },
+    risks: [
+      {
+        // A recipient loses the use of the license: deactivated, or no longer activated by this project.
+        id: "license-grant-deactivated",
+        check: (before, after) =>
+          before.grants
+            .filter((grant) => grant.activate)
+            .flatMap((grant) => {
+              const next = after?.grants.find(
+                (each) => each.name === grant.name && each.principal === grant.principal,
+              );
+              if (after === undefined || next === undefined) return [];
+              return next.activate
+                ? []
+                : [
+                    `deactivates ${subjectOf(grant)} (activate: true -> false): its recipients can no longer use the license`,
+                  ];
+            }),
+      },
+    ],
+    permissions: (props) => {
+      const grants = `arn:${props.partition}:license-manager::${props.managementAccountId}:grant:*`;
+      return {
+        read: [
+          {
+            Sid: "LicenseGrantsRead",
+            Effect: "Allow",
+            Action: ["license-manager:GetGrant"],
+            Resource: [grants],
+          },
+          // No resource type (Service Authorization Reference).
+          {
+            Sid: "LicenseGrantsReceivedRead",
+            Effect: "Allow",
+            Action: ["license-manager:ListReceivedGrantsForOrganization"],
+            Resource: ["*"],
+          },
+        ],
+        write: [
+          // The grants' Terraform resources (aws_licensemanager_grant) and their activation: CreateGrant is
+          // authorized on the license it grants, the others on the grant.
+          ...(props.grantedLicenseArns.length > 0
+            ? [
+                {
+                  Sid: "LicenseGrantsCreate",
+                  Effect: "Allow" as const,
+                  Action: ["license-manager:CreateGrant"],
+                  Resource: [...props.grantedLicenseArns],
+                },
+                {
+                  Sid: "LicenseGrantsWrite",
+                  Effect: "Allow" as const,
+                  Action: [
+                    "license-manager:CreateGrantVersion",
+                    "license-manager:DeleteGrant",
+                    "license-manager:GetGrant",
+                  ],
+                  Resource: [grants],
+                },
+              ]
+            : []),
+        ],
+      };
+    },
+    summarize: (live) =>
+      live.grants.map((grant) => {
+        const accounts = live.received
+          .filter((each) => each.grantArn === grant.grantArn)
+          .map((each) => `${each.accountId} ${each.status}`);
+        return `${grant.subject}: ${grant.status ?? "deleted"} (version ${grant.version ?? "-"}, ${grant.grantArn})${accounts.length > 0 ? `; accounts: ${accounts.join(", ")}` : ""}`;
+      }),
+  };

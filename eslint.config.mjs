@@ -35,6 +35,7 @@ const pureLib = [
   "reconcile/run.ts",
   "review",
   "terraform",
+  "tuning.ts",
 ];
 
 const providerRootImport = {

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, configFileFromEnvironment, loadConfig } from "./lib/config/load";
 import { AccessRoleError, parseAccessRole, stackRoleArn, type AccessRole } from "./lib/access/stack-roles";
+import { sourceMapsDuringSynthesis } from "./lib/tuning";
 import { addStacks } from "./stacks/app";
 
 function main(): void {
@@ -25,16 +26,10 @@ function main(): void {
   });
 }
 
-/**
- * cdktf captures a full stack trace for every token it creates, and tsx turns source maps on, so Node mapped
- * every frame of every trace through source maps (parsing the inline maps of cdktf's own files to do so):
- * most of what those traces cost, and ~15 MB even for the shipped config. Token creation stacks, shown only
- * in token resolution errors, are unmapped as a result. An error thrown in between still gets a mapped
- * stack: V8 formats it when it is printed, after the reset.
- */
+/** Source maps off while the stacks are built: what that buys is in lib/tuning.ts (sourceMapsDuringSynthesis). */
 function withoutSourceMappedStackTraces(run: () => void): void {
   const sourceMapsEnabled = process.sourceMapsEnabled ?? true; // undefined before Node 20.7; tsx turns them on
-  process.setSourceMapsEnabled(false);
+  process.setSourceMapsEnabled(sourceMapsDuringSynthesis);
   try {
     run();
   } finally {

@@ -61,7 +61,7 @@ export function sandboxEnvironment(emulatorUrl: string, storageUrl: string): Rec
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     CHECKPOINT_DISABLE: "1",
-    // As the workflows set it: Terraform's S3 backend assumes roles with 3 attempts otherwise (README, Faults).
+    // As the workflows set it: Terraform's S3 backend assumes roles with 3 attempts otherwise (docs/operations.md, Throttling and retries).
     AWS_MAX_ATTEMPTS: "10",
     LM_CONFIG: "config/sandbox.yaml",
   };

@@ -1,6 +1,6 @@
 /**
  * npm run access: prints the plan and deploy roles' policies and trust policies for the config in LM_CONFIG,
- * exactly as the access stack attaches them, and keeps the README's Permissions section in step.
+ * exactly as the access stack attaches them, and keeps the permissions page (docs/permissions.md) in step.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -15,6 +15,7 @@ import {
   type TrustPolicyDocument,
 } from "../lib/access/policies";
 import {
+  permissionsFile,
   policyActions,
   renderPermissions,
   replacePermissions,
@@ -27,14 +28,17 @@ import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "access";
 
+/** The config the generated permissions page is written for. */
+export const docsConfigFile = "config/production.example.yaml";
+
 const usage = `Usage: npm run access -- <command> [options]
 
 Commands:
   policy plan|deploy   Print the role's identity policy as JSON (stdout)
   trust plan|deploy    Print the role's trust policy as JSON (stdout)
   actions plan|deploy  Print the role's actions, one per line (stdout), and their count (stderr)
-  readme [--write]     Print the README's Permissions section for config/production.example.yaml, or write it
-                       into README.md with --write
+  docs [--write]       Print the generated part of ${permissionsFile} for ${docsConfigFile},
+                       or write it into ${permissionsFile} with --write
 
 The config comes from LM_CONFIG (default config/sandbox.yaml) and must have an access section (the access
 stack's GitHub repository, environment and roles). Nothing is called in AWS.
@@ -49,7 +53,6 @@ const options = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-export const readmeConfigFile = "config/production.example.yaml";
 const projectRoot = path.resolve(__dirname, "..");
 
 /** The two roles' documents for a config with an access section. */
@@ -100,19 +103,19 @@ async function main(args: string[]): Promise<number> {
   }
   const [command, role, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
-  if (command === "readme") {
+  if (command === "docs") {
     if (role !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(role)}`);
     const section = renderPermissions(
-      roleDocuments(loadConfig(path.join(projectRoot, readmeConfigFile))),
-      readmeConfigFile,
+      roleDocuments(loadConfig(path.join(projectRoot, docsConfigFile))),
+      docsConfigFile,
     );
     if (!values.write) {
       process.stdout.write(`${section}\n`);
       return 0;
     }
-    const readmeFile = path.join(projectRoot, "README.md");
-    writeFileSync(readmeFile, replacePermissions(readFileSync(readmeFile, "utf8"), section));
-    printLine("README.md: Permissions section written.");
+    const pageFile = path.join(projectRoot, permissionsFile);
+    writeFileSync(pageFile, replacePermissions(readFileSync(pageFile, "utf8"), section));
+    printLine(`${permissionsFile}: generated section written.`);
     return 0;
   }
   const documents = roleDocuments(loadConfig(configFileFromEnvironment()));
@@ -130,7 +133,7 @@ async function main(args: string[]): Promise<number> {
   const printer = command === undefined ? undefined : print[command];
   if (!printer)
     throw new UsageError(
-      `expected a command: policy, trust, actions or readme (got ${JSON.stringify(command ?? "nothing")})`,
+      `expected a command: policy, trust, actions or docs (got ${JSON.stringify(command ?? "nothing")})`,
     );
   const output = printer(pick(documents, role));
   if (output) printJson(output);

@@ -1,11 +1,11 @@
 /**
  * npm run schema: writes what is generated from the config schema (lib/config/schema.ts): the JSON Schema
- * that editors check config files with (config/schema.json) and the README's configuration reference.
+ * that editors check config files with (config/schema.json) and the configuration reference (docs/configuration.md).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { configJsonSchema, configJsonSchemaFile } from "../lib/config/json-schema";
-import { configReferenceMarkers, renderConfigReference } from "../lib/config/reference";
+import { configReferenceFile, configReferenceMarkers, renderConfigReference } from "../lib/config/reference";
 import { readGeneratedSection, replaceGeneratedSection } from "../lib/markdown/generated-section";
 import { parseOptions, printLine, runCli, UsageError } from "./cli";
 
@@ -14,9 +14,9 @@ const toolName = "schema";
 const usage = `Usage: npm run schema [-- --check]
 
 Writes, from the config schema in lib/config/ (each field's zod description, format and default):
-  ${configJsonSchemaFile}   the JSON Schema; each config file's first line names it for YAML-aware editors:
-                       # yaml-language-server: $schema=./schema.json
-  README.md            the configuration reference table
+  ${configJsonSchemaFile.padEnd(23)}the JSON Schema; each config file's first line names it for YAML-aware
+  ${"".padEnd(23)}editors: # yaml-language-server: $schema=./schema.json
+  ${configReferenceFile.padEnd(23)}the configuration reference table
 
 Options:
   --check      Write nothing; report what is out of date
@@ -40,20 +40,20 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
 
   const schemaFile = path.join(projectRoot, configJsonSchemaFile);
-  const readmeFile = path.join(projectRoot, "README.md");
+  const referenceFile = path.join(projectRoot, configReferenceFile);
   const schema = configJsonSchema();
   const reference = renderConfigReference();
-  const readme = readFileSync(readmeFile, "utf8");
+  const page = readFileSync(referenceFile, "utf8");
   const stale = [
     ...(existsSync(schemaFile) && readFileSync(schemaFile, "utf8") === schema ? [] : [configJsonSchemaFile]),
-    ...(readGeneratedSection(readme, configReferenceMarkers) === reference ? [] : ["README.md"]),
+    ...(readGeneratedSection(page, configReferenceMarkers) === reference ? [] : [configReferenceFile]),
   ];
   if (values.check) {
     printLine(stale.length === 0 ? "Up to date." : `Out of date: ${stale.join(", ")} (run npm run schema).`);
     return stale.length === 0 ? 0 : 2;
   }
   writeFileSync(schemaFile, schema);
-  writeFileSync(readmeFile, replaceGeneratedSection(readme, configReferenceMarkers, reference));
+  writeFileSync(referenceFile, replaceGeneratedSection(page, configReferenceMarkers, reference));
   printLine(stale.length === 0 ? "Up to date." : `Wrote ${stale.join(", ")}.`);
   return 0;
 }

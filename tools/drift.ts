@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import pLimit from "p-limit";
 import { callerSession } from "../lib/aws/credentials";
@@ -22,6 +22,7 @@ import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
+import { stacksPlannedAtOnce } from "../lib/tuning";
 import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
 
 const toolName = "drift";
@@ -215,9 +216,8 @@ async function main(args: string[]): Promise<number> {
   const workDirectory = mkdtempSync(path.join(tmpdir(), "drift-"));
   try {
     printLine(`Checking ${stacks.map((stack) => stack.name).join(", ")} for drift…`);
-    // A plan reads state and live resources only, so no stack waits for another; each plan mostly keeps one
-    // core busy (terraform and the AWS provider starting up), so as many at once as there are cores.
-    const limit = pLimit(availableParallelism());
+    // Plans run at once: lib/tuning.ts says how many and why.
+    const limit = pLimit(stacksPlannedAtOnce());
     const results = await Promise.all(
       stacks.map((stack) =>
         limit(() =>

@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import pLimit from "p-limit";
 import { readStacksInOrder, type ManifestStack } from "../lib/cdktf/manifest";
@@ -11,6 +10,7 @@ import { planExitCode, summarizeReview } from "../lib/review/summary";
 import { readOnlyRole, synthesisDirectory } from "../lib/access/stack-roles";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { synthesize, Terraform } from "../lib/terraform/terraform";
+import { stacksPlannedAtOnce } from "../lib/tuning";
 import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
 
 const toolName = "plan";
@@ -102,9 +102,8 @@ async function main(args: string[]): Promise<number> {
   }
   const stacks = selectStacks(readStacksInOrder(path.join(projectRoot, synthesisDir)), values.stack);
 
-  // A plan changes nothing, so no stack waits for another; as many at once as there are cores (each plan mostly
-  // keeps one busy while terraform and the AWS provider start). The review keeps the manifest's order.
-  const limit = pLimit(availableParallelism());
+  // Plans run at once (lib/tuning.ts says how many and why); the review keeps the manifest's order.
+  const limit = pLimit(stacksPlannedAtOnce());
   const reviews: StackReview[] = await Promise.all(
     stacks.map((stack) =>
       limit(async () => {

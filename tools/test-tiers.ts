@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
+import { backgroundLaneNiceness, testGoGarbageCollection } from "../lib/tuning";
 import { parseOptions, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "test";
@@ -16,18 +17,13 @@ export const lanes: readonly (readonly string[])[] = [
   ["typecheck", "lint", "format:check", "test:unit", "test:integration", "check:cdk-terrain"],
 ];
 
-/**
- * Go's garbage collector for the terraform and provider processes the tests start: GOGC=400 lets the heap grow to
- * 5x the live data before a collection instead of 2x. Measured on the License Manager stack's plan against the
- * sandbox: 5.2 → 4.3 s of CPU, 310 → 430 MB peak; GOGC=off saves little more (4.0 s) for 730 MB.
- */
-const goGc = "400";
+const goGc = testGoGarbageCollection;
 
 const usage = `Usage: npm test [-- --sequential] [--step NAME]...
 
 Runs the checks and the test tiers (npm scripts) in two lanes at the same time:
 ${lanes.map((lane, index) => `  lane ${index + 1}: ${lane.join(", ")}`).join("\n")}
-Lane 2 runs at a lower CPU priority (nice -n 19): lane 1 is the longer one. A lane stops at its first
+Lane 2 runs at a lower CPU priority (nice -n ${backgroundLaneNiceness}): lane 1 is the longer one. A lane stops at its first
 failing step; the other lane goes on. Terraform and the AWS provider, Go programs started hundreds of times,
 run with GOGC=${goGc} unless GOGC is set: a fifth less CPU for about 40 % more memory per process. Each step's
 output is written to .test-logs/<step>.log and printed whole when the step ends, so the lanes' output never
@@ -62,12 +58,11 @@ async function runStep(step: string, lane: number, started: number): Promise<Ste
   printLine(`[${elapsed(started)} s] lane ${lane}: ${step} started`);
   let result: RunResult;
   try {
-    // Lane 1 is the critical path: the other lane's steps run at a lower CPU priority (nice), so that on 2 cores
-    // they take what the end-to-end tier leaves (it mostly waits) instead of slowing it down.
+    // Lane 1 is the critical path: the other lane runs niced (lib/tuning.ts says why).
     const [command, args] =
       lane === 1 || process.platform === "win32"
         ? ["npm", ["run", "--silent", step]]
-        : ["nice", ["-n", "19", "npm", "run", "--silent", step]];
+        : ["nice", ["-n", String(backgroundLaneNiceness), "npm", "run", "--silent", step]];
     result = await runCommand(command, args, {
       cwd: projectRoot,
       env: { GOGC: goGc, ...process.env },

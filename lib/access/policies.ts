@@ -1,7 +1,7 @@
 /**
  * The plan and deploy roles' identity policies and trust policies, as pure functions of narrow props. The
- * access stack attaches them, `npm run access` prints them and the README's Permissions section is generated
- * from them. Every action is listed one by one; resources are ARNs wherever the Service Authorization
+ * access stack attaches them, `npm run access` prints them and docs/permissions.md's generated section is
+ * written from them. Every action is listed one by one; resources are ARNs wherever the Service Authorization
  * Reference lets the action be scoped, `*` only where the action has no resource type.
  *
  * The lists are exactly what the sandbox's lifecycle run uses (test/e2e: every action used at least once,

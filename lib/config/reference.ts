@@ -1,11 +1,15 @@
 /**
- * The README's configuration reference, generated from the schema's field descriptions (field-docs.ts), so
- * that a field is documented once: `npm run schema` writes it, a unit test fails when it is stale.
+ * The configuration reference (docs/configuration.md), generated from the schema's field descriptions
+ * (field-docs.ts), so that a field is documented once: `npm run schema` writes it, a unit test fails when it is
+ * stale.
  */
 import { z } from "zod";
 import type { SectionMarkers } from "../markdown/generated-section";
 import { parseFieldDoc, unwrap } from "./field-docs";
 import { configSchema } from "./schema";
+
+/** The page that holds the generated reference, between the markers below. */
+export const configReferenceFile = "docs/configuration.md";
 
 export const configReferenceMarkers: SectionMarkers = {
   start: "<!-- config-reference:start (generated: npm run schema) -->",

@@ -243,7 +243,7 @@ export const configSections = section(
     }),
     environment: field(environmentName.optional(), {
       meaning:
-        "The environment's name in the `license-manager-org:environment` tag on every resource (README, Project tags); changing it re-tags everything",
+        "The environment's name in the `license-manager-org:environment` tag on every resource (docs/configuration.md, Project tags); changing it re-tags everything",
       default: "the config file's name without `.yaml`",
     }),
     defaultTags: field(tags.default({}), {

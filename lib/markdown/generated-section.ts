@@ -1,5 +1,5 @@
 /**
- * A README section written by a tool between two HTML comment markers. Prettier would pad its tables, so the
+ * A section of a Markdown page written by a tool between two HTML comment markers. Prettier would pad its tables, so the
  * section is kept out of Prettier's way and stays exactly as generated: a test can compare it.
  */
 export interface SectionMarkers {
@@ -24,6 +24,6 @@ export function replaceGeneratedSection(document: string, markers: SectionMarker
   const start = document.indexOf(markers.start);
   const end = document.indexOf(markers.end);
   if (start < 0 || end < start)
-    throw new Error(`README.md lacks the markers ${markers.start} … ${markers.end}`);
+    throw new Error(`the page lacks the markers ${markers.start} … ${markers.end}`);
   return `${document.slice(0, start + markers.start.length)}\n<!-- prettier-ignore-start -->\n${section}\n<!-- prettier-ignore-end -->\n${document.slice(end)}`;
 }

@@ -3,6 +3,7 @@ import { accessPolicyProps } from "../../lib/access/access-scope";
 import { deployPolicy, planPolicy } from "../../lib/access/policies";
 import {
   currentPermissions,
+  permissionsFile,
   policyActions,
   renderPermissions,
   wildcardActions,
@@ -10,7 +11,7 @@ import {
 import { parseAccessRole, stackRoleArn, synthesisDirectory } from "../../lib/access/stack-roles";
 import { loadConfig } from "../../lib/config/load";
 import { stackNames } from "../../lib/names/stacks";
-import { readmeConfigFile, roleDocuments } from "../../tools/access";
+import { docsConfigFile, roleDocuments } from "../../tools/access";
 import { configWith, problemsOf, sandboxConfigFile } from "../helpers/config";
 import { onlyResource, synthesizeStacks } from "../helpers/synth";
 
@@ -290,7 +291,7 @@ describe("the policies", () => {
   });
 });
 
-describe("npm run access and the README", () => {
+describe("npm run access and the permissions page", () => {
   it("prints the same documents the access stack attaches", () => {
     const config = loadConfig(sandboxConfigFile);
     const stack = synthesizeStacks(config).access;
@@ -300,8 +301,8 @@ describe("npm run access and the README", () => {
     expect(roleDocuments(config).map((document) => document.policy)).toEqual(attached);
   });
 
-  it("keeps the README's Permissions section generated from the code", () => {
-    const expected = renderPermissions(roleDocuments(loadConfig(readmeConfigFile)), readmeConfigFile);
-    expect(currentPermissions(readFileSync("README.md", "utf8"))).toBe(expected);
+  it("keeps docs/permissions.md's generated section current (npm run access -- docs --write)", () => {
+    const expected = renderPermissions(roleDocuments(loadConfig(docsConfigFile)), docsConfigFile);
+    expect(currentPermissions(readFileSync(permissionsFile, "utf8"))).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describeField, parseFieldDoc } from "../../lib/config/field-docs";
 import { configJsonSchema, configJsonSchemaFile, schemaComment } from "../../lib/config/json-schema";
 import {
+  configReferenceFile,
   configReferenceMarkers,
   configReferenceRows,
   renderConfigReference,
@@ -13,8 +14,9 @@ describe("what is generated from the config schema", () => {
     expect(readFileSync(configJsonSchemaFile, "utf8")).toBe(configJsonSchema());
   });
 
-  it("the README's configuration reference is current (npm run schema writes it)", () => {
-    expect(readGeneratedSection(readFileSync("README.md", "utf8"), configReferenceMarkers)).toBe(
+  it("docs/configuration.md's generated reference is current (npm run schema writes it)", () => {
+    expect(configReferenceFile).toBe("docs/configuration.md");
+    expect(readGeneratedSection(readFileSync(configReferenceFile, "utf8"), configReferenceMarkers)).toBe(
       renderConfigReference(),
     );
   });

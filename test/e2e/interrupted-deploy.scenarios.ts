@@ -1,7 +1,7 @@
 /**
  * Issue 13's proof, run inside lifecycle.test.ts's one sandbox session (see interruptedDeployScenarios):
  * an apply of the license-manager stack killed (SIGKILL, like a cancelled runner) while it creates license
- * configurations, the stale lock released as the README says, the tagged configurations it left outside the
+ * configurations, the stale lock released as docs/operations.md says, the tagged configurations it left outside the
  * state found by `npm run drift` and adopted by `npm run adopt`, the deploy re-run: no duplicates, nothing
  * unmanaged, drift clean. Then a tagged configuration planted outside Terraform, named by drift, removed. Last,
  * the bulk configurations removed from the config, and the apply that destroys them killed once a few are
@@ -151,7 +151,7 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
       expect(lockMessage).toMatch(/held by \S+@\S+ since \d{4}-\d\d-\d\d /);
       expect(lockMessage).toContain("WARNING: releasing a lock that a running apply still holds");
 
-      // Released as the README says, with the command the message gives.
+      // Released as docs/operations.md says, with the command the message gives.
       const release = /\(cd (\S+) && terraform force-unlock -force (\S+)\)/.exec(lockMessage);
       expect(release?.[1]).toBe("cdktf.out/stacks/license-manager");
       const unlock = await runCommand("terraform", ["force-unlock", "-force", release![2]!], {

@@ -771,7 +771,7 @@ describe("an organization owned elsewhere (organization.source: external)", () =
 interruptedDeployScenarios({ session: () => session, tool, workDirectory, writeConfig });
 
 describe("tear-down", () => {
-  it("first deploys the config without discovery rules and reports, as the README says: both are removed", async () => {
+  it("first deploys the config without discovery rules and reports, as docs/operations.md says: both are removed", async () => {
     const withoutDiscovery = writeConfig("without-discovery.yaml", (document) => {
       delete document.licenseManager.reports;
       for (const configuration of document.licenseManager.licenseConfigurations)

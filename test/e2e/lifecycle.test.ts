@@ -13,8 +13,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { GetRolePolicyCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
+  CreateGrantVersionCommand,
   GetLicenseConfigurationCommand,
   LicenseManagerClient,
+  ListDistributedGrantsCommand,
+  ListReceivedGrantsForOrganizationCommand,
   ListLicenseConfigurationsCommand,
   ListLicenseManagerReportGeneratorsCommand,
   UpdateLicenseConfigurationCommand,
@@ -35,6 +38,7 @@ import { loadConfig } from "../../lib/config/load";
 import type { DriftReport } from "../../lib/drift/model";
 import { runCommand } from "../../lib/process/run-command";
 import type { CallLogEntry } from "../../sandbox/emulator/call-log";
+import { SANDBOX_MARKETPLACE_LICENSE_ARN } from "../../sandbox/emulator/seed";
 import { readSandboxReport, type SandboxReport } from "../../sandbox/report";
 import { deployAllStacks, startSandboxSession, type SandboxSession } from "../../sandbox/session";
 import { roleDocuments } from "../../tools/access";
@@ -106,6 +110,33 @@ async function licenseConfigurationArn(name: string, region: string): Promise<st
 }
 
 /** cdktf's output without colours, and with Terraform's box and line wrapping undone, for matching messages. */
+/** The management account's grants by name, and what each account of the organization received of them. */
+async function grantsByName() {
+  const { Grants } = await licenseManager("us-east-1").send(new ListDistributedGrantsCommand({}));
+  const live = (Grants ?? []).filter((grant) => grant.GrantStatus !== "DELETED");
+  const received =
+    (
+      await licenseManager("us-east-1").send(
+        new ListReceivedGrantsForOrganizationCommand({ LicenseArn: SANDBOX_MARKETPLACE_LICENSE_ARN }),
+      )
+    ).Grants ?? [];
+  return Object.fromEntries(
+    live.map((grant) => [
+      grant.GrantName!,
+      {
+        arn: grant.GrantArn!,
+        status: grant.GrantStatus,
+        operations: [...(grant.GrantedOperations ?? [])].sort(),
+        accounts: Object.fromEntries(
+          received
+            .filter((each) => each.GrantArn === grant.GrantArn)
+            .map((each) => [/(\d{12}):root$/.exec(each.GranteePrincipalArn!)![1], each.GrantStatus]),
+        ),
+      },
+    ]),
+  );
+}
+
 const flatten = (result: { stdout: string; stderr: string }) =>
   (result.stdout + result.stderr)
     // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
@@ -263,6 +294,25 @@ describe("a fresh deploy of every stack", () => {
   });
 });
 
+describe("grants of the management account's Marketplace license", () => {
+  it("are accepted through the organization link and activated, in every account they reach", async () => {
+    expect(await grantsByName()).toEqual({
+      "analytics-server-organization": {
+        arn: expect.any(String),
+        status: "ACTIVE",
+        operations: ["CheckInLicense", "CheckoutLicense", "ListPurchasedLicenses"],
+        accounts: { "222222222222": "ACTIVE", "333333333333": "ACTIVE", "444444444444": "ACTIVE" },
+      },
+      "analytics-server-security": {
+        arn: expect.any(String),
+        status: "ACTIVE",
+        operations: ["CheckInLicense", "CheckoutLicense"],
+        accounts: { "444444444444": "ACTIVE" },
+      },
+    });
+  });
+});
+
 describe("read-only work with the plan role", () => {
   it("npm run drift finds no drift in any stack", async () => {
     const result = await tool("drift", ["--json"]);
@@ -348,6 +398,27 @@ describe("changes made outside Terraform", () => {
     );
   });
 
+  it("meanwhile, one grant is deactivated and the other narrowed outside Terraform", async () => {
+    const grants = await grantsByName();
+    await licenseManager("us-east-1").send(
+      new CreateGrantVersionCommand({
+        ClientToken: "e2e-deactivate",
+        GrantArn: grants["analytics-server-organization"]!.arn,
+        Status: "DISABLED",
+      }),
+    );
+    await licenseManager("us-east-1").send(
+      new CreateGrantVersionCommand({
+        ClientToken: "e2e-narrow",
+        GrantArn: grants["analytics-server-security"]!.arn,
+        AllowedOperations: ["CheckoutLicense"],
+      }),
+    );
+    expect((await grantsByName())["analytics-server-organization"]!.accounts["222222222222"]).toBe(
+      "DISABLED",
+    );
+  });
+
   it("cdktf diff of License Manager names the changed license count", async () => {
     const diff = await session.cli.diff("license-manager");
     expect(diff.hasChanges).toBe(true);
@@ -376,6 +447,8 @@ describe("changes made outside Terraform", () => {
     expect(result.exitCode).toBe(2);
     const report = JSON.parse(result.stdout) as DriftReport;
     const byStack = Object.fromEntries(report.stacks.map((stack) => [stack.stack, stack]));
+    const reconciled = (kind: string) =>
+      byStack["license-manager"].reconciled.filter((drift) => drift.kind === kind);
     expect(byStack.organization.drift).toEqual([
       expect.objectContaining({
         address: "aws_organizations_organization.organization_DC53FF14",
@@ -385,13 +458,28 @@ describe("changes made outside Terraform", () => {
     ]);
     expect(byStack["license-manager"].drift).toEqual([
       expect.objectContaining({
+        constructPath: "license-manager/us-east-1/grant-analytics-server-security-444444444444",
+        changedAttributes: ["allowed_operations"],
+      }),
+      expect.objectContaining({
         constructPath:
           "license-manager/us-east-1/license-configuration-windows-server-datacenter/configuration",
         changedAttributes: ["license_count"],
       }),
     ]);
-    const reconciled = (kind: string) =>
-      byStack["license-manager"].reconciled.filter((drift) => drift.kind === kind);
+    expect(reconciled("license-manager-grant-activation")).toEqual([
+      expect.objectContaining({
+        region: "us-east-1",
+        differences: [
+          {
+            subject: 'grant "analytics-server-organization" to organization',
+            field: "status",
+            desired: "ACTIVE",
+            live: "DISABLED",
+          },
+        ],
+      }),
+    ]);
     expect(reconciled("license-manager-settings")).toEqual([
       expect.objectContaining({
         region: "eu-west-1",
@@ -469,6 +557,14 @@ describe("changes made outside Terraform", () => {
     expect(reconcile.stderr).toContain(
       "Restored License Manager settings in eu-west-1: enableCrossAccountsDiscovery",
     );
+    expect(reconcile.stderr).toContain("Restored grant activations in us-east-1");
+    const grants = await grantsByName();
+    expect(grants["analytics-server-organization"]!.accounts).toEqual({
+      "222222222222": "ACTIVE",
+      "333333333333": "ACTIVE",
+      "444444444444": "ACTIVE",
+    });
+    expect(grants["analytics-server-security"]!.operations).toEqual(["CheckInLicense", "CheckoutLicense"]);
 
     expect(await enabledPrincipals()).toContain("license-manager.member-account.amazonaws.com");
     const configuration = await licenseManager("us-east-1").send(

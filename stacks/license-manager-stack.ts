@@ -3,7 +3,11 @@ import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { useRemoteState } from "../lib/backend/remote-state";
 import type { EnvironmentConfig } from "../lib/config/model";
-import { licenseManagerPrincipals } from "../lib/names/license-manager";
+import {
+  licenseManagerPrincipals,
+  marketplaceLicenseManagementPrincipal,
+  marketplaceLicenseManagementRoleName,
+} from "../lib/names/license-manager";
 import { LicenseManagerRegion } from "../lib/license-manager/license-manager-region";
 import { LicenseManagerServiceLinkedRole } from "../lib/license-manager/service-linked-role";
 import { addAwsProvider } from "../lib/providers/aws-provider";
@@ -52,6 +56,26 @@ export class LicenseManagerStack extends TerraformStack {
     }));
 
     const { licenseManager } = config;
+    // Sharing AWS Marketplace licenses needs AWS Marketplace's service-linked role and trusted access (the
+    // organization stack enables it): created here, and checked at plan time like License Manager's.
+    const marketplace = licenseManager.grants.some((grant) => grant.marketplace);
+    const marketplaceRole = marketplace
+      ? new LicenseManagerServiceLinkedRole(this, "marketplace-service-linked-role", {
+          servicePrincipal: marketplaceLicenseManagementPrincipal,
+          roleName: marketplaceLicenseManagementRoleName,
+        })
+      : undefined;
+    const grantPreconditions = marketplace
+      ? [
+          {
+            condition: Fn.contains(organization.awsServiceAccessPrincipals, marketplaceLicenseManagementPrincipal),
+            errorMessage:
+              `Trusted access for ${marketplaceLicenseManagementPrincipal} is not enabled in the organization, and ` +
+              `licenseManager.grants in ${config.sourceFile} shares AWS Marketplace licenses. Deploy the ` +
+              `${stackNames.organization} stack first (npx cdktf deploy ${stackNames.organization}): it enables it.`,
+          },
+        ]
+      : [];
     this.regions = licenseManager.regions.map(
       (region) =>
         new LicenseManagerRegion(this, region, {
@@ -73,6 +97,8 @@ export class LicenseManagerStack extends TerraformStack {
           ),
           reports: licenseManager.reports.filter((report) => report.regions.includes(region)),
           grants: licenseManager.grants.filter((grant) => grant.homeRegion === region),
+          grantPrerequisites: marketplaceRole ? [marketplaceRole.role] : [],
+          grantPreconditions,
           managedTags: projectTags(
             config.environment ?? environmentName(config.sourceFile),
             stackNames.licenseManager,

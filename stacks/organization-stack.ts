@@ -3,10 +3,10 @@ import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdkt
 import type { Construct, Node } from "constructs";
 import { useRemoteState } from "../lib/backend/remote-state";
 import type { EnvironmentConfig } from "../lib/config/model";
-import { licenseManagerPrincipals } from "../lib/names/license-manager";
+import { projectPrincipals } from "../lib/names/license-manager";
 import { ExternalOrganization } from "../lib/organization/external-organization";
 import { Organization } from "../lib/organization/organization";
-import { licenseManagerTrustedAccess } from "../lib/organization/trusted-access";
+import { projectTrustedAccess } from "../lib/organization/trusted-access";
 import { addAwsProvider } from "../lib/providers/aws-provider";
 import { stackNames } from "../lib/names/stacks";
 import { awsProviderProps, remoteStateProps } from "./construct-props";
@@ -44,7 +44,10 @@ export class OrganizationStack extends TerraformStack {
         region: config.homeRegion,
         organizationId: organization.id!,
         managementAccountId: config.managementAccountId,
-        principals: licenseManagerTrustedAccess(organization.principalsAllowedToBeRemoved),
+        principals: projectTrustedAccess(
+          projectPrincipals(config.licenseManager.grants),
+          organization.principalsAllowedToBeRemoved,
+        ),
         roleArn: options.roleArn,
         configFile: config.sourceFile,
         importedAddress: `aws_organizations_organization.${this.importedOrganizationLogicalId()}`,
@@ -55,7 +58,10 @@ export class OrganizationStack extends TerraformStack {
       this.organization = new Organization(this, organizationIds[0], {
         source: organization.source,
         organizationId: organization.id,
-        serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
+        serviceAccessPrincipals: [
+          ...organization.serviceAccessPrincipals,
+          ...projectPrincipals(config.licenseManager.grants),
+        ],
         enabledPolicyTypes: organization.enabledPolicyTypes,
         principalsAllowedToBeRemoved: organization.principalsAllowedToBeRemoved,
         configFile: config.sourceFile,

@@ -1,8 +1,8 @@
 import { arnParts } from "../aws/arn";
 import type { EnvironmentConfig } from "../config/model";
-import { licenseManagerPrincipals, notificationTopicName, reportBucketName } from "../names/license-manager";
+import { notificationTopicName, projectPrincipals, reportBucketName } from "../names/license-manager";
 import { stateKey } from "../names/stacks";
-import { licenseManagerTrustedAccess } from "../organization/trusted-access";
+import { projectTrustedAccess } from "../organization/trusted-access";
 import type { AccessPolicyProps, StateScope } from "./policies";
 
 /** Stack names as they appear in state keys: lib/names/stacks.ts. */
@@ -22,11 +22,17 @@ export function trustedAccessScope(
 ): Pick<AccessPolicyProps, "serviceAccessPrincipals" | "principalsAllowedToBeRemoved"> {
   const { organization } = config;
   if (organization.source === "external") {
-    const { enable, disable } = licenseManagerTrustedAccess(organization.principalsAllowedToBeRemoved);
+    const { enable, disable } = projectTrustedAccess(
+      projectPrincipals(config.licenseManager.grants),
+      organization.principalsAllowedToBeRemoved,
+    );
     return { serviceAccessPrincipals: enable, principalsAllowedToBeRemoved: disable };
   }
   return {
-    serviceAccessPrincipals: [...organization.serviceAccessPrincipals, ...licenseManagerPrincipals],
+    serviceAccessPrincipals: [
+      ...organization.serviceAccessPrincipals,
+      ...projectPrincipals(config.licenseManager.grants),
+    ],
     principalsAllowedToBeRemoved: [...organization.principalsAllowedToBeRemoved],
   };
 }
@@ -59,6 +65,7 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
     organizationId: organization.source === "create" ? undefined : organization.id,
     licenseManagerRegions: licenseManager.regions,
     grantedLicenseArns: [...new Set(licenseManager.grants.map((grant) => grant.licenseArn))],
+    marketplaceGrants: licenseManager.grants.some((grant) => grant.marketplace),
     ...trustedAccessScope(config),
     delegatedAdministrator: licenseManager.delegatedAdministrator,
     reportBuckets: licenseManager.settings.reportBucketArn

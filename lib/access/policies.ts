@@ -59,6 +59,8 @@ export interface AccessPolicyProps {
   readonly licenseManagerRegions: readonly string[];
   /** Licenses the config grants (licenseManager.grants): the deploy role may create grants of these only. */
   readonly grantedLicenseArns: readonly string[];
+  /** Whether a grant shares an AWS Marketplace license: AWS Marketplace's service-linked role is then created. */
+  readonly marketplaceGrants: boolean;
   /**
    * Principals the deploy role may enable: the config's and License Manager's two (source: import or create);
    * License Manager's two only (source: external).

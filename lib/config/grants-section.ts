@@ -70,6 +70,10 @@ const grant = section(
           "Who receives it: `organization` (every account), organizational unit ids (`ou-…`) or member account ids from `organization.memberAccounts`; one grant per principal",
       },
     ),
+    marketplace: field(trueOrFalse().default(true), {
+      meaning:
+        "Whether the license was bought in AWS Marketplace: then AWS Marketplace's trusted access (`license-management.marketplace.amazonaws.com`) and service-linked role are enabled, which sharing it needs",
+    }),
     activate: field(trueOrFalse().default(true), {
       meaning:
         "Whether the grant is activated (status ACTIVE) after the organization link accepts it; false keeps it accepted but disabled",
@@ -83,7 +87,14 @@ const grant = section(
   "a grant: { name, licenseArn, allowedOperations, principals, … }",
 ).superRefine((config, ctx) => {
   // "the operation must specify the value of ACTIVE for the Status parameter" (API Reference, Options).
-  if (config.activationOverrideBehavior !== undefined && !config.activate) {
+  // "Activation options can only be used with granted licenses sourced from the AWS Marketplace" (same page).
+  if (config.activationOverrideBehavior !== undefined && !config.marketplace) {
+    issue(
+      ctx,
+      ["activationOverrideBehavior"],
+      `applies only to AWS Marketplace licenses; expected marketplace: true or no activationOverrideBehavior (got ${JSON.stringify(config.activationOverrideBehavior)} with marketplace: false)`,
+    );
+  } else if (config.activationOverrideBehavior !== undefined && !config.activate) {
     issue(
       ctx,
       ["activationOverrideBehavior"],

@@ -5,7 +5,7 @@
  * file are in validator.ts; schema.ts puts the two together.
  */
 import { z } from "zod";
-import { licenseManagerPrincipals } from "../names/license-manager";
+import { licenseManagerPrincipals, ownPrincipals } from "../names/license-manager";
 import { field } from "./field-docs";
 import {
   accountId,
@@ -101,6 +101,7 @@ const organization = section(
     if (org.source === "create" && org.id !== undefined) {
       issue(ctx, ["id"], "expected no id with source: create, where Organizations assigns it");
     }
+    const isOwn = (principal: string) => (ownPrincipals as readonly string[]).includes(principal);
     const isLicenseManagers = (principal: string) =>
       (licenseManagerPrincipals as readonly string[]).includes(principal);
     if (org.source === "external") {
@@ -110,16 +111,16 @@ const organization = section(
           issue(
             ctx,
             [key],
-            `expected no ${key} with source: external: the organization's other owner manages it, and this project enables only License Manager's two principals (got ${JSON.stringify(org[key])})`,
+            `expected no ${key} with source: external: the organization's other owner manages it, and this project enables only its own principals, License Manager's and, for grants of Marketplace licenses, AWS Marketplace's (got ${JSON.stringify(org[key])})`,
           );
         }
       }
       org.principalsAllowedToBeRemoved.forEach((principal, index) => {
-        if (!isLicenseManagers(principal)) {
+        if (!isOwn(principal)) {
           issue(
             ctx,
             ["principalsAllowedToBeRemoved", index],
-            `expected only License Manager's principals (${licenseManagerPrincipals.join(", ")}) with source: external, where no other principal is this project's to disable`,
+            `expected only this project's principals (${ownPrincipals.join(", ")}) with source: external, where no other principal is this project's to disable`,
           );
         }
       });

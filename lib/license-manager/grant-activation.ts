@@ -17,7 +17,12 @@ import {
 import { z } from "zod";
 import { clientConfig } from "../aws/client-config";
 import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
-import { grantActivationOverrides } from "../names/license-manager";
+import type { PolicyStatement } from "../access/policies";
+import {
+  grantActivationOverrides,
+  marketplaceLicenseManagementPrincipal,
+  marketplaceLicenseManagementRoleName,
+} from "../names/license-manager";
 import type { Difference, ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
 export interface DesiredGrant {
@@ -223,45 +228,63 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
     ],
     permissions: (props) => {
       const grants = `arn:${props.partition}:license-manager::${props.managementAccountId}:grant:*`;
+      const marketplaceRole = `arn:${props.partition}:iam::${props.managementAccountId}:role/aws-service-role/${marketplaceLicenseManagementPrincipal}/${marketplaceLicenseManagementRoleName}`;
+      const statement = (
+        Sid: string,
+        Action: string[],
+        Resource: string[],
+        Condition?: PolicyStatement["Condition"],
+      ) => ({ Sid, Effect: "Allow", Action, Resource, ...(Condition && { Condition }) }) as PolicyStatement;
+      const when = <T>(condition: boolean, statements: T[]): T[] => (condition ? statements : []);
       return {
         read: [
-          {
-            Sid: "LicenseGrantsRead",
-            Effect: "Allow",
-            Action: ["license-manager:GetGrant"],
-            Resource: [grants],
-          },
+          statement("LicenseGrantsRead", ["license-manager:GetGrant"], [grants]),
           // No resource type (Service Authorization Reference).
-          {
-            Sid: "LicenseGrantsReceivedRead",
-            Effect: "Allow",
-            Action: ["license-manager:ListReceivedGrantsForOrganization"],
-            Resource: ["*"],
-          },
+          statement(
+            "LicenseGrantsReceivedRead",
+            ["license-manager:ListReceivedGrantsForOrganization"],
+            ["*"],
+          ),
+          ...when(props.marketplaceGrants, [
+            statement("MarketplaceServiceLinkedRoleRead", ["iam:GetRole"], [marketplaceRole]),
+          ]),
         ],
         write: [
           // The grants' Terraform resources (aws_licensemanager_grant) and their activation: CreateGrant is
           // authorized on the license it grants, the others on the grant.
-          ...(props.grantedLicenseArns.length > 0
-            ? [
-                {
-                  Sid: "LicenseGrantsCreate",
-                  Effect: "Allow" as const,
-                  Action: ["license-manager:CreateGrant"],
-                  Resource: [...props.grantedLicenseArns],
-                },
-                {
-                  Sid: "LicenseGrantsWrite",
-                  Effect: "Allow" as const,
-                  Action: [
-                    "license-manager:CreateGrantVersion",
-                    "license-manager:DeleteGrant",
-                    "license-manager:GetGrant",
-                  ],
-                  Resource: [grants],
-                },
-              ]
-            : []),
+          ...when(props.grantedLicenseArns.length > 0, [
+            statement("LicenseGrantsCreate", ["license-manager:CreateGrant"], [...props.grantedLicenseArns]),
+            statement(
+              "LicenseGrantsWrite",
+              [
+                "license-manager:CreateGrantVersion",
+                "license-manager:DeleteGrant",
+                "license-manager:GetGrant",
+              ],
+              [grants],
+            ),
+          ]),
+          // AWS Marketplace's service-linked role, which sharing its licenses needs (lib/names/license-manager.ts).
+          ...when(props.marketplaceGrants, [
+            statement(
+              "MarketplaceServiceLinkedRoleCreate",
+              ["iam:CreateServiceLinkedRole"],
+              [marketplaceRole],
+              {
+                StringEquals: { "iam:AWSServiceName": [marketplaceLicenseManagementPrincipal] },
+              },
+            ),
+            statement(
+              "MarketplaceServiceLinkedRole",
+              [
+                "iam:DeleteServiceLinkedRole",
+                "iam:GetRole",
+                "iam:GetServiceLinkedRoleDeletionStatus",
+                "iam:TagRole",
+              ],
+              [marketplaceRole],
+            ),
+          ]),
         ],
       };
     },

@@ -70,6 +70,10 @@ export interface LicenseManagerRegionProps {
    * @default - none
    */
   readonly grants?: readonly GrantConfig[];
+  /** What the grants need besides the settings (AWS Marketplace's service-linked role). @default - nothing */
+  readonly grantPrerequisites?: readonly ITerraformDependable[];
+  /** Plan-time checks of the grants (AWS Marketplace's trusted access). @default - none */
+  readonly grantPreconditions?: readonly Precondition[];
   /** Role the reconcile CLI assumes, as the provider does. @default - the caller's credentials */
   readonly roleArn?: string;
 }
@@ -154,7 +158,11 @@ export class LicenseManagerRegion extends Construct {
             managementAccountId: props.managementAccountId,
             organizationId: props.organizationId,
           }),
-          dependsOn: [this.settings.resource],
+          dependsOn: [this.settings.resource, ...(props.grantPrerequisites ?? [])],
+          ...(props.grantPreconditions &&
+            props.grantPreconditions.length > 0 && {
+              lifecycle: { precondition: [...props.grantPreconditions] },
+            }),
         });
         this.grants.set(`${grant.name}/${principal}`, resource);
         desiredGrants.push({

@@ -3,34 +3,47 @@ import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
-const servicePrincipal = "license-manager.amazonaws.com";
+const importBlocks = new WeakMap<TerraformStack, object[]>();
+
 export const licenseManagerRoleName = "AWSServiceRoleForAWSLicenseManagerRole";
 
+export interface ServiceLinkedRoleProps {
+  /** @default "license-manager.amazonaws.com" */
+  readonly servicePrincipal?: string;
+  /** The name AWS gives the role. @default "AWSServiceRoleForAWSLicenseManagerRole" */
+  readonly roleName?: string;
+}
+
 /**
- * AWSServiceRoleForAWSLicenseManagerRole, which License Manager calls fail without. License Manager
- * creates it on first use, so it may exist already: then it is imported (adopted) instead of created,
- * which would fail with "has been taken in this account".
+ * AWSServiceRoleForAWSLicenseManagerRole, which License Manager calls fail without (or another service's role,
+ * AWS Marketplace's for grants). The service creates it on first use, so it may exist already: then it is
+ * imported (adopted) instead of created, which would fail with "has been taken in this account".
  */
 export class LicenseManagerServiceLinkedRole extends Construct {
   readonly role: IamServiceLinkedRole;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ServiceLinkedRoleProps = {}) {
     super(scope, id);
+    const servicePrincipal = props.servicePrincipal ?? "license-manager.amazonaws.com";
+    const roleName = props.roleName ?? licenseManagerRoleName;
     // Read during plan; zero or one ARN.
     const existing = new DataAwsIamRoles(this, "existing", {
       pathPrefix: `/aws-service-role/${servicePrincipal}/`,
-      nameRegex: `^${licenseManagerRoleName}$`,
+      nameRegex: `^${roleName}$`,
     });
     this.role = new IamServiceLinkedRole(this, "role", { awsServiceName: servicePrincipal });
 
     // An import block with for_each (Terraform 1.7+) imports only when the role exists; once the role
     // is in state the block is a no-op. cdktf's importFrom cannot express for_each.
-    TerraformStack.of(this).addOverride("import", [
-      {
-        for_each: `\${data.${existing.terraformResourceType}.${existing.friendlyUniqueId}.arns}`,
-        to: `${this.role.terraformResourceType}.${this.role.friendlyUniqueId}`,
-        id: "${each.value}",
-      },
-    ]);
+    // The override replaces the stack's whole import list: each role's block joins those of the roles before it.
+    const stack = TerraformStack.of(this);
+    const blocks = importBlocks.get(stack) ?? [];
+    blocks.push({
+      for_each: `\${data.${existing.terraformResourceType}.${existing.friendlyUniqueId}.arns}`,
+      to: `${this.role.terraformResourceType}.${this.role.friendlyUniqueId}`,
+      id: "${each.value}",
+    });
+    importBlocks.set(stack, blocks);
+    stack.addOverride("import", [...blocks]);
   }
 }

@@ -7,6 +7,30 @@ export const licenseManagerPrincipals = [
   "license-manager.member-account.amazonaws.com",
 ] as const;
 
+/**
+ * AWS Marketplace's license management: sharing Marketplace subscriptions with the organization's accounts
+ * through License Manager grants needs its service-linked role ("To share your AWS Marketplace subscriptions to
+ * other accounts in your AWS organization with AWS License Manager, you must give AWS Marketplace permissions
+ * for each account you want to share with. Do this by using the AWSServiceRoleForMarketplaceLicenseManagement
+ * role", AWS Marketplace Buyer Guide, "Service-linked role to share entitlements") and its trusted access.
+ */
+export const marketplaceLicenseManagementPrincipal = "license-management.marketplace.amazonaws.com";
+export const marketplaceLicenseManagementRoleName = "AWSServiceRoleForMarketplaceLicenseManagement";
+
+/**
+ * The principals whose trusted access this project enables: License Manager's two always, AWS Marketplace's when
+ * a grant distributes a Marketplace license. Every list of "this project's principals" comes from here.
+ */
+export function projectPrincipals(grants: readonly { readonly marketplace: boolean }[]): string[] {
+  return [
+    ...licenseManagerPrincipals,
+    ...(grants.some((grant) => grant.marketplace) ? [marketplaceLicenseManagementPrincipal] : []),
+  ];
+}
+
+/** Every principal projectPrincipals may return: the only ones this project may ever disable with source: external. */
+export const ownPrincipals = [...licenseManagerPrincipals, marketplaceLicenseManagementPrincipal] as const;
+
 // License Manager only writes to buckets whose name starts with this prefix (License Manager user guide, Settings).
 export const reportBucketPrefix = "aws-license-manager-service-";
 

@@ -17,15 +17,18 @@ import { z } from "zod";
 import type { PolicyStatement } from "../access/policies";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
-import { licenseManagerPrincipals } from "../names/license-manager";
+import { ownPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
 export const trustedAccessKind = "organizations-trusted-access";
 
-/** Only License Manager's own: this kind never touches another service's trusted access, whoever runs it. */
-const principal = z.enum(licenseManagerPrincipals, {
+/**
+ * Only this project's own (License Manager's, and AWS Marketplace's for its grants): this kind never touches
+ * another service's trusted access, whoever runs it.
+ */
+const principal = z.enum(ownPrincipals, {
   errorMap: () => ({
-    message: `must be one of License Manager's principals, ${licenseManagerPrincipals.join(", ")}`,
+    message: `must be one of this project's principals, ${ownPrincipals.join(", ")}`,
   }),
 });
 
@@ -52,17 +55,21 @@ export const desiredTrustedAccessSchema = z
 export type DesiredTrustedAccess = z.output<typeof desiredTrustedAccessSchema>;
 
 /**
- * License Manager's principals to enable and to disable with source: external: those the config lists in
- * principalsAllowedToBeRemoved are disabled, the others enabled. The stack records it; the deploy role's policy
- * grants exactly it.
+ * This project's principals (projectPrincipals) to enable and to disable with source: external: those the config
+ * lists in principalsAllowedToBeRemoved are disabled, the others enabled. The stack records it; the deploy role's
+ * policy grants exactly it.
  */
-export function licenseManagerTrustedAccess(
+export function projectTrustedAccess(
+  principals: readonly string[],
   principalsAllowedToBeRemoved: readonly string[],
 ): DesiredTrustedAccess {
+  const own = (principal: string): principal is (typeof ownPrincipals)[number] =>
+    (ownPrincipals as readonly string[]).includes(principal);
+  const listed = [...new Set([...principals, ...principalsAllowedToBeRemoved])].filter(own);
   const disabled = (principal: string) => principalsAllowedToBeRemoved.includes(principal);
   return {
-    enable: licenseManagerPrincipals.filter((principal) => !disabled(principal)),
-    disable: licenseManagerPrincipals.filter(disabled),
+    enable: listed.filter((principal) => !disabled(principal)),
+    disable: listed.filter(disabled),
   };
 }
 

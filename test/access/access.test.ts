@@ -234,6 +234,7 @@ describe("the policies", () => {
           "sso.amazonaws.com",
           "license-manager.amazonaws.com",
           "license-manager.member-account.amazonaws.com",
+          "license-management.marketplace.amazonaws.com",
         ],
       },
     });

@@ -67,6 +67,16 @@ describe("licenseManager.grants", () => {
     ]);
   });
 
+  it("allows the activation override only for AWS Marketplace licenses, as the API does", () => {
+    expect(
+      problemsOf((document) => {
+        document.licenseManager.grants[1].marketplace = false;
+      }),
+    ).toEqual([
+      `${file}: licenseManager.grants[1].activationOverrideBehavior: applies only to AWS Marketplace licenses; expected marketplace: true or no activationOverrideBehavior (got "DISTRIBUTED_GRANTS_ONLY" with marketplace: false)`,
+    ]);
+  });
+
   it("synthesizes one aws_licensemanager_grant per principal, in the home region, after the settings, and their activation", () => {
     const config = configWith((document) => {
       document.licenseManager.grants[0].principals = ["organization", "ou-ab12-cd34ef56", "222222222222"];

@@ -58,6 +58,7 @@ describe("valid config files", () => {
       bootstrapStateInBackend: false,
     });
     expect(config.licenseManager).toEqual({
+      grants: [],
       regions: ["eu-central-1"],
       settings: { crossAccountDiscovery: false, snsTopicArns: {} },
       licenseConfigurations: [],
@@ -303,7 +304,7 @@ describe("invalid config: each problem is named with file, path, value and what 
       `${file}: homeRegion: expected an AWS region name such as us-east-1 (got "mars-1")`,
       `${file}: organization.serviceAccessPrincipals[0]: expected a service principal such as sso.amazonaws.com (got "sso")`,
       `${file}: backend.bucket: expected an S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (got "x")`,
-      `${file}: licenseManager.surprise: unknown key; expected one of regions, delegatedAdministrator, settings, licenseConfigurations, reports (got true)`,
+      `${file}: licenseManager.surprise: unknown key; expected one of regions, delegatedAdministrator, settings, licenseConfigurations, reports, grants (got true)`,
     ]);
   });
 

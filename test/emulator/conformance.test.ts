@@ -203,6 +203,11 @@ describe("the emulator against AWS's API models (aws-sdk v2 apis/*.min.json)", (
     ).licenseManager;
     await either(security.send(new lm.AcceptGrantCommand({ GrantArn: grantArn })));
     await security.send(new lm.ListReceivedGrantsCommand({}));
+    await iam.send(
+      new iamApi.CreateServiceLinkedRoleCommand({
+        AWSServiceName: "license-management.marketplace.amazonaws.com",
+      }),
+    );
     await licenseManager.send(
       new lm.CreateGrantVersionCommand({
         ClientToken: "conformance-activate",

@@ -11,6 +11,7 @@ import {
   RejectGrantCommand,
   UpdateServiceSettingsCommand,
 } from "@aws-sdk/client-license-manager";
+import { CreateServiceLinkedRoleCommand } from "@aws-sdk/client-iam";
 import { EnableAWSServiceAccessCommand } from "@aws-sdk/client-organizations";
 import { grantActivation, type DesiredGrantActivation } from "../../lib/license-manager/grant-activation";
 import { SANDBOX_MARKETPLACE_LICENSE_ARN as LICENSE } from "../../sandbox/emulator/seed";
@@ -25,7 +26,13 @@ describe("License Manager grants of a license the management account holds", () 
   const management = () => clientsFor(emulator()).licenseManager;
   const member = async (accountId: string) =>
     clientsFor(emulator(), await assumeRole(emulator(), memberAccessRole(accountId))).licenseManager;
+  /** What sharing a Marketplace license needs (AWS Marketplace Buyer Guide). */
+  const marketplaceRole = () =>
+    clientsFor(emulator()).iam.send(
+      new CreateServiceLinkedRoleCommand({ AWSServiceName: "license-management.marketplace.amazonaws.com" }),
+    );
   const link = async () => {
+    await marketplaceRole();
     await clientsFor(emulator()).organizations.send(
       new EnableAWSServiceAccessCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
     );
@@ -73,6 +80,15 @@ describe("License Manager grants of a license the management account holds", () 
     expect(await security.send(new AcceptGrantCommand({ GrantArn: created.GrantArn }))).toMatchObject({
       Status: "DISABLED",
     });
+    // Accepted, but a Marketplace license is shared only with AWS Marketplace's service-linked role.
+    expect(
+      await errorCodeOf(
+        management().send(
+          new CreateGrantVersionCommand({ ClientToken: "c", GrantArn: created.GrantArn, Status: "ACTIVE" }),
+        ),
+      ),
+    ).toBe("ValidationException");
+    await marketplaceRole();
     await management().send(
       new CreateGrantVersionCommand({ ClientToken: "b", GrantArn: created.GrantArn, Status: "ACTIVE" }),
     );

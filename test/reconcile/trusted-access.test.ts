@@ -49,7 +49,7 @@ describe("trusted access, one principal at a time", () => {
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)).toEqual([
-      "disable.0: must be one of License Manager's principals, license-manager.amazonaws.com, license-manager.member-account.amazonaws.com",
+      "disable.0: must be one of this project's principals, license-manager.amazonaws.com, license-manager.member-account.amazonaws.com, license-management.marketplace.amazonaws.com",
     ]);
     expect(
       trustedAccess.schema.safeParse({ enable: [manager], disable: [manager] }).error?.issues[0]?.message,

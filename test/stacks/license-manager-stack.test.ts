@@ -11,8 +11,19 @@ const settingsIn = (stack: SynthesizedStack, region: string) =>
 
 describe("license-manager stack (sandbox config: two regions, created bucket and topic)", () => {
   const stack = synthesizeStacks(configWith(() => {}))["license-manager"];
-  const [roleName] = Object.keys(stack.resource.aws_iam_service_linked_role);
-  const roleAddress = address("aws_iam_service_linked_role", roleName);
+  const roleNamed = (service: string) =>
+    resourcesOf(stack, "aws_iam_service_linked_role").find(
+      ([, role]) => role.aws_service_name === service,
+    )![0];
+  const roleAddress = address("aws_iam_service_linked_role", roleNamed("license-manager.amazonaws.com"));
+  const marketplaceRoleAddress = address(
+    "aws_iam_service_linked_role",
+    roleNamed("license-management.marketplace.amazonaws.com"),
+  );
+  const existingRoleNamed = (name: string) =>
+    Object.entries(stack.data.aws_iam_roles as Record<string, { name_regex: string }>).find(
+      ([, roles]) => roles.name_regex === `^${name}$`,
+    )![0];
 
   it("has a provider alias per License Manager region beside the home-region default", () => {
     expect(stack.provider.aws.map((provider: any) => [provider.alias, provider.region])).toEqual([
@@ -50,21 +61,49 @@ describe("license-manager stack (sandbox config: two regions, created bucket and
   });
 
   describe("service-linked role", () => {
-    it("is AWSServiceRoleForAWSLicenseManagerRole of license-manager.amazonaws.com", () => {
-      expect(onlyResource(stack, "aws_iam_service_linked_role").aws_service_name).toBe(
+    it("is AWSServiceRoleForAWSLicenseManagerRole of license-manager.amazonaws.com, and AWS Marketplace's for the grants of its licenses", () => {
+      expect(
+        resourcesOf(stack, "aws_iam_service_linked_role")
+          .map(([, role]) => role.aws_service_name)
+          .sort(),
+      ).toEqual(["license-management.marketplace.amazonaws.com", "license-manager.amazonaws.com"]);
+      const withoutMarketplace = synthesizeStacks(
+        configWith((document) => {
+          for (const grant of document.licenseManager.grants) grant.marketplace = false;
+          for (const grant of document.licenseManager.grants) delete grant.activationOverrideBehavior;
+        }),
+      )["license-manager"];
+      expect(onlyResource(withoutMarketplace, "aws_iam_service_linked_role").aws_service_name).toBe(
         "license-manager.amazonaws.com",
       );
     });
 
-    it("is imported, not created, when IAM already has it", () => {
-      const [existingName] = Object.keys(stack.data.aws_iam_roles);
-      expect(stack.data.aws_iam_roles[existingName]).toMatchObject({
+    it("each is imported, not created, when IAM already has it", () => {
+      const existing = existingRoleNamed("AWSServiceRoleForAWSLicenseManagerRole");
+      const existingMarketplace = existingRoleNamed("AWSServiceRoleForMarketplaceLicenseManagement");
+      expect(stack.data.aws_iam_roles[existing]).toMatchObject({
         path_prefix: "/aws-service-role/license-manager.amazonaws.com/",
-        name_regex: "^AWSServiceRoleForAWSLicenseManagerRole$",
+      });
+      expect(stack.data.aws_iam_roles[existingMarketplace]).toMatchObject({
+        path_prefix: "/aws-service-role/license-management.marketplace.amazonaws.com/",
       });
       expect(stack.import).toEqual([
-        { for_each: `\${data.aws_iam_roles.${existingName}.arns}`, to: roleAddress, id: "${each.value}" },
+        { for_each: `\${data.aws_iam_roles.${existing}.arns}`, to: roleAddress, id: "${each.value}" },
+        {
+          for_each: `\${data.aws_iam_roles.${existingMarketplace}.arns}`,
+          to: marketplaceRoleAddress,
+          id: "${each.value}",
+        },
       ]);
+    });
+
+    it("AWS Marketplace's is created before the grants, which check its trusted access at plan time", () => {
+      for (const [, grant] of resourcesOf(stack, "aws_licensemanager_grant")) {
+        expect(grant.depends_on).toContain(marketplaceRoleAddress);
+        expect(grant.lifecycle.precondition[0].error_message).toContain(
+          "Trusted access for license-management.marketplace.amazonaws.com is not enabled in the organization",
+        );
+      }
     });
   });
 

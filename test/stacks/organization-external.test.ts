@@ -6,6 +6,10 @@ import { stackNames } from "../../lib/names/stacks";
 import { configWith, problemsOf } from "../helpers/config";
 import { onlyResource, synthesizeStacks } from "../helpers/synth";
 
+/** The sandbox's grants share an AWS Marketplace license: AWS Marketplace's principal is the project's too. */
+const marketplace = "license-management.marketplace.amazonaws.com";
+const projectPrincipals = [...licenseManagerPrincipals, marketplace];
+
 const external = (document: Record<string, any>) => {
   document.organization.source = "external";
   delete document.organization.serviceAccessPrincipals;
@@ -31,11 +35,11 @@ describe("organization stack, organization owned elsewhere (source: external)", 
     expect(stack.removed).toEqual([{ from: importedAddress, lifecycle: { destroy: false } }]);
   });
 
-  it("records License Manager's two principals, to enable one by one, as a reconciled trusted-access input", () => {
+  it("records License Manager's two principals and AWS Marketplace's, to enable one by one, as a reconciled trusted-access input", () => {
     const input = {
       kind: "organizations-trusted-access",
       region: "us-east-1",
-      desired: { enable: [...licenseManagerPrincipals], disable: [] },
+      desired: { enable: projectPrincipals, disable: [] },
     };
     expect(trustedAccess.input).toEqual(input);
     expect(trustedAccess.provisioner[0]["local-exec"].command).toBe(
@@ -50,7 +54,8 @@ describe("organization stack, organization owned elsewhere (source: external)", 
     expect(rest).toEqual(trustedAccess.input);
     expect(trigger).toBe(
       `\${alltrue([contains(tolist(${liveAddress}.aws_service_access_principals), "license-manager.amazonaws.com"), ` +
-        `contains(tolist(${liveAddress}.aws_service_access_principals), "license-manager.member-account.amazonaws.com")]) ` +
+        `contains(tolist(${liveAddress}.aws_service_access_principals), "license-manager.member-account.amazonaws.com"), ` +
+        `contains(tolist(${liveAddress}.aws_service_access_principals), "${marketplace}")]) ` +
         `? "in-sync" : (timestamp() != "never") ? "in-sync" : "restore"}`,
     );
   });
@@ -85,8 +90,22 @@ describe("organization stack, organization owned elsewhere (source: external)", 
       }),
     ).organization;
     expect(onlyResource(asked, "terraform_data").input.desired).toEqual({
-      enable: ["license-manager.amazonaws.com"],
+      enable: ["license-manager.amazonaws.com", marketplace],
       disable: ["license-manager.member-account.amazonaws.com"],
+    });
+  });
+
+  it("enables AWS Marketplace's principal only while a grant shares a Marketplace license", () => {
+    const withoutMarketplace = synthesizeStacks(
+      configWith((document) => {
+        external(document);
+        for (const grant of document.licenseManager.grants) grant.marketplace = false;
+        for (const grant of document.licenseManager.grants) delete grant.activationOverrideBehavior;
+      }),
+    ).organization;
+    expect(onlyResource(withoutMarketplace, "terraform_data").input.desired).toEqual({
+      enable: [...licenseManagerPrincipals],
+      disable: [],
     });
   });
 });
@@ -104,7 +123,7 @@ describe("the deploy role's Organizations actions with source: external", () => 
         Effect: "Allow",
         Action: ["organizations:EnableAWSServiceAccess"],
         Resource: ["*"],
-        Condition: { StringEquals: { "organizations:ServicePrincipal": [...licenseManagerPrincipals] } },
+        Condition: { StringEquals: { "organizations:ServicePrincipal": projectPrincipals } },
       },
     ]);
   });
@@ -118,7 +137,9 @@ describe("the deploy role's Organizations actions with source: external", () => 
     ).toEqual([
       expect.objectContaining({
         Sid: "TrustedAccessEnable",
-        Condition: { StringEquals: { "organizations:ServicePrincipal": ["license-manager.amazonaws.com"] } },
+        Condition: {
+          StringEquals: { "organizations:ServicePrincipal": ["license-manager.amazonaws.com", marketplace] },
+        },
       }),
       {
         Sid: "TrustedAccessDisable",
@@ -154,13 +175,13 @@ describe("config checks of source: external", () => {
         "organization.id: required with source: external; expected the id of the existing organization, o-…",
       ),
       expect.stringContaining(
-        'organization.serviceAccessPrincipals: expected no serviceAccessPrincipals with source: external: the organization\'s other owner manages it, and this project enables only License Manager\'s two principals (got ["cloudtrail.amazonaws.com","sso.amazonaws.com"])',
+        'organization.serviceAccessPrincipals: expected no serviceAccessPrincipals with source: external: the organization\'s other owner manages it, and this project enables only its own principals, License Manager\'s and, for grants of Marketplace licenses, AWS Marketplace\'s (got ["cloudtrail.amazonaws.com","sso.amazonaws.com"])',
       ),
       expect.stringContaining(
         "organization.enabledPolicyTypes: expected no enabledPolicyTypes with source: external",
       ),
       expect.stringContaining(
-        "organization.principalsAllowedToBeRemoved[0]: expected only License Manager's principals (license-manager.amazonaws.com, license-manager.member-account.amazonaws.com) with source: external",
+        "organization.principalsAllowedToBeRemoved[0]: expected only this project's principals (license-manager.amazonaws.com, license-manager.member-account.amazonaws.com, license-management.marketplace.amazonaws.com) with source: external",
       ),
     ]);
   });

@@ -8,9 +8,10 @@ describe("organization stack, imported organization (sandbox config)", () => {
   const stack = synthesizeStacks(configWith(() => {})).organization;
   const organization = onlyResource(stack, "aws_organizations_organization");
 
-  it("enables the configured principals plus both License Manager principals, sorted", () => {
+  it("enables the configured principals plus both License Manager principals and AWS Marketplace's (the sandbox grants a Marketplace license), sorted", () => {
     expect(organization.aws_service_access_principals).toEqual([
       "cloudtrail.amazonaws.com",
+      "license-management.marketplace.amazonaws.com",
       "license-manager.amazonaws.com",
       "license-manager.member-account.amazonaws.com",
       "sso.amazonaws.com",
@@ -43,7 +44,7 @@ describe("organization stack, imported organization (sandbox config)", () => {
     it("fails the plan when a live principal is neither desired nor allowed to be removed", () => {
       expect(principalGuard.condition).toBe(
         `\${(length(sort(setsubtract(tolist(${liveAddress}.aws_service_access_principals), ` +
-          `["cloudtrail.amazonaws.com", "license-manager.amazonaws.com", ` +
+          `["cloudtrail.amazonaws.com", "license-management.marketplace.amazonaws.com", "license-manager.amazonaws.com", ` +
           `"license-manager.member-account.amazonaws.com", "sso.amazonaws.com"]))) < 1)}`,
       );
     });

@@ -14,7 +14,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { licenseManagerPrincipals } from "../../lib/names/license-manager";
 import { ExternalOrganization } from "../../lib/organization/external-organization";
-import { licenseManagerTrustedAccess } from "../../lib/organization/trusted-access";
+import { projectTrustedAccess } from "../../lib/organization/trusted-access";
 import { Organization } from "../../lib/organization/organization";
 import { outOfBandChangeReverted } from "../../lib/review/risks/reconciled";
 import { parsePlanJson } from "../../lib/terraform/plan-json";
@@ -48,7 +48,7 @@ function externalStack(importedAddress: string, disable: string[] = []): string 
     region,
     organizationId: "o-sandbox00001",
     managementAccountId: "111111111111",
-    principals: licenseManagerTrustedAccess(disable),
+    principals: projectTrustedAccess(licenseManagerPrincipals, disable),
     configFile: "config/test.yaml",
     importedAddress,
   });

@@ -14,6 +14,9 @@
  * - CreateGrantVersion makes a new version: a new name, operations or status; `Options.ActivationOverrideBehavior`
  *   "can only be used with granted licenses sourced from the AWS Marketplace. Additionally, the operation must
  *   specify the value of ACTIVE for the Status parameter" (API Reference, Options).
+ * - Sharing an AWS Marketplace license with other accounts of the organization needs AWS Marketplace's
+ *   service-linked role, AWSServiceRoleForMarketplaceLicenseManagement (AWS Marketplace Buyer Guide, "Service-linked
+ *   role to share entitlements"): the sandbox refuses to activate such a grant while the grantor lacks it.
  * Where AWS is silent the sandbox chooses, and says so: a grant's home Region must be the license's and the
  * Region called; a grant to an organizational unit reaches no account (the sandbox has no OUs); the grantor's
  * status of an organization-wide grant is the one it last set, each account's is its own.
@@ -21,7 +24,7 @@
 import { randomBytes } from "node:crypto";
 import { AwsError, accessDenied, requireString } from "../errors";
 import type { CallContext, JsonHandler, JsonInput } from "./types";
-import type { EmulatorState, GrantState, GrantStatus, LicenseState } from "../state";
+import { iamAccount, type EmulatorState, type GrantState, type GrantStatus, type LicenseState } from "../state";
 
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
 const validation = (message: string): AwsError => new AwsError("ValidationException", message);
@@ -293,6 +296,15 @@ export const grantActions: Record<string, JsonHandler> = {
       }
       if (status !== "ACTIVE") throw validation("ActivationOverrideBehavior needs Status ACTIVE.");
       grant.activationOverrideBehavior = override;
+    }
+    const license = licensesOf(call.state)[grant.licenseArn];
+    const marketplaceRole = Object.values(iamAccount(call.state, grant.grantorAccountId).roles).some(
+      (role) => role.roleName === "AWSServiceRoleForMarketplaceLicenseManagement",
+    );
+    if (status === "ACTIVE" && license?.issuerName === "AWS/Marketplace" && !marketplaceRole) {
+      throw validation(
+        "Sharing an AWS Marketplace license needs the AWSServiceRoleForMarketplaceLicenseManagement service-linked role in the grantor's account.",
+      );
     }
     if (status === "ACTIVE" && grant.status === "PENDING_ACCEPT") {
       throw validation(`Grant ${grant.arn} is pending acceptance: its recipients must accept it first.`);

@@ -10,6 +10,7 @@ const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = {
   "sso.amazonaws.com": "AWSServiceRoleForSSO",
   "cloudtrail.amazonaws.com": "AWSServiceRoleForCloudTrail",
   "ram.amazonaws.com": "AWSServiceRoleForResourceAccessManager",
+  "license-management.marketplace.amazonaws.com": "AWSServiceRoleForMarketplaceLicenseManagement",
 };
 
 /** License Manager's roles take no custom suffix; AWS refuses one with InvalidInput. */

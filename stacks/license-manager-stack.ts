@@ -68,7 +68,10 @@ export class LicenseManagerStack extends TerraformStack {
     const grantPreconditions = marketplace
       ? [
           {
-            condition: Fn.contains(organization.awsServiceAccessPrincipals, marketplaceLicenseManagementPrincipal),
+            condition: Fn.contains(
+              organization.awsServiceAccessPrincipals,
+              marketplaceLicenseManagementPrincipal,
+            ),
             errorMessage:
               `Trusted access for ${marketplaceLicenseManagementPrincipal} is not enabled in the organization, and ` +
               `licenseManager.grants in ${config.sourceFile} shares AWS Marketplace licenses. Deploy the ` +

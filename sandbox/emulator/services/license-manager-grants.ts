@@ -24,7 +24,13 @@
 import { randomBytes } from "node:crypto";
 import { AwsError, accessDenied, requireString } from "../errors";
 import type { CallContext, JsonHandler, JsonInput } from "./types";
-import { iamAccount, type EmulatorState, type GrantState, type GrantStatus, type LicenseState } from "../state";
+import {
+  iamAccount,
+  type EmulatorState,
+  type GrantState,
+  type GrantStatus,
+  type LicenseState,
+} from "../state";
 
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
 const validation = (message: string): AwsError => new AwsError("ValidationException", message);

@@ -197,9 +197,10 @@ describe("a fresh deploy of every stack", () => {
     }
   });
 
-  it("enables both License Manager principals and keeps the principals enabled before", () => {
+  it("enables both License Manager principals, AWS Marketplace's for the grants, and keeps the principals enabled before", () => {
     expect(report.servicePrincipals).toEqual([
       "cloudtrail.amazonaws.com",
+      "license-management.marketplace.amazonaws.com",
       "license-manager.amazonaws.com",
       "license-manager.member-account.amazonaws.com",
       "sso.amazonaws.com",
@@ -679,6 +680,7 @@ describe("protections", () => {
     expect(output).toContain("list them in organization.principalsAllowedToBeRemoved");
     expect(await enabledPrincipals()).toEqual([
       "cloudtrail.amazonaws.com",
+      "license-management.marketplace.amazonaws.com",
       "license-manager.amazonaws.com",
       "license-manager.member-account.amazonaws.com",
       "sso.amazonaws.com",
@@ -706,7 +708,7 @@ describe("protections", () => {
       name: "AccessDeniedException",
       message: expect.stringContaining("is not authorized to perform: organizations:EnableAWSServiceAccess"),
     });
-    expect(await enabledPrincipals()).toHaveLength(4);
+    expect(await enabledPrincipals()).toHaveLength(5);
   });
 
   it("destroying the organization through the stack is refused", async () => {
@@ -717,12 +719,17 @@ describe("protections", () => {
     expect(output).toContain("lifecycle.prevent_destroy");
     const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
     expect(Organization?.Id).toBe("o-sandbox00001");
-    expect(await enabledPrincipals()).toHaveLength(4);
+    expect(await enabledPrincipals()).toHaveLength(5);
   });
 });
 
 describe("an organization owned elsewhere (organization.source: external)", () => {
-  const lmPrincipals = ["license-manager.amazonaws.com", "license-manager.member-account.amazonaws.com"];
+  // The project's principals: License Manager's two, and AWS Marketplace's for the sandbox's Marketplace grants.
+  const lmPrincipals = [
+    "license-manager.amazonaws.com",
+    "license-manager.member-account.amazonaws.com",
+    "license-management.marketplace.amazonaws.com",
+  ];
   const asExternal = {
     LM_CONFIG: writeConfig("external.yaml", (document) => {
       document.organization.source = "external";
@@ -816,7 +823,7 @@ describe("an organization owned elsewhere (organization.source: external)", () =
     expect((await driftOfOrganization()).exitCode).toBe(0);
   });
 
-  it("the project's roles wrote trusted access for License Manager's two principals only, and disabled none", () => {
+  it("the project's roles wrote trusted access for the project's principals only, and disabled none", () => {
     const writes = callLog()
       .slice(startOfScenario)
       .filter(
@@ -850,6 +857,7 @@ describe("an organization owned elsewhere (organization.source: external)", () =
     expect(deploy.exitCode).toBe(0);
     expect(await enabledPrincipals()).toEqual([
       "cloudtrail.amazonaws.com",
+      "license-management.marketplace.amazonaws.com",
       "license-manager.amazonaws.com",
       "license-manager.member-account.amazonaws.com",
       "sso.amazonaws.com",

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import {
   CreateGrantVersionCommand,
+  DeleteGrantCommand,
   GetGrantCommand,
   LicenseManagerClient,
   ListReceivedGrantsForOrganizationCommand,
@@ -33,6 +34,8 @@ export interface DesiredGrant {
   readonly licenseArn: string;
   readonly activate: boolean;
   readonly activationOverrideBehavior?: (typeof grantActivationOverrides)[number];
+  /** Set by `reconcile unlink` before a destroy: the grant is deleted (see `unlinked`). */
+  readonly deleted?: boolean;
 }
 
 export interface DesiredGrantActivation {
@@ -62,7 +65,7 @@ export interface LiveGrantActivation {
 
 export interface GrantStatusChange {
   readonly grantArn: string;
-  readonly status: "ACTIVE" | "DISABLED";
+  readonly status: "ACTIVE" | "DISABLED" | "DELETED";
   readonly sourceVersion: string;
   readonly activationOverrideBehavior?: (typeof grantActivationOverrides)[number];
 }
@@ -82,6 +85,7 @@ const desiredGrantSchema = z
       invalid_type_error: "must be true or false",
     }),
     activationOverrideBehavior: z.enum(grantActivationOverrides).optional(),
+    deleted: z.boolean().optional(),
   })
   .strict();
 
@@ -160,6 +164,12 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
         const found = live.grants.find((each) => each.grantArn === grant.grantArn);
         const status = found?.status ?? null;
         const wanted = grant.activate ? "ACTIVE" : "not ACTIVE";
+        if (grant.deleted) {
+          if (status === null || goneStatuses.has(status)) continue;
+          differences.push({ subject: subjectOf(grant), field: "status", desired: "DELETED", live: status });
+          actions.push({ grantArn: grant.grantArn, status: "DELETED", sourceVersion: found!.version ?? "1" });
+          continue;
+        }
         if (status === null || goneStatuses.has(status)) {
           // Terraform creates it again; the next apply of this kind activates the new one.
           differences.push({
@@ -189,6 +199,12 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
       const client = clientFor(target);
       for (const action of actions) {
         const grant = desired.grants.find((each) => each.grantArn === action.grantArn);
+        if (action.status === "DELETED") {
+          await awsCall(`License Manager DeleteGrant of ${grant ? subjectOf(grant) : action.grantArn}`, () =>
+            client.send(new DeleteGrantCommand({ GrantArn: action.grantArn, Version: action.sourceVersion })),
+          );
+          continue;
+        }
         await awsCall(
           `License Manager CreateGrantVersion (Status ${action.status}) of ${grant ? subjectOf(grant) : action.grantArn} in ${target.region}`,
           () =>
@@ -206,6 +222,11 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
         );
       }
     },
+    // The AWS provider cannot delete a grant: its DeleteGrant sends the word "version" as the version, which AWS
+    // refuses ("A grant cannot be deleted since the version provided doesn't match the latest version …",
+    // terraform-provider-aws #47901, in 5.100.0 and 6.x). Unlinking deletes them with their current version, so the
+    // destroy that follows finds them deleted (the provider reads a DELETED grant as gone) and calls nothing.
+    unlinked: (desired) => ({ grants: desired.grants.map((grant) => ({ ...grant, deleted: true })) }),
     risks: [
       {
         // A recipient loses the use of the license: deactivated, or no longer activated by this project.

@@ -5,11 +5,15 @@ import type { ResourceChangeJson } from "../../lib/terraform/plan-json";
 const LICENSE = "arn:aws:license-manager::555555555555:license:l-0123456789abcdef0123456789abcdef";
 const ORGANIZATION = "arn:aws:organizations::111111111111:organization/o-sandbox00001";
 const grant = (allowed: string[]) => ({
+  arn: "arn:aws:license-manager::111111111111:grant:g-1",
   name: "analytics",
   license_arn: LICENSE,
   principal: ORGANIZATION,
   allowed_operations: allowed,
 });
+const deleteFirst =
+  "AWS refuses the AWS provider's DeleteGrant (terraform-provider-aws #47901): delete the grant first with " +
+  "aws license-manager delete-grant --grant-arn arn:aws:license-manager::111111111111:grant:g-1 --version <its version>";
 const grantChange = (actions: string[], before: unknown, after: unknown, replacePaths?: string[][]) =>
   ({
     address: "aws_licensemanager_grant.us-east-1_grant-analytics-organization_A93F950A",
@@ -57,7 +61,7 @@ const deactivationFlags = (change: ResourceChangeJson) =>
 describe("review flags for grants", () => {
   it("flags a grant deleted (a grant removed or a principal dropped) and a grant replaced", () => {
     expect(grantFlags(grantChange(["delete"], grant(["CheckoutLicense"]), null))).toEqual([
-      `the grant "analytics" to ${ORGANIZATION} is deleted: its recipients lose the use of license ${LICENSE}`,
+      `the grant "analytics" to ${ORGANIZATION} is deleted: its recipients lose the use of license ${LICENSE}. ${deleteFirst}`,
     ]);
     expect(
       grantFlags(
@@ -66,7 +70,7 @@ describe("review flags for grants", () => {
         ]),
       ),
     ).toEqual([
-      `the grant "analytics" to ${ORGANIZATION} is replaced (principal cannot be updated in place): the old grant is deleted and its recipients lose the license until the new one is accepted and activated`,
+      `the grant "analytics" to ${ORGANIZATION} is replaced (principal cannot be updated in place): the old grant is deleted and its recipients lose the license until the new one is accepted and activated. ${deleteFirst}`,
     ]);
   });
 

@@ -328,7 +328,10 @@ export const grantActions: Record<string, JsonHandler> = {
     if (grant.grantorAccountId !== call.caller.accountId) throw accessDenied();
     requireString(input, "Version");
     if (input.Version !== String(grant.version)) {
-      throw validation(`Version ${String(input.Version)} is not the grant's version ${grant.version}.`);
+      // AWS's words; terraform-provider-aws sends the literal "version" and meets them (its issue #47901).
+      throw validation(
+        `A grant cannot be deleted since the version provided doesn't match the latest version ${grant.version} in our records`,
+      );
     }
     if (typeof input.StatusReason === "string") grant.statusReason = input.StatusReason;
     setStatus(grant, "DELETED");

@@ -11,6 +11,15 @@ export class UsageError extends Error {
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The options shared by the tools that synthesize the stacks and then work stack by stack (plan, drift, adopt). */
+export const stackToolOptions = {
+  stack: { type: "string", multiple: true },
+  role: { type: "string" },
+  json: { type: "boolean", default: false },
+  "skip-synth": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 /** node:util parseArgs, with its errors turned into UsageError. */
 export function parseOptions<T extends Options>(args: string[], options: T) {
   try {
@@ -18,6 +27,20 @@ export function parseOptions<T extends Options>(args: string[], options: T) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/**
+ * The options of a tool that takes no positional arguments, or undefined once --help has printed the usage (the tool
+ * then exits 0).
+ */
+export function parseToolOptions<T extends Options>(args: string[], options: T, usage: string) {
+  const { values, positionals } = parseOptions(args, options);
+  if ((values as { help?: unknown }).help) {
+    printLine(usage);
+    return undefined;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  return values;
 }
 
 export function printJson(value: unknown): void {

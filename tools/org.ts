@@ -3,7 +3,7 @@ import { clientConfig } from "../lib/aws/client-config";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { configSnippets, recommendedSource, surveyOrganization } from "../lib/organization/survey";
-import { parseOptions, printJson, printLine, roleArnOption, runCli, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, roleArnOption, runCli } from "./cli";
 
 const toolName = "org";
 
@@ -48,12 +48,8 @@ function fromConfig(): { roleArn?: string; region?: string } {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const given = roleArnOption(values["role-arn"]);
   const defaults = given === undefined ? fromConfig() : {};
   const region = values.region ?? defaults.region ?? process.env.AWS_REGION ?? "us-east-1";

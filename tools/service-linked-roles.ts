@@ -17,7 +17,7 @@ import {
   checkServiceLinkedRoles,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-roles";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "service-linked-roles";
 const defaultMemberRoleName = "OrganizationAccountAccessRole";
@@ -49,12 +49,8 @@ const options = {
 } as const;
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const roleArn = values["role-arn"];
   if (roleArn !== undefined && !iamRoleArnPattern.test(roleArn)) {
     throw new UsageError(

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
-import { parseOptions, printLine, runCli, UsageError } from "./cli";
+import { parseToolOptions, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "test";
 
@@ -112,12 +112,8 @@ export function renderTable(results: readonly StepResult[], totalSeconds: number
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const known = lanes.flat();
   const unknown = (values.step ?? []).filter((step) => !known.includes(step));
   if (unknown.length > 0) {

@@ -25,6 +25,7 @@ import type { ProductInformation } from "../lib/license-manager/discovery";
 import { describeProductInformation } from "../lib/license-manager/discovery-and-reports";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
 import { deployedInputs } from "../lib/reconcile/deployed";
+import { licenseManagerPrincipal } from "../lib/names/license-manager";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
 
@@ -69,7 +70,7 @@ export async function readSandboxReport(
   const organizations = new OrganizationsClient(clientConfig(homeRegion));
   const access = await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}));
   const administrators = await organizations.send(
-    new ListDelegatedAdministratorsCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
+    new ListDelegatedAdministratorsCommand({ ServicePrincipal: licenseManagerPrincipal }),
   );
   const serviceLinkedRoles = await checkServiceLinkedRoles({
     organizations,

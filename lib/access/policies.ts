@@ -9,6 +9,11 @@
  * comes from each kind on the registry (lib/reconcile/registry.ts): its reads go to both roles, its writes to
  * the deploy role.
  */
+import {
+  licenseManagerMasterAccountPrincipal,
+  licenseManagerPrincipal as licenseManagerService,
+  serviceLinkedRoleNames,
+} from "../names/license-manager";
 import { reconcileKinds } from "../reconcile/registry";
 
 export interface PolicyStatement {
@@ -86,8 +91,6 @@ export interface AccessPolicyProps {
   readonly deployState: StateScope;
 }
 
-const licenseManagerService = "license-manager.amazonaws.com";
-
 function arns(props: AccessPolicyProps) {
   const { partition, managementAccountId: account } = props;
   const organization = props.organizationId ?? "o-*";
@@ -96,11 +99,11 @@ function arns(props: AccessPolicyProps) {
   return {
     organizationAccount: (accountId: string) =>
       `arn:${partition}:organizations::${account}:account/${organization}/${accountId}`,
-    serviceLinkedRole: serviceLinkedRole(licenseManagerService, "AWSServiceRoleForAWSLicenseManagerRole"),
+    serviceLinkedRole: serviceLinkedRole(licenseManagerService, serviceLinkedRoleNames.licenseManager),
     // Created by License Manager when it is linked to Organizations; read by npm run roles.
     masterAccountRole: serviceLinkedRole(
-      "license-manager.master-account.amazonaws.com",
-      "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
+      licenseManagerMasterAccountPrincipal,
+      serviceLinkedRoleNames.managementAccount,
     ),
     licenseConfigurations: props.licenseManagerRegions.map(
       (region) => `arn:${partition}:license-manager:${region}:${account}:license-configuration:*`,

@@ -5,7 +5,7 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
-import { licenseManagerPrincipals, reportBucketPrefix } from "../names/license-manager";
+import { licenseManagerPrincipal, reportBucketPrefix } from "../names/license-manager";
 import { projectTagKeys } from "../names/project-tags";
 import { slug } from "../names/slug";
 import {
@@ -89,12 +89,12 @@ const membersAreNotTheManagementAccount: Rule = (config, issues) => {
 // config that disables license-manager.amazonaws.com (a tear-down) must drop the administrator first.
 const delegatedAdministratorKeepsTrustedAccess: Rule = (config, issues) => {
   const { organization, licenseManager } = config;
-  const disabled = organization.principalsAllowedToBeRemoved.includes(licenseManagerPrincipals[0]);
+  const disabled = organization.principalsAllowedToBeRemoved.includes(licenseManagerPrincipal);
   if (organization.source !== "external" || !disabled || licenseManager.delegatedAdministrator === undefined)
     return;
   issues.push({
     path: ["licenseManager", "delegatedAdministrator"],
-    message: `needs trusted access for ${licenseManagerPrincipals[0]}, which organization.principalsAllowedToBeRemoved disables; expected no delegated administrator while License Manager's trusted access is disabled (got ${JSON.stringify(licenseManager.delegatedAdministrator)})`,
+    message: `needs trusted access for ${licenseManagerPrincipal}, which organization.principalsAllowedToBeRemoved disables; expected no delegated administrator while License Manager's trusted access is disabled (got ${JSON.stringify(licenseManager.delegatedAdministrator)})`,
   });
 };
 

@@ -2,9 +2,7 @@ import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-
-const servicePrincipal = "license-manager.amazonaws.com";
-export const licenseManagerRoleName = "AWSServiceRoleForAWSLicenseManagerRole";
+import { licenseManagerPrincipal, serviceLinkedRoleNames } from "../names/license-manager";
 
 /**
  * AWSServiceRoleForAWSLicenseManagerRole, which License Manager calls fail without. License Manager
@@ -18,10 +16,10 @@ export class LicenseManagerServiceLinkedRole extends Construct {
     super(scope, id);
     // Read during plan; zero or one ARN.
     const existing = new DataAwsIamRoles(this, "existing", {
-      pathPrefix: `/aws-service-role/${servicePrincipal}/`,
-      nameRegex: `^${licenseManagerRoleName}$`,
+      pathPrefix: `/aws-service-role/${licenseManagerPrincipal}/`,
+      nameRegex: `^${serviceLinkedRoleNames.licenseManager}$`,
     });
-    this.role = new IamServiceLinkedRole(this, "role", { awsServiceName: servicePrincipal });
+    this.role = new IamServiceLinkedRole(this, "role", { awsServiceName: licenseManagerPrincipal });
 
     // An import block with for_each (Terraform 1.7+) imports only when the role exists; once the role
     // is in state the block is a no-op. cdktf's importFrom cannot express for_each.

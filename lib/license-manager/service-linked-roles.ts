@@ -7,13 +7,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { AwsCallError, awsCall, awsErrorCode, describeAwsError } from "../aws/errors";
-
-/** Roles License Manager creates (path /aws-service-role/license-manager[.member-account].amazonaws.com/). */
-const serviceLinkedRoleNames = {
-  licenseManager: "AWSServiceRoleForAWSLicenseManagerRole",
-  managementAccount: "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
-  memberAccount: "AWSServiceRoleForAWSLicenseManagerMemberAccountRole",
-} as const;
+import { serviceLinkedRoleNames } from "../names/license-manager";
 export type ServiceLinkedRoleName = (typeof serviceLinkedRoleNames)[keyof typeof serviceLinkedRoleNames];
 export const allServiceLinkedRoleNames: readonly ServiceLinkedRoleName[] =
   Object.values(serviceLinkedRoleNames);

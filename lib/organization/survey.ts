@@ -13,7 +13,7 @@ import {
 import { stringify } from "yaml";
 import { awsCall } from "../aws/errors";
 import { policyTypes } from "../config/sections";
-import { licenseManagerPrincipals } from "../names/license-manager";
+import { licenseManagerPrincipal, licenseManagerPrincipals } from "../names/license-manager";
 
 export interface OrganizationSurvey {
   readonly id: string;
@@ -65,7 +65,7 @@ export async function surveyOrganization(client: OrganizationsClient): Promise<O
       );
       return { items: page.DelegatedAdministrators ?? [], next: page.NextToken };
     });
-  const licenseManager = await administrators(licenseManagerPrincipals[0]);
+  const licenseManager = await administrators(licenseManagerPrincipal);
   return {
     id: Organization?.Id ?? "",
     featureSet: Organization?.FeatureSet ?? "",

@@ -200,21 +200,35 @@ const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
   }
 };
 
-// Names become construct ids and so Terraform addresses: "SQL Server" and "sql-server" would collide.
-const licenseConfigurationNamesStayDistinct: Rule = (config, issues) => {
-  const seen = new Map<string, string>();
-  config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
-    const key = slug(licenseConfig.name);
-    const earlier = seen.get(key);
-    if (earlier !== undefined && earlier !== licenseConfig.name) {
+/**
+ * Names become construct ids and so Terraform addresses (and a report generator's identity): "SQL Server" and
+ * "sql-server" would collide. Each later name is told against the first one with its address.
+ */
+function namesStayDistinct(
+  items: readonly { readonly name: string }[],
+  path: readonly string[],
+  issues: ConfigIssue[],
+): void {
+  const first = new Map<string, string>();
+  items.forEach((item, index) => {
+    const key = slug(item.name);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, item.name);
+    else if (earlier !== item.name) {
       issues.push({
-        path: ["licenseManager", "licenseConfigurations", index, "name"],
+        path: [...path, index, "name"],
         message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
       });
     }
-    seen.set(key, licenseConfig.name);
   });
-};
+}
+
+const licenseConfigurationNamesStayDistinct: Rule = (config, issues) =>
+  namesStayDistinct(
+    config.licenseManager.licenseConfigurations,
+    ["licenseManager", "licenseConfigurations"],
+    issues,
+  );
 
 // AWS allows 50 tags per resource, and the provider adds defaultTags to a license configuration's own.
 const licenseConfigurationTagsFit: Rule = (config, issues) => {
@@ -279,21 +293,8 @@ const reportedConfigurationsExistInTheReportRegions: Rule = (config, issues) => 
   });
 };
 
-// Names become construct ids and the generators' identity: "Weekly usage" and "weekly-usage" would collide.
-const reportNamesStayDistinct: Rule = (config, issues) => {
-  const seen = new Map<string, string>();
-  config.licenseManager.reports.forEach((report, index) => {
-    const key = slug(report.name);
-    const earlier = seen.get(key);
-    if (earlier !== undefined && earlier !== report.name) {
-      issues.push({
-        path: ["licenseManager", "reports", index, "name"],
-        message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
-      });
-    }
-    if (earlier === undefined) seen.set(key, report.name);
-  });
-};
+const reportNamesStayDistinct: Rule = (config, issues) =>
+  namesStayDistinct(config.licenseManager.reports, ["licenseManager", "reports"], issues);
 
 // The report apply CLI tags each generator with defaultTags and the three project tags besides its own.
 const reportTagsFit: Rule = (config, issues) => {

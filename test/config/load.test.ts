@@ -292,6 +292,24 @@ describe("invalid config: each problem is named with file, path, value and what 
     else expect(problems[0]).toBe(expected);
   });
 
+  it.each([
+    ["license configurations", "licenseConfigurations"],
+    ["reports", "reports"],
+  ])("tells each %s name sharing an address against the first one", (_what, list) => {
+    const problems = problemsOf((d) => {
+      const items = d.licenseManager[list];
+      if (list === "licenseConfigurations") d.licenseManager.reports = [];
+      items.splice(1);
+      items.push({ ...items[0], name: `${items[0].name.toUpperCase()}` });
+      items.push({ ...items[0], name: items[0].name.replace(/-/g, "_") });
+    });
+    const first = problems.find((problem) => problem.includes(`${list}[1].name`));
+    const second = problems.find((problem) => problem.includes(`${list}[2].name`));
+    const firstName = /would share the Terraform address "[^"]+" with "([^"]+)";/.exec(first ?? "")?.[1];
+    expect(firstName).toMatch(/^[a-z-]+$/);
+    expect(second).toContain(`with "${firstName}";`);
+  });
+
   it("reports every problem of a file at once", () => {
     const problems = problemsOf((d) => {
       d.homeRegion = "mars-1";

@@ -20,7 +20,7 @@ import {
   shortRoleName,
   type ServiceLinkedRoleName,
   type ServiceLinkedRoleReport,
-} from "../lib/license-manager/service-linked-roles";
+} from "../lib/license-manager/service-linked-role-report";
 import type { ProductInformation } from "../lib/license-manager/discovery";
 import { describeProductInformation } from "../lib/license-manager/discovery-and-reports";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";

@@ -16,7 +16,7 @@ import {
   shortRoleName,
   checkServiceLinkedRoles,
   type ServiceLinkedRoleReport,
-} from "../lib/license-manager/service-linked-roles";
+} from "../lib/license-manager/service-linked-role-report";
 import { parseToolOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "service-linked-roles";

@@ -3,7 +3,7 @@ import { LicensemanagerLicenseConfiguration } from "@cdktf/provider-aws/lib/lice
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { LicenseConfigurationConfig } from "../config/model";
-import { toLicenseRuleStrings } from "./license-rules";
+import { toLicenseRuleStrings } from "./license-rule-strings";
 
 export interface LicenseConfigurationProps {
   readonly provider: TerraformProvider;

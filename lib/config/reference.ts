@@ -1,10 +1,10 @@
 /**
- * The README's configuration reference, generated from the schema's field descriptions (field-docs.ts), so
+ * The README's configuration reference, generated from the schema's field docs (field-docs.ts), so
  * that a field is documented once: `npm run schema` writes it, a unit test fails when it is stale.
  */
 import { z } from "zod";
 import type { SectionMarkers } from "../markdown/generated-section";
-import { parseFieldDoc, unwrap } from "./field-docs";
+import { fieldDoc, unwrap } from "./field-docs";
 import { configSchema } from "./schema";
 
 export const configReferenceMarkers: SectionMarkers = {
@@ -24,8 +24,8 @@ export function configReferenceRows(schema: z.ZodTypeAny = configSchema, prefix 
   const object = unwrap(schema);
   if (!(object instanceof z.ZodObject)) return [];
   return Object.entries(object.shape as z.ZodRawShape).flatMap(([name, fieldSchema]) => {
-    if (fieldSchema.description === undefined) throw new Error(`${prefix}${name} has no description`);
-    const doc = parseFieldDoc(fieldSchema.description);
+    const doc = fieldDoc(fieldSchema);
+    if (doc === undefined) throw new Error(`${prefix}${name} is not documented with field()`);
     const inner = unwrap(fieldSchema);
     const element = inner instanceof z.ZodArray ? unwrap(inner.element) : undefined;
     const key = `${prefix}${name}${element instanceof z.ZodObject ? "[]" : ""}`;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { arnPartitionProblem, unknownRegionProblem } from "../lib/aws/partitions";
 import { describeAwsError } from "../lib/aws/errors";
 import type { ManifestStack } from "../lib/cdktf/manifest";
 
@@ -104,12 +105,23 @@ export async function readJsonOption<T>(
   return parse(text, `--${option}-file ${file}`);
 }
 
-/** The value of --role-arn, checked; undefined when not given. */
+/** The value of --role-arn, checked (its partition against the AWS SDK's); undefined when not given. */
 export function roleArnOption(value: string | undefined): string | undefined {
-  if (value !== undefined && !iamRoleArnPattern.test(value)) {
-    throw new UsageError(
-      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(value)})`,
-    );
-  }
+  if (value === undefined) return undefined;
+  const got = ` (got ${JSON.stringify(value)})`;
+  if (!iamRoleArnPattern.test(value))
+    throw new UsageError(`--role-arn must be an IAM role ARN such as ${examples.iamRoleArn}${got}`);
+  const problem = arnPartitionProblem(value);
+  if (problem !== undefined) throw new UsageError(`--role-arn: ${problem}${got}`);
+  return value;
+}
+
+/** A region given to a tool (`source` says where from), checked against the AWS SDK's regions. */
+export function regionOption(value: string, source = "--region"): string {
+  const got = ` (got ${JSON.stringify(value)})`;
+  if (!awsRegionPattern.test(value))
+    throw new UsageError(`${source} must be a Region code such as ${examples.region}${got}`);
+  const problem = unknownRegionProblem(value);
+  if (problem !== undefined) throw new UsageError(`${source} is ${problem}${got}`);
   return value;
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
 import { arnPartitionProblem, unknownRegionProblem } from "../lib/aws/partitions";
+import { listOf, oneOf } from "../lib/messages/alternatives";
 import { describeAwsError } from "../lib/aws/errors";
 import type { ManifestStack } from "../lib/cdktf/manifest";
 
@@ -76,7 +77,10 @@ export function selectStacks(
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown stack ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the stacks are ${[...known].join(", ")}`,
+      `unknown stack ${listOf(
+        unknown.map((name) => JSON.stringify(name)),
+        "unknown stacks",
+      )}; expected ${oneOf([...known], { given: unknown[0], what: "stacks" })}`,
     );
   }
   return stacks.filter((stack) => names.includes(stack.name));

@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
+import { listOf, oneOf } from "../lib/messages/alternatives";
 import { parseToolOptions, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "test";
@@ -117,7 +118,9 @@ async function main(args: string[]): Promise<number> {
   const known = lanes.flat();
   const unknown = (values.step ?? []).filter((step) => !known.includes(step));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown step ${unknown.join(", ")}; the steps are ${known.join(", ")}`);
+    throw new UsageError(
+      `unknown step ${listOf(unknown, "unknown steps")}; expected ${oneOf(known, { given: unknown[0], what: "steps" })}`,
+    );
   }
   const selected = lanes.map((lane) => lane.filter((step) => !values.step || values.step.includes(step)));
   mkdirSync(logDirectory, { recursive: true });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { accountIdPattern } from "../aws/arn";
+import { oneOf } from "../messages/alternatives";
 import { field } from "./field-docs";
 import { enumOf, formatted, section, trueOrFalse } from "./formats";
 
@@ -141,8 +142,6 @@ export interface DiscoveryIssue {
 }
 
 const shown = (value: unknown): string => JSON.stringify(value);
-const oneOf = (values: readonly string[]): string =>
-  values.length === 1 ? values[0]! : `one of ${values.join(", ")}`;
 
 function filterSpec(resourceType: DiscoveryResourceType, name: string): FilterSpec | undefined {
   const specs = filtersByResourceType[resourceType];
@@ -176,14 +175,14 @@ export function checkAutomatedDiscovery(discovery: {
           message:
             filter.name.startsWith("Tag:") && tagFilterName in filtersByResourceType[resourceType]
               ? `expected Tag: followed by a tag key of 1–128 letters, digits, spaces and _ . : / = + - @ (got ${shown(filter.name)})`
-              : `not a filter of resource type ${resourceType}; expected ${oneOf(known)} (got ${shown(filter.name)})`,
+              : `not a filter of resource type ${resourceType}; expected ${oneOf(known, { given: filter.name, what: "filters" })} (got ${shown(filter.name)})`,
         });
         return;
       }
       if (!spec.comparators.includes(filter.comparator)) {
         issues.push({
           path: [...path, "comparator"],
-          message: `not a comparator of filter ${filter.name}; expected ${oneOf(spec.comparators)} (got ${shown(filter.comparator)})`,
+          message: `not a comparator of filter ${filter.name}; expected ${oneOf(spec.comparators, { given: filter.comparator })} (got ${shown(filter.comparator)})`,
         });
       }
       if (filter.values === undefined) {
@@ -200,7 +199,7 @@ export function checkAutomatedDiscovery(discovery: {
         if (spec.allowedValues && !spec.allowedValues.includes(value)) {
           issues.push({
             path: [...path, "values", valueIndex],
-            message: `not a value of filter ${filter.name}; expected ${oneOf(spec.allowedValues)} (got ${shown(value)})`,
+            message: `not a value of filter ${filter.name}; expected ${oneOf(spec.allowedValues, { given: value })} (got ${shown(value)})`,
           });
         } else if (spec.valueFormat && !spec.valueFormat.pattern.test(value)) {
           issues.push({

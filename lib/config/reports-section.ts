@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { field } from "./field-docs";
+import { listOf } from "../messages/alternatives";
 import { enumOf, formatted, region, section, tags, uniqueItems } from "./formats";
 
 /** CreateLicenseManagerReportGenerator's Type (ReportType) for license configurations. */
@@ -34,7 +35,7 @@ const report = section(
     types: field(
       z
         .array(enumOf(reportTypes), { invalid_type_error: `expected a list of report types` })
-        .min(1, { message: `expected at least one of ${reportTypes.join(", ")}` })
+        .min(1, { message: `expected at least one of ${listOf(reportTypes, "report types")}` })
         .superRefine(uniqueItems("report type")),
       {
         meaning:

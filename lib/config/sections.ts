@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { licenseManagerPrincipals } from "../names/license-manager";
+import { listOf } from "../messages/alternatives";
 import { field } from "./field-docs";
 import {
   accountId,
@@ -119,7 +120,7 @@ const organization = section(
           issue(
             ctx,
             ["principalsAllowedToBeRemoved", index],
-            `expected only License Manager's principals (${licenseManagerPrincipals.join(", ")}) with source: external, where no other principal is this project's to disable`,
+            `expected only License Manager's principals (${listOf(licenseManagerPrincipals)}) with source: external, where no other principal is this project's to disable`,
           );
         }
       });

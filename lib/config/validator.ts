@@ -286,7 +286,7 @@ const reportedConfigurationsExistInTheReportRegions: Rule = (config, issues) => 
       if (missing.length > 0) {
         issues.push({
           path,
-          message: `the license configuration ${JSON.stringify(name)} is not created in ${missing.join(", ")} (its regions: ${licenseConfig.regions.join(", ")}); expected a configuration created in every region of the report, or set the report's regions (got ${JSON.stringify(name)})`,
+          message: `the license configuration ${JSON.stringify(name)} is not created in ${listOf(missing, "regions")} (its regions: ${listOf(licenseConfig.regions, "regions")}); expected a configuration created in every region of the report, or set the report's regions (got ${JSON.stringify(name)})`,
         });
       }
     });

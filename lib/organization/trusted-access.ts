@@ -17,6 +17,7 @@ import { z } from "zod";
 import type { PolicyStatement } from "../access/policies";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
+import { didYouMean, listOf } from "../messages/alternatives";
 import { licenseManagerPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
@@ -24,8 +25,8 @@ export const trustedAccessKind = "organizations-trusted-access";
 
 /** Only License Manager's own: this kind never touches another service's trusted access, whoever runs it. */
 const principal = z.enum(licenseManagerPrincipals, {
-  errorMap: () => ({
-    message: `must be one of License Manager's principals, ${licenseManagerPrincipals.join(", ")}`,
+  errorMap: (_issue, context) => ({
+    message: `must be one of License Manager's principals, ${listOf(licenseManagerPrincipals)}${didYouMean(context.data, licenseManagerPrincipals)}`,
   }),
 });
 

@@ -246,7 +246,7 @@ describe("invalid config: each problem is named with file, path, value and what 
         (d.licenseManager.licenseConfigurations[1].associatedAmis = {
           "eu-west-1": ["ami-0abc1234def567890"],
         }),
-      `${file}: licenseManager.licenseConfigurations[1].associatedAmis.eu-west-1: the configuration is not created in this region; expected one of us-east-1 (got ["ami-0abc1234def567890"])`,
+      `${file}: licenseManager.licenseConfigurations[1].associatedAmis.eu-west-1: the configuration is not created in this region; expected us-east-1 (got ["ami-0abc1234def567890"])`,
     ],
     [
       "AMI ARN of another region",

@@ -29,7 +29,7 @@ import { licenseManagerPrincipal } from "../lib/names/license-manager";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
 
-export interface LicenseConfigurationSummary {
+interface LicenseConfigurationSummary {
   readonly region: string;
   readonly name: string;
   readonly licenseCountingType: string;
@@ -42,7 +42,7 @@ export interface LicenseConfigurationSummary {
   readonly disassociateWhenNotFound: boolean;
 }
 
-export interface ReportGeneratorSummary {
+interface ReportGeneratorSummary {
   readonly region: string;
   readonly name: string;
   readonly types: readonly string[];
@@ -153,7 +153,7 @@ export async function readSandboxReport(
 }
 
 /** One recorded input of a kind on the reconcile registry, with its live state in the kind's own words. */
-export interface ReconciledSummary {
+interface ReconciledSummary {
   readonly stack: string;
   readonly kind: string;
   readonly title: string;

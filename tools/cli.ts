@@ -11,7 +11,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export type Options = NonNullable<ParseArgsConfig["options"]>;
+type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** The options shared by the tools that synthesize the stacks and then work stack by stack (plan, drift, adopt). */
 export const stackToolOptions = {

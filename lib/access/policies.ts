@@ -29,7 +29,7 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-export interface TrustStatement {
+interface TrustStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Principal: Readonly<Record<string, string | readonly string[]>>;
@@ -408,7 +408,7 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   return { Version: "2012-10-17", Statement: withoutRedundant(statements) };
 }
 
-export interface TrustProps {
+interface TrustProps {
   readonly oidcProviderArn: string;
   /** Token subjects (`sub`) allowed, e.g. repo:<owner>/<repo>:pull_request. */
   readonly subjects: readonly string[];

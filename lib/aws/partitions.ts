@@ -10,7 +10,7 @@ import { z } from "zod";
 import { oneOf } from "../messages/alternatives";
 import { awsRegionPattern } from "./arn";
 
-export interface AwsPartition {
+interface AwsPartition {
   /** aws, aws-cn, aws-us-gov, … */
   readonly id: string;
   /** Its regions, without the SDK's pseudo-regions such as aws-global. */
@@ -47,7 +47,7 @@ function readPartitions(): AwsPartition[] {
 let partitions: readonly AwsPartition[] | undefined;
 
 /** Every partition of the SDK's table, in its order. */
-export function awsPartitions(): readonly AwsPartition[] {
+function awsPartitions(): readonly AwsPartition[] {
   partitions ??= readPartitions();
   return partitions;
 }

@@ -13,10 +13,10 @@ import { enumOf, formatted, section, trueOrFalse } from "./formats";
  * The API reference's ProductInformation.ResourceType: "SSM_MANAGED | RDS" (instances managed by Systems
  * Manager, and RDS databases).
  */
-export const discoveryResourceTypes = ["SSM_MANAGED", "RDS"] as const;
+const discoveryResourceTypes = ["SSM_MANAGED", "RDS"] as const;
 export type DiscoveryResourceType = (typeof discoveryResourceTypes)[number];
 
-export const discoveryComparators = ["EQUALS", "NOT_EQUALS"] as const;
+const discoveryComparators = ["EQUALS", "NOT_EQUALS"] as const;
 export type DiscoveryComparator = (typeof discoveryComparators)[number];
 
 interface FilterSpec {
@@ -39,9 +39,7 @@ const tagFilterName = "Tag:<key>";
  * Included (EQUALS, NOT_EQUALS) and the exclusions AccountId and Tag:<key> (NOT_EQUALS); RDS accepts
  * Engine Edition and License Pack (EQUALS).
  */
-export const filtersByResourceType: Readonly<
-  Record<DiscoveryResourceType, Readonly<Record<string, FilterSpec>>>
-> = {
+const filtersByResourceType: Readonly<Record<DiscoveryResourceType, Readonly<Record<string, FilterSpec>>>> = {
   SSM_MANAGED: {
     "Application Name": { comparators: ["EQUALS"] },
     "Application Publisher": { comparators: ["EQUALS"] },
@@ -133,9 +131,7 @@ export const automatedDiscoverySchema = section(
   "automated discovery: { productInformation, disassociateWhenNotFound }",
 );
 
-export type AutomatedDiscoveryConfig = z.output<typeof automatedDiscoverySchema>;
-
-export interface DiscoveryIssue {
+interface DiscoveryIssue {
   /** Relative to the automatedDiscovery object, e.g. ["productInformation", 0, "filters", 1, "name"]. */
   readonly path: readonly (string | number)[];
   readonly message: string;

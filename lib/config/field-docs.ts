@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export interface FieldDoc {
+interface FieldDoc {
   /** What the field is for, as a sentence without its final period; backticks for keys and values. */
   readonly meaning: string;
   /** The condition under which an otherwise optional field must be set, e.g. "`source: import`". */

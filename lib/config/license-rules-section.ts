@@ -11,7 +11,7 @@ export const licenseCountingTypes = ["vCPU", "Instance", "Core", "Socket"] as co
 export type LicenseCountingType = (typeof licenseCountingTypes)[number];
 
 export const tenancies = ["EC2-Default", "EC2-DedicatedHost", "EC2-DedicatedInstance"] as const;
-export type Tenancy = (typeof tenancies)[number];
+type Tenancy = (typeof tenancies)[number];
 
 /** Documented limit for maximumCores, maximumSockets and maximumVcpus (minimums default to 1). */
 const maximumResourceCount = 10000;
@@ -101,7 +101,7 @@ const countRules = [
   { minimum: "minimumVcpus", maximum: "maximumVcpus" },
 ] as const;
 
-export interface RuleIssue {
+interface RuleIssue {
   /** Relative to the rules object, e.g. ["allowedTenancy", 1]. */
   readonly path: readonly (string | number)[];
   readonly message: string;

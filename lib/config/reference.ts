@@ -12,7 +12,7 @@ export const configReferenceMarkers: SectionMarkers = {
   end: "<!-- config-reference:end -->",
 };
 
-export interface ConfigReferenceRow {
+interface ConfigReferenceRow {
   readonly key: string;
   readonly required: string;
   readonly default: string;

@@ -10,7 +10,6 @@ import { enumOf, formatted, region, section, tags, uniqueItems } from "./formats
 
 /** CreateLicenseManagerReportGenerator's Type (ReportType) for license configurations. */
 export const reportTypes = ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"] as const;
-export type ReportType = (typeof reportTypes)[number];
 
 /** ReportFrequency.period: the API's DAY, WEEK and MONTH, with `value` 1 (the only one it supports). */
 export const reportFrequencies = { daily: "DAY", weekly: "WEEK", monthly: "MONTH" } as const;
@@ -21,7 +20,7 @@ export type ReportFrequencyName = keyof typeof reportFrequencies;
  * construct id and its identity across deploys, so this project keeps to letters, digits, spaces, '_', '.' and
  * '-', like license configuration names.
  */
-export const reportNamePattern = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/;
+const reportNamePattern = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/;
 
 const report = section(
   {

@@ -22,7 +22,7 @@ import {
 } from "./formats";
 import type { ResolvedConfig } from "./sections";
 
-export interface ConfigIssue {
+interface ConfigIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }

@@ -4,7 +4,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { licenseManagerPrincipal, notificationTopicName } from "../names/license-manager";
 
-export interface NotificationTopicProps {
+interface NotificationTopicProps {
   readonly provider: TerraformProvider;
   readonly managementAccountId: string;
 }

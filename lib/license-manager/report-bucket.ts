@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { licenseManagerPrincipal, reportBucketName } from "../names/license-manager";
 import { hardenBucket } from "../s3/hardened-bucket";
 
-export interface ReportBucketProps {
+interface ReportBucketProps {
   readonly provider: TerraformProvider;
   readonly managementAccountId: string;
   readonly region: string;

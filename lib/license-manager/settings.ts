@@ -40,15 +40,15 @@ const settingsFields = [
   "s3BucketArn",
   "snsTopicArn",
 ] as const;
-export type SettingsField = (typeof settingsFields)[number];
+type SettingsField = (typeof settingsFields)[number];
 
-export interface SettingsDifference {
+interface SettingsDifference {
   readonly field: SettingsField;
   readonly desired: boolean | string;
   readonly live: boolean | string | null;
 }
 
-export const settingsKind = "license-manager-settings";
+const settingsKind = "license-manager-settings";
 
 const trueOrFalse = {
   required_error: "is required (true or false)",

@@ -5,7 +5,7 @@
 export const licenseManagerPrincipal = "license-manager.amazonaws.com";
 
 /** The principal License Manager uses in member accounts. */
-export const licenseManagerMemberAccountPrincipal = "license-manager.member-account.amazonaws.com";
+const licenseManagerMemberAccountPrincipal = "license-manager.member-account.amazonaws.com";
 
 /** The principal of the role License Manager creates in the management account when linked to Organizations. */
 export const licenseManagerMasterAccountPrincipal = "license-manager.master-account.amazonaws.com";

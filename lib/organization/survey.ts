@@ -15,7 +15,7 @@ import { awsCall } from "../aws/errors";
 import { policyTypes } from "../config/sections";
 import { licenseManagerPrincipal, licenseManagerPrincipals } from "../names/license-manager";
 
-export interface OrganizationSurvey {
+interface OrganizationSurvey {
   readonly id: string;
   readonly featureSet: string;
   readonly managementAccountId: string;
@@ -90,7 +90,7 @@ const ownerSignatures: Readonly<Record<string, string>> = {
 };
 
 /** Policy types enabled that aws_organizations_organization cannot list here (config/sections.ts's policyTypes). */
-export function unsupportedPolicyTypes(survey: OrganizationSurvey): string[] {
+function unsupportedPolicyTypes(survey: OrganizationSurvey): string[] {
   return survey.enabledPolicyTypes.filter((type) => !(policyTypes as readonly string[]).includes(type));
 }
 

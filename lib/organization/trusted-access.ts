@@ -21,7 +21,7 @@ import { didYouMean, listOf } from "../messages/alternatives";
 import { licenseManagerPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
-export const trustedAccessKind = "organizations-trusted-access";
+const trustedAccessKind = "organizations-trusted-access";
 
 /** Only License Manager's own: this kind never touches another service's trusted access, whoever runs it. */
 const principal = z.enum(licenseManagerPrincipals, {
@@ -30,7 +30,7 @@ const principal = z.enum(licenseManagerPrincipals, {
   }),
 });
 
-export const desiredTrustedAccessSchema = z
+const desiredTrustedAccessSchema = z
   .object({
     /** Principals that must have trusted access. */
     enable: z.array(principal),
@@ -68,11 +68,11 @@ export function licenseManagerTrustedAccess(
 }
 
 /** Whether each named principal has trusted access now; no other principal is recorded. */
-export interface LiveTrustedAccess {
+interface LiveTrustedAccess {
   readonly enabled: Readonly<Record<string, boolean>>;
 }
 
-export type TrustedAccessAction =
+type TrustedAccessAction =
   | { readonly kind: "enable"; readonly principal: string }
   | { readonly kind: "disable"; readonly principal: string };
 
@@ -124,10 +124,7 @@ const condition = (principals: readonly string[]) => ({
 });
 
 /** The deploy role's writes of trusted access: the organization stack's, in either mode. */
-export function trustedAccessStatements(
-  enable: readonly string[],
-  disable: readonly string[],
-): PolicyStatement[] {
+function trustedAccessStatements(enable: readonly string[], disable: readonly string[]): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (enable.length > 0) {
     statements.push({

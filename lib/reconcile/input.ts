@@ -10,7 +10,7 @@ import { listOf, oneOf } from "../messages/alternatives";
 import { kindNamed, reconcileKinds } from "./registry";
 import type { AnyKind } from "./contract";
 
-export interface ReconcileInput<Desired = unknown> {
+interface ReconcileInput<Desired = unknown> {
   readonly kind: string;
   readonly region: string;
   readonly desired: Desired;
@@ -22,7 +22,7 @@ export interface ResolvedInput extends ReconcileInput {
 }
 
 /** Bad input on the command line; the message names the source, the path, the value and what is expected. */
-export class ReconcileInputError extends Error {
+class ReconcileInputError extends Error {
   override readonly name = "ReconcileInputError";
 }
 
@@ -130,7 +130,7 @@ export function inputEnvelope(value: unknown): ReconcileInput | undefined {
 }
 
 /** A recorded input of a known kind that its kind's schema refuses (a later version tightened it, say). */
-export class UnreadableInputError extends Error {
+class UnreadableInputError extends Error {
   override readonly name = "UnreadableInputError";
 }
 

@@ -14,10 +14,10 @@ import { enumOf, formatted, section, trueOrFalse } from "./formats";
  * Manager, and RDS databases).
  */
 const discoveryResourceTypes = ["SSM_MANAGED", "RDS"] as const;
-export type DiscoveryResourceType = (typeof discoveryResourceTypes)[number];
+type DiscoveryResourceType = (typeof discoveryResourceTypes)[number];
 
 const discoveryComparators = ["EQUALS", "NOT_EQUALS"] as const;
-export type DiscoveryComparator = (typeof discoveryComparators)[number];
+type DiscoveryComparator = (typeof discoveryComparators)[number];
 
 interface FilterSpec {
   readonly comparators: readonly DiscoveryComparator[];
@@ -139,6 +139,18 @@ interface DiscoveryIssue {
 
 const shown = (value: unknown): string => JSON.stringify(value);
 
+/** A license configuration's discovery rules, as the checks and the License Manager API mapping read them. */
+export interface DiscoveryRules {
+  readonly productInformation: readonly {
+    readonly resourceType: DiscoveryResourceType;
+    readonly filters: readonly {
+      readonly name: string;
+      readonly comparator: DiscoveryComparator;
+      readonly values?: readonly string[];
+    }[];
+  }[];
+}
+
 function filterSpec(resourceType: DiscoveryResourceType, name: string): FilterSpec | undefined {
   const specs = filtersByResourceType[resourceType];
   if (name.startsWith("Tag:")) return tagFilterPattern.test(name) ? specs[tagFilterName] : undefined;
@@ -149,16 +161,7 @@ function filterSpec(resourceType: DiscoveryResourceType, name: string): FilterSp
  * What depends on the resource type or the filter: filters the resource type does not support, their
  * comparators and their values. Values the schema refuses on their own are left to it.
  */
-export function checkAutomatedDiscovery(discovery: {
-  readonly productInformation: readonly {
-    readonly resourceType: DiscoveryResourceType;
-    readonly filters: readonly {
-      readonly name: string;
-      readonly comparator: DiscoveryComparator;
-      readonly values?: readonly string[];
-    }[];
-  }[];
-}): DiscoveryIssue[] {
+export function checkAutomatedDiscovery(discovery: DiscoveryRules): DiscoveryIssue[] {
   const issues: DiscoveryIssue[] = [];
   discovery.productInformation.forEach(({ resourceType, filters }, ruleIndex) => {
     filters.forEach((filter, filterIndex) => {

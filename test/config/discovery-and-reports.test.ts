@@ -106,30 +106,20 @@ describe("automated discovery rules", () => {
 
 describe("report generators", () => {
   it("loads a report, its regions defaulting to licenseManager.regions", () => {
+    const monthly = {
+      name: "monthly-windows-summary",
+      types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
+      frequency: "monthly",
+      licenseConfigurations: ["windows-server-datacenter"],
+      description: "For the auditors",
+      tags: { CostCenter: "licensing" },
+    };
     const config = configWith((document) => {
-      document.licenseManager.reports = [
-        weeklyReport(),
-        {
-          name: "monthly-windows-summary",
-          types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
-          frequency: "monthly",
-          licenseConfigurations: ["windows-server-datacenter"],
-          description: "For the auditors",
-          tags: { CostCenter: "licensing" },
-        },
-      ];
+      document.licenseManager.reports = [weeklyReport(), monthly];
     });
     expect(config.licenseManager.reports).toEqual([
       { ...weeklyReport(), tags: {} },
-      {
-        name: "monthly-windows-summary",
-        types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
-        frequency: "monthly",
-        licenseConfigurations: ["windows-server-datacenter"],
-        description: "For the auditors",
-        tags: { CostCenter: "licensing" },
-        regions: ["us-east-1", "eu-west-1"],
-      },
+      { ...monthly, regions: ["us-east-1", "eu-west-1"] },
     ]);
   });
 

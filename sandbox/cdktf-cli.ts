@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
 
-export interface CdktfCliOptions {
+interface CdktfCliOptions {
   readonly projectRoot: string;
   readonly environment: NodeJS.ProcessEnv;
   /** Each command's output is appended to <logDirectory>/<command>-<stack>.log. */

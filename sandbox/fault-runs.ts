@@ -17,7 +17,7 @@ import { runSandboxCli } from "./run-cli";
  * left out: the provider gives up at the first one (test/emulator/provider-retries.test.ts), so no deploy
  * converges under them, whatever the project does; `--profile throttle=0.2,5xx=0.02` shows it.
  */
-export const defaultProfile = "throttle=0.2@organizations+iam+sts+s3+dynamodb,5xx=0.02";
+const defaultProfile = "throttle=0.2@organizations+iam+sts+s3+dynamodb,5xx=0.02";
 
 const usage = `Usage: npm run sandbox:faults [-- --profile PROFILE] [--seeds N] [--attempts N]
 

@@ -20,15 +20,16 @@ import {
   shortRoleName,
   type ServiceLinkedRoleName,
   type ServiceLinkedRoleReport,
-} from "../lib/license-manager/service-linked-roles";
+} from "../lib/license-manager/service-linked-role-report";
 import type { ProductInformation } from "../lib/license-manager/discovery";
 import { describeProductInformation } from "../lib/license-manager/discovery-and-reports";
 import { readLiveSettings, type LiveLicenseManagerSettings } from "../lib/license-manager/settings";
 import { deployedInputs } from "../lib/reconcile/deployed";
+import { licenseManagerPrincipal } from "../lib/names/license-manager";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { Terraform } from "../lib/terraform/terraform";
 
-export interface LicenseConfigurationSummary {
+interface LicenseConfigurationSummary {
   readonly region: string;
   readonly name: string;
   readonly licenseCountingType: string;
@@ -41,7 +42,7 @@ export interface LicenseConfigurationSummary {
   readonly disassociateWhenNotFound: boolean;
 }
 
-export interface ReportGeneratorSummary {
+interface ReportGeneratorSummary {
   readonly region: string;
   readonly name: string;
   readonly types: readonly string[];
@@ -69,7 +70,7 @@ export async function readSandboxReport(
   const organizations = new OrganizationsClient(clientConfig(homeRegion));
   const access = await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}));
   const administrators = await organizations.send(
-    new ListDelegatedAdministratorsCommand({ ServicePrincipal: "license-manager.amazonaws.com" }),
+    new ListDelegatedAdministratorsCommand({ ServicePrincipal: licenseManagerPrincipal }),
   );
   const serviceLinkedRoles = await checkServiceLinkedRoles({
     organizations,
@@ -152,7 +153,7 @@ export async function readSandboxReport(
 }
 
 /** One recorded input of a kind on the reconcile registry, with its live state in the kind's own words. */
-export interface ReconciledSummary {
+interface ReconciledSummary {
   readonly stack: string;
   readonly kind: string;
   readonly title: string;

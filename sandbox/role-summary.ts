@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { CallLogEntry } from "./emulator/call-log";
 
-export interface IdentitySummary {
+interface IdentitySummary {
   /** The role ARN of a session, or the caller's ARN (the administrator user). */
   readonly identity: string;
   readonly calls: number;

@@ -4,7 +4,7 @@ import type { SandboxSeed } from "./emulator/seed";
 import { startEmulator } from "./emulator/server";
 import { startStorageBackends } from "./emulator/storage-backends";
 
-export interface SandboxServicesOptions {
+interface SandboxServicesOptions {
   /** Where s3rver keeps the state bucket's objects and the emulator its state and call log. */
   readonly dataDirectory: string;
   /** @default 0 (a free port) */
@@ -36,7 +36,7 @@ export interface SandboxServices {
 }
 
 /** The seeded management account's keys (sandbox/emulator/seed.ts). */
-export const sandboxCredentials = {
+const sandboxCredentials = {
   AWS_ACCESS_KEY_ID: "AKIASANDBOXMANAGEMENT",
   AWS_SECRET_ACCESS_KEY: "sandbox-secret",
 } as const;
@@ -46,7 +46,7 @@ export const sandboxCredentials = {
  * Terraform is the same as for AWS (the AWS provider, its S3 backend and the SDK all read
  * AWS_ENDPOINT_URL_<SERVICE>).
  */
-export function sandboxEnvironment(emulatorUrl: string, storageUrl: string): Record<string, string> {
+function sandboxEnvironment(emulatorUrl: string, storageUrl: string): Record<string, string> {
   return {
     ...sandboxCredentials,
     AWS_REGION: "us-east-1",

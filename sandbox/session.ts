@@ -9,7 +9,7 @@ import { CdktfCli } from "./cdktf-cli";
 import { externallyOwnedSeed, MANAGEMENT_ACCOUNT_ID } from "./emulator/seed";
 import { startSandboxServices, withSandboxEnvironment, type SandboxServices } from "./services";
 
-export interface SandboxSessionOptions {
+interface SandboxSessionOptions {
   readonly projectRoot: string;
   /** Emptied first: s3rver's objects, the emulator's state and call log, and the command logs. */
   readonly dataDirectory: string;

@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdkt
 import type { Construct, Node } from "constructs";
 import { useRemoteState } from "../lib/backend/remote-state";
 import type { EnvironmentConfig } from "../lib/config/model";
-import { projectPrincipals } from "../lib/names/license-manager";
+import { licenseManagerPrincipal, projectPrincipals } from "../lib/names/license-manager";
 import { ExternalOrganization } from "../lib/organization/external-organization";
 import { Organization } from "../lib/organization/organization";
 import { projectTrustedAccess } from "../lib/organization/trusted-access";
@@ -79,7 +79,7 @@ export class OrganizationStack extends TerraformStack {
       // depending on the organization orders both.
       new OrganizationsDelegatedAdministrator(this, "license-manager-delegated-administrator", {
         accountId: administrator,
-        servicePrincipal: "license-manager.amazonaws.com",
+        servicePrincipal: licenseManagerPrincipal,
         dependsOn: [trustedAccess],
       });
     }

@@ -16,7 +16,15 @@ import {
 import { stackNames } from "../lib/names/stacks";
 import type { StateJson } from "../lib/terraform/plan-json";
 import { synthesize, Terraform } from "../lib/terraform/terraform";
-import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
+import {
+  parseToolOptions,
+  printJson,
+  printLine,
+  runCli,
+  selectStacks,
+  stackToolOptions,
+  UsageError,
+} from "./cli";
 
 const toolName = "adopt";
 
@@ -48,14 +56,7 @@ Options:
 Exit codes: 0 done (nothing left unmanaged, or only leftovers that cannot be adopted: see the list),
 1 error.`;
 
-const options = {
-  stack: { type: "string", multiple: true },
-  role: { type: "string" },
-  "dry-run": { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  "skip-synth": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
+const options = { ...stackToolOptions, "dry-run": { type: "boolean", default: false } } as const;
 
 const projectRoot = path.resolve(__dirname, "..");
 
@@ -67,12 +68,8 @@ interface StackAdoption {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const config = loadConfig(configFileFromEnvironment());
   const role = parseAccessRole(values.role ?? process.env.LM_ROLE);
   if (role === "plan") throw new UsageError("adopting writes the state: use the deploy role (or none)");

@@ -8,7 +8,7 @@ import { renderSynthesis, synthesisCase, type BenchReport, type SynthesisCase } 
 import { scaleConfigYaml } from "../lib/bench/scale-config";
 import { rounded, spreadOf } from "../lib/bench/stats";
 import { runCommand } from "../lib/process/run-command";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "bench";
 
@@ -115,12 +115,8 @@ function tail(text: string, lines = 20): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const runs = wholeNumber("runs", values.runs, 1);
   const warmupRuns = wholeNumber("warmup", values.warmup, 0);
   const sizes = parseSizes(values.sizes);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { compareSynthesis } from "../lib/cdktf/compare-synthesis";
 import { runCommand } from "../lib/process/run-command";
-import { parseOptions, printJson, printLine, runCli } from "./cli";
+import { parseToolOptions, printJson, printLine, runCli } from "./cli";
 
 const toolName = "check:cdk-terrain";
 
@@ -78,12 +78,8 @@ function nodeIsRecentEnough(): boolean {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const started = Date.now();
   const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
   const scratch = mkdtempSync(path.join(tmpdir(), "cdk-terrain-check-"));

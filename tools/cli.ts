@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { awsRegionPattern, examples, iamRoleArnPattern } from "../lib/aws/arn";
+import { arnPartitionProblem, unknownRegionProblem } from "../lib/aws/partitions";
+import { listOf, oneOf } from "../lib/messages/alternatives";
 import { describeAwsError } from "../lib/aws/errors";
 import type { ManifestStack } from "../lib/cdktf/manifest";
 
@@ -9,7 +11,16 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export type Options = NonNullable<ParseArgsConfig["options"]>;
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** The options shared by the tools that synthesize the stacks and then work stack by stack (plan, drift, adopt). */
+export const stackToolOptions = {
+  stack: { type: "string", multiple: true },
+  role: { type: "string" },
+  json: { type: "boolean", default: false },
+  "skip-synth": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
 
 /** node:util parseArgs, with its errors turned into UsageError. */
 export function parseOptions<T extends Options>(args: string[], options: T) {
@@ -18,6 +29,20 @@ export function parseOptions<T extends Options>(args: string[], options: T) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/**
+ * The options of a tool that takes no positional arguments, or undefined once --help has printed the usage (the tool
+ * then exits 0).
+ */
+export function parseToolOptions<T extends Options>(args: string[], options: T, usage: string) {
+  const { values, positionals } = parseOptions(args, options);
+  if ((values as { help?: unknown }).help) {
+    printLine(usage);
+    return undefined;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  return values;
 }
 
 export function printJson(value: unknown): void {
@@ -52,7 +77,10 @@ export function selectStacks(
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown stack ${unknown.map((name) => JSON.stringify(name)).join(", ")}; the stacks are ${[...known].join(", ")}`,
+      `unknown stack ${listOf(
+        unknown.map((name) => JSON.stringify(name)),
+        "unknown stacks",
+      )}; expected ${oneOf([...known], { given: unknown[0], what: "stacks" })}`,
     );
   }
   return stacks.filter((stack) => names.includes(stack.name));
@@ -81,12 +109,23 @@ export async function readJsonOption<T>(
   return parse(text, `--${option}-file ${file}`);
 }
 
-/** The value of --role-arn, checked; undefined when not given. */
+/** The value of --role-arn, checked (its partition against the AWS SDK's); undefined when not given. */
 export function roleArnOption(value: string | undefined): string | undefined {
-  if (value !== undefined && !iamRoleArnPattern.test(value)) {
-    throw new UsageError(
-      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(value)})`,
-    );
-  }
+  if (value === undefined) return undefined;
+  const got = ` (got ${JSON.stringify(value)})`;
+  if (!iamRoleArnPattern.test(value))
+    throw new UsageError(`--role-arn must be an IAM role ARN such as ${examples.iamRoleArn}${got}`);
+  const problem = arnPartitionProblem(value);
+  if (problem !== undefined) throw new UsageError(`--role-arn: ${problem}${got}`);
+  return value;
+}
+
+/** A region given to a tool (`source` says where from), checked against the AWS SDK's regions. */
+export function regionOption(value: string, source = "--region"): string {
+  const got = ` (got ${JSON.stringify(value)})`;
+  if (!awsRegionPattern.test(value))
+    throw new UsageError(`${source} must be a Region code such as ${examples.region}${got}`);
+  const problem = unknownRegionProblem(value);
+  if (problem !== undefined) throw new UsageError(`${source} is ${problem}${got}`);
   return value;
 }

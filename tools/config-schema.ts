@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { configJsonSchema, configJsonSchemaFile } from "../lib/config/json-schema";
 import { configReferenceFile, configReferenceMarkers, renderConfigReference } from "../lib/config/reference";
 import { readGeneratedSection, replaceGeneratedSection } from "../lib/markdown/generated-section";
-import { parseOptions, printLine, runCli, UsageError } from "./cli";
+import { parseToolOptions, printLine, runCli } from "./cli";
 
 const toolName = "schema";
 
@@ -32,12 +32,8 @@ const options = {
 const projectRoot = path.resolve(__dirname, "..");
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
 
   const schemaFile = path.join(projectRoot, configJsonSchemaFile);
   const referenceFile = path.join(projectRoot, configReferenceFile);

@@ -23,7 +23,7 @@ import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
 import { stacksPlannedAtOnce } from "../lib/tuning";
-import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, runCli, selectStacks, stackToolOptions } from "./cli";
 
 const toolName = "drift";
 
@@ -57,13 +57,7 @@ Options:
 
 Exit codes: 0 no drift, 2 drift or unmanaged resources, 1 error (including a stack that could not be checked).`;
 
-const options = {
-  stack: { type: "string", multiple: true },
-  role: { type: "string" },
-  json: { type: "boolean", default: false },
-  "skip-synth": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
+const options = stackToolOptions;
 
 const projectRoot = path.resolve(__dirname, "..");
 
@@ -198,12 +192,8 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
 
   const config = loadConfig(configFileFromEnvironment());
   const role = readOnlyRole(config, values.role ?? process.env.LM_ROLE);

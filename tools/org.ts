@@ -3,7 +3,7 @@ import { clientConfig } from "../lib/aws/client-config";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { configSnippets, recommendedSource, surveyOrganization } from "../lib/organization/survey";
-import { parseOptions, printJson, printLine, roleArnOption, runCli, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, regionOption, roleArnOption, runCli } from "./cli";
 
 const toolName = "org";
 
@@ -48,15 +48,11 @@ function fromConfig(): { roleArn?: string; region?: string } {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const given = roleArnOption(values["role-arn"]);
   const defaults = given === undefined ? fromConfig() : {};
-  const region = values.region ?? defaults.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const region = regionOption(values.region ?? defaults.region ?? process.env.AWS_REGION ?? "us-east-1");
   const roleArn = given ?? defaults.roleArn;
   const { credentials } = callerSession(region, roleArn, toolName);
   const survey = await surveyOrganization(new OrganizationsClient(clientConfig(region, credentials)));

@@ -11,7 +11,7 @@ import { readOnlyRole, synthesisDirectory } from "../lib/access/stack-roles";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
 import { synthesize, Terraform } from "../lib/terraform/terraform";
 import { stacksPlannedAtOnce } from "../lib/tuning";
-import { parseOptions, printJson, printLine, runCli, selectStacks, UsageError } from "./cli";
+import { parseToolOptions, printJson, printLine, runCli, selectStacks, stackToolOptions } from "./cli";
 
 const toolName = "plan";
 
@@ -41,14 +41,7 @@ A stack that cannot be planned (e.g. one whose dependency is not applied yet) is
 the review; the other stacks are still planned.
 Exit codes: 0 no changes, 2 changes, 1 error (including a stack that could not be planned).`;
 
-const options = {
-  out: { type: "string", default: "plans" },
-  stack: { type: "string", multiple: true },
-  role: { type: "string" },
-  json: { type: "boolean", default: false },
-  "skip-synth": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
+const options = { ...stackToolOptions, out: { type: "string", default: "plans" } } as const;
 
 const projectRoot = path.resolve(__dirname, "..");
 
@@ -80,12 +73,8 @@ async function planStack(stack: ManifestStack, outDirectory: string): Promise<St
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const outDirectory = path.resolve(values.out);
   mkdirSync(outDirectory, { recursive: true });
 

@@ -4,6 +4,7 @@ import { parseAccessRole, readOnlyRole, stackRoleArn, synthesisDirectory } from 
 import { examples } from "../lib/aws/arn";
 import { callerSession } from "../lib/aws/credentials";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
+import { oneOf } from "../lib/messages/alternatives";
 import { stackNames } from "../lib/names/stacks";
 import { capitalized, describeChange, describeDifference } from "../lib/reconcile/contract";
 import { deployedInputs } from "../lib/reconcile/deployed";
@@ -136,8 +137,8 @@ async function main(args: string[]): Promise<number> {
   if (!isCommand(command)) {
     throw new UsageError(
       command === undefined
-        ? `missing command; expected one of ${commands.join(", ")}`
-        : `unknown command ${JSON.stringify(command)}; expected one of ${commands.join(", ")}`,
+        ? `missing command; expected ${oneOf(commands)}`
+        : `unknown command ${JSON.stringify(command)}; expected ${oneOf(commands, { given: command })}`,
     );
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);

@@ -1,13 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import Table from "cli-table3";
-import {
-  awsRegionPattern,
-  examples,
-  iamRoleArnPattern,
-  iamRoleNamePattern,
-  roleArnInAccount,
-} from "../lib/aws/arn";
+import { iamRoleNamePattern, roleArnInAccount } from "../lib/aws/arn";
 import { clientConfig } from "../lib/aws/client-config";
 import { assumeRoleCredentials, callerSession } from "../lib/aws/credentials";
 import {
@@ -16,8 +10,16 @@ import {
   shortRoleName,
   checkServiceLinkedRoles,
   type ServiceLinkedRoleReport,
-} from "../lib/license-manager/service-linked-roles";
-import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+} from "../lib/license-manager/service-linked-role-report";
+import {
+  parseToolOptions,
+  printJson,
+  printLine,
+  regionOption,
+  roleArnOption,
+  runCli,
+  UsageError,
+} from "./cli";
 
 const toolName = "service-linked-roles";
 const defaultMemberRoleName = "OrganizationAccountAccessRole";
@@ -49,30 +51,18 @@ const options = {
 } as const;
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const roleArn = values["role-arn"];
-  if (roleArn !== undefined && !iamRoleArnPattern.test(roleArn)) {
-    throw new UsageError(
-      `--role-arn must be an IAM role ARN such as ${examples.iamRoleArn} (got ${JSON.stringify(roleArn)})`,
-    );
-  }
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
+  const roleArn = roleArnOption(values["role-arn"]);
   const memberRoleName = values["member-role-name"];
   if (!iamRoleNamePattern.test(memberRoleName)) {
     throw new UsageError(
       `--member-role-name must be an IAM role name (letters, digits and +=,.@_-, up to 64 characters; got ${JSON.stringify(memberRoleName)})`,
     );
   }
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
-  if (!awsRegionPattern.test(region)) {
-    throw new UsageError(
-      `--region must be a Region code such as ${examples.region} (got ${JSON.stringify(region)})`,
-    );
-  }
+  const region = regionOption(
+    values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+  );
 
   const session = callerSession(region, roleArn, "license-manager-service-linked-roles");
   const managementIam = new IAMClient(clientConfig(region, session.credentials));

@@ -7,7 +7,8 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
 import { backgroundLaneNiceness, testGoGarbageCollection } from "../lib/tuning";
-import { parseOptions, printLine, runCli, UsageError } from "./cli";
+import { listOf, oneOf } from "../lib/messages/alternatives";
+import { parseToolOptions, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "test";
 
@@ -107,16 +108,14 @@ export function renderTable(results: readonly StepResult[], totalSeconds: number
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options);
-  if (values.help) {
-    printLine(usage);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const values = parseToolOptions(args, options, usage);
+  if (values === undefined) return 0;
   const known = lanes.flat();
   const unknown = (values.step ?? []).filter((step) => !known.includes(step));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown step ${unknown.join(", ")}; the steps are ${known.join(", ")}`);
+    throw new UsageError(
+      `unknown step ${listOf(unknown, "unknown steps")}; expected ${oneOf(known, { given: unknown[0], what: "steps" })}`,
+    );
   }
   const selected = lanes.map((lane) => lane.filter((step) => !values.step || values.step.includes(step)));
   mkdirSync(logDirectory, { recursive: true });

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { roleNameAndPath } from "../aws/arn";
 import { trustPolicy, type PolicyDocument } from "./policies";
 
-export interface AccessRoleProps {
+interface AccessRoleProps {
   /** arn:aws:iam::<account>:role/[path/]<name> */
   readonly roleArn: string;
   readonly description: string;
@@ -17,7 +17,7 @@ export interface AccessRoleProps {
   readonly workstationPrincipals?: readonly string[];
 }
 
-export interface AccessRolesProps {
+interface AccessRolesProps {
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
   /** `owner/repo` */

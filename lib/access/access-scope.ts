@@ -6,7 +6,7 @@ import { projectTrustedAccess } from "../organization/trusted-access";
 import type { AccessPolicyProps, StateScope } from "./policies";
 
 /** Stack names as they appear in state keys: lib/names/stacks.ts. */
-export interface AccessStackNames {
+interface AccessStackNames {
   readonly bootstrap: string;
   readonly access: string;
   readonly organization: string;
@@ -17,7 +17,7 @@ export interface AccessStackNames {
  * The principals the deploy role may enable and disable. With source: external, License Manager's two only: it
  * enables those the config keeps and may disable only those it lists in principalsAllowedToBeRemoved.
  */
-export function trustedAccessScope(
+function trustedAccessScope(
   config: EnvironmentConfig,
 ): Pick<AccessPolicyProps, "serviceAccessPrincipals" | "principalsAllowedToBeRemoved"> {
   const { organization } = config;

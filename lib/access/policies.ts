@@ -9,6 +9,11 @@
  * comes from each kind on the registry (lib/reconcile/registry.ts): its reads go to both roles, its writes to
  * the deploy role.
  */
+import {
+  licenseManagerMasterAccountPrincipal,
+  licenseManagerPrincipal as licenseManagerService,
+  serviceLinkedRoleNames,
+} from "../names/license-manager";
 import { reconcileKinds } from "../reconcile/registry";
 
 export interface PolicyStatement {
@@ -24,7 +29,7 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-export interface TrustStatement {
+interface TrustStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Principal: Readonly<Record<string, string | readonly string[]>>;
@@ -90,8 +95,6 @@ export interface AccessPolicyProps {
   readonly deployState: StateScope;
 }
 
-const licenseManagerService = "license-manager.amazonaws.com";
-
 function arns(props: AccessPolicyProps) {
   const { partition, managementAccountId: account } = props;
   const organization = props.organizationId ?? "o-*";
@@ -100,11 +103,11 @@ function arns(props: AccessPolicyProps) {
   return {
     organizationAccount: (accountId: string) =>
       `arn:${partition}:organizations::${account}:account/${organization}/${accountId}`,
-    serviceLinkedRole: serviceLinkedRole(licenseManagerService, "AWSServiceRoleForAWSLicenseManagerRole"),
+    serviceLinkedRole: serviceLinkedRole(licenseManagerService, serviceLinkedRoleNames.licenseManager),
     // Created by License Manager when it is linked to Organizations; read by npm run roles.
     masterAccountRole: serviceLinkedRole(
-      "license-manager.master-account.amazonaws.com",
-      "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
+      licenseManagerMasterAccountPrincipal,
+      serviceLinkedRoleNames.managementAccount,
     ),
     licenseConfigurations: props.licenseManagerRegions.map(
       (region) => `arn:${partition}:license-manager:${region}:${account}:license-configuration:*`,
@@ -409,7 +412,7 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   return { Version: "2012-10-17", Statement: withoutRedundant(statements) };
 }
 
-export interface TrustProps {
+interface TrustProps {
   readonly oidcProviderArn: string;
   /** Token subjects (`sub`) allowed, e.g. repo:<owner>/<repo>:pull_request. */
   readonly subjects: readonly string[];

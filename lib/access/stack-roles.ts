@@ -8,6 +8,7 @@
  *   gave the job the plan or deploy role).
  */
 import type { EnvironmentConfig } from "../config/model";
+import { oneOf } from "../messages/alternatives";
 
 const accessRoles = ["deploy", "plan", "none"] as const;
 export type AccessRole = (typeof accessRoles)[number];
@@ -39,7 +40,7 @@ export function parseAccessRole(value: string | undefined, source = "LM_ROLE"): 
   if (value === undefined || value === "") return "deploy";
   if ((accessRoles as readonly string[]).includes(value)) return value as AccessRole;
   throw new AccessRoleError(
-    `${source}: expected one of ${accessRoles.join(", ")} (got ${JSON.stringify(value)})`,
+    `${source}: expected ${oneOf(accessRoles, { given: value })} (got ${JSON.stringify(value)})`,
   );
 }
 

@@ -1,11 +1,13 @@
 /**
  * AWS identifiers and ARN formats, one pattern each, for the config schema (lib/config/formats.ts) and the
- * CLIs alike. Every ARN pattern accepts every partition (aws, aws-cn, aws-us-gov, the ISO partitions and
- * aws-eusc, the European Sovereign Cloud); ARNs are taken apart with @aws-sdk/util-arn-parser.
+ * CLIs alike. Every ARN pattern accepts any partition's shape (aws, aws-cn, aws-us-gov, the ISO partitions,
+ * aws-eusc, …); that the partition and region exist is checked against the AWS SDK's partition table
+ * (partitions.ts). ARNs are taken apart with @aws-sdk/util-arn-parser.
  */
 import { parse } from "@aws-sdk/util-arn-parser";
 
-const partition = "aws(?:-cn|-us-gov|-iso(?:-[bef])?|-eusc)?";
+// The shape of a partition; which partitions exist is AWS's own data (partitions.ts: arnPartitionProblem).
+const partition = "aws(?:-[a-z]+)*";
 // us-east-1, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1
 const region = "[a-z]{2,4}(?:-[a-z]+){1,2}-\\d{1,2}";
 const account = "\\d{12}";

@@ -11,7 +11,7 @@ import type { CredentialsProvider } from "./credentials";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
-export interface RetryConfig {
+interface RetryConfig {
   readonly retryMode: string;
   readonly maxAttempts: number;
 }

@@ -11,7 +11,7 @@ import { retryConfig } from "./client-config";
 import { awsCall } from "./errors";
 
 /** Structurally an SDK v3 AwsCredentialIdentity. */
-export interface AwsCredentialIdentity {
+interface AwsCredentialIdentity {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
@@ -25,7 +25,7 @@ export interface AwsSession {
   readonly credentials?: CredentialsProvider;
 }
 
-export interface AssumeRoleOptions {
+interface AssumeRoleOptions {
   readonly region: string;
   readonly roleArn: string;
   readonly roleSessionName: string;

@@ -12,7 +12,7 @@ export class AwsCallError extends Error {
 }
 
 /** How many times the SDK sent the call (its retry strategy's count). */
-export const attemptsOf = (error: unknown): number =>
+const attemptsOf = (error: unknown): number =>
   (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
 
 /** The SDK's throttling codes, the services' own (RateLimitExceededException, Throttled), 429 and 5xx. */
@@ -28,7 +28,7 @@ const THROTTLING_CODES = new Set([
 ]);
 
 /** Whether AWS refused for load (throttling) or failed on its side (5xx): worth running again later. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   const code = awsErrorCode(error);
   if (!code) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;

@@ -1,7 +1,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
 
-export interface LockTableProps {
+interface LockTableProps {
   readonly tableName: string;
   /** @default - the AWS owned key */
   readonly kmsKeyArn?: string;

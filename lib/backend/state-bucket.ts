@@ -4,7 +4,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { hardenBucket } from "../s3/hardened-bucket";
 
-export interface StateBucketProps {
+interface StateBucketProps {
   readonly bucketName: string;
   /** @default - SSE-S3 (AES256) */
   readonly kmsKeyArn?: string;

@@ -11,7 +11,7 @@ import { runCommand } from "../process/run-command";
 
 export type MemoryMethod = "gnu-time" | "node-preload";
 
-export interface Measurement {
+interface Measurement {
   readonly exitCode: number;
   readonly wallSeconds: number;
   /** Peak resident set size of the largest process, in MiB (ru_maxrss is in KiB). */
@@ -20,7 +20,7 @@ export interface Measurement {
   readonly stderr: string;
 }
 
-export interface MeasureOptions {
+interface MeasureOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   /** @default - no limit */

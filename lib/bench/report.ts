@@ -24,7 +24,7 @@ export interface SynthesisCase {
   readonly perLicenseConfiguration?: { readonly wallMs: number; readonly peakRssMiB: number };
 }
 
-export interface SynthesisBench {
+interface SynthesisBench {
   /** The command timed, run in the project directory (cdktf.json's app unless --app). */
   readonly command: string;
   readonly projectDirectory: string;

@@ -5,7 +5,7 @@
  */
 import { parseDocument } from "yaml";
 
-export interface ScaleConfigOptions {
+interface ScaleConfigOptions {
   /** Number of license configurations. */
   readonly count: number;
   /** @default 10 */

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
-export const versionStamps = {
+const versionStamps = {
   manifest: ["version"],
   stack: ["//", "metadata", "version"],
 } as const;
@@ -33,7 +33,7 @@ export function jsonDifferences(expected: unknown, actual: unknown, at: string[]
 }
 
 /** The value without one nested key (a copy), for differences that are by design. */
-export function without(value: unknown, keyPath: readonly string[]): unknown {
+function without(value: unknown, keyPath: readonly string[]): unknown {
   if (keyPath.length === 0 || !isObject(value)) return value;
   const [key, ...rest] = keyPath as [string, ...string[]];
   if (!(key in value)) return value;
@@ -43,7 +43,7 @@ export function without(value: unknown, keyPath: readonly string[]): unknown {
   return copy;
 }
 
-export interface SynthesisComparison {
+interface SynthesisComparison {
   readonly stacks: readonly string[];
   /** `<stack or manifest.json>: <path>: <what differs>`, apart from the version stamps. */
   readonly differences: readonly string[];

@@ -3,7 +3,7 @@ export interface SynthesizedStackJson {
   readonly resource?: Readonly<Record<string, Readonly<Record<string, SynthesizedResourceJson>>>>;
 }
 
-export interface SynthesizedResourceJson {
+interface SynthesizedResourceJson {
   readonly "//"?: { readonly metadata?: { readonly path?: string } };
   readonly [attribute: string]: unknown;
 }

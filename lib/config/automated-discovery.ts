@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { accountIdPattern } from "../aws/arn";
+import { oneOf } from "../messages/alternatives";
 import { field } from "./field-docs";
 import { enumOf, formatted, section, trueOrFalse } from "./formats";
 
@@ -12,11 +13,11 @@ import { enumOf, formatted, section, trueOrFalse } from "./formats";
  * The API reference's ProductInformation.ResourceType: "SSM_MANAGED | RDS" (instances managed by Systems
  * Manager, and RDS databases).
  */
-export const discoveryResourceTypes = ["SSM_MANAGED", "RDS"] as const;
-export type DiscoveryResourceType = (typeof discoveryResourceTypes)[number];
+const discoveryResourceTypes = ["SSM_MANAGED", "RDS"] as const;
+type DiscoveryResourceType = (typeof discoveryResourceTypes)[number];
 
-export const discoveryComparators = ["EQUALS", "NOT_EQUALS"] as const;
-export type DiscoveryComparator = (typeof discoveryComparators)[number];
+const discoveryComparators = ["EQUALS", "NOT_EQUALS"] as const;
+type DiscoveryComparator = (typeof discoveryComparators)[number];
 
 interface FilterSpec {
   readonly comparators: readonly DiscoveryComparator[];
@@ -38,9 +39,7 @@ const tagFilterName = "Tag:<key>";
  * Included (EQUALS, NOT_EQUALS) and the exclusions AccountId and Tag:<key> (NOT_EQUALS); RDS accepts
  * Engine Edition and License Pack (EQUALS).
  */
-export const filtersByResourceType: Readonly<
-  Record<DiscoveryResourceType, Readonly<Record<string, FilterSpec>>>
-> = {
+const filtersByResourceType: Readonly<Record<DiscoveryResourceType, Readonly<Record<string, FilterSpec>>>> = {
   SSM_MANAGED: {
     "Application Name": { comparators: ["EQUALS"] },
     "Application Publisher": { comparators: ["EQUALS"] },
@@ -132,17 +131,25 @@ export const automatedDiscoverySchema = section(
   "automated discovery: { productInformation, disassociateWhenNotFound }",
 );
 
-export type AutomatedDiscoveryConfig = z.output<typeof automatedDiscoverySchema>;
-
-export interface DiscoveryIssue {
+interface DiscoveryIssue {
   /** Relative to the automatedDiscovery object, e.g. ["productInformation", 0, "filters", 1, "name"]. */
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
 
 const shown = (value: unknown): string => JSON.stringify(value);
-const oneOf = (values: readonly string[]): string =>
-  values.length === 1 ? values[0]! : `one of ${values.join(", ")}`;
+
+/** A license configuration's discovery rules, as the checks and the License Manager API mapping read them. */
+export interface DiscoveryRules {
+  readonly productInformation: readonly {
+    readonly resourceType: DiscoveryResourceType;
+    readonly filters: readonly {
+      readonly name: string;
+      readonly comparator: DiscoveryComparator;
+      readonly values?: readonly string[];
+    }[];
+  }[];
+}
 
 function filterSpec(resourceType: DiscoveryResourceType, name: string): FilterSpec | undefined {
   const specs = filtersByResourceType[resourceType];
@@ -154,16 +161,7 @@ function filterSpec(resourceType: DiscoveryResourceType, name: string): FilterSp
  * What depends on the resource type or the filter: filters the resource type does not support, their
  * comparators and their values. Values the schema refuses on their own are left to it.
  */
-export function checkAutomatedDiscovery(discovery: {
-  readonly productInformation: readonly {
-    readonly resourceType: DiscoveryResourceType;
-    readonly filters: readonly {
-      readonly name: string;
-      readonly comparator: DiscoveryComparator;
-      readonly values?: readonly string[];
-    }[];
-  }[];
-}): DiscoveryIssue[] {
+export function checkAutomatedDiscovery(discovery: DiscoveryRules): DiscoveryIssue[] {
   const issues: DiscoveryIssue[] = [];
   discovery.productInformation.forEach(({ resourceType, filters }, ruleIndex) => {
     filters.forEach((filter, filterIndex) => {
@@ -176,14 +174,14 @@ export function checkAutomatedDiscovery(discovery: {
           message:
             filter.name.startsWith("Tag:") && tagFilterName in filtersByResourceType[resourceType]
               ? `expected Tag: followed by a tag key of 1–128 letters, digits, spaces and _ . : / = + - @ (got ${shown(filter.name)})`
-              : `not a filter of resource type ${resourceType}; expected ${oneOf(known)} (got ${shown(filter.name)})`,
+              : `not a filter of resource type ${resourceType}; expected ${oneOf(known, { given: filter.name, what: "filters" })} (got ${shown(filter.name)})`,
         });
         return;
       }
       if (!spec.comparators.includes(filter.comparator)) {
         issues.push({
           path: [...path, "comparator"],
-          message: `not a comparator of filter ${filter.name}; expected ${oneOf(spec.comparators)} (got ${shown(filter.comparator)})`,
+          message: `not a comparator of filter ${filter.name}; expected ${oneOf(spec.comparators, { given: filter.comparator })} (got ${shown(filter.comparator)})`,
         });
       }
       if (filter.values === undefined) {
@@ -200,7 +198,7 @@ export function checkAutomatedDiscovery(discovery: {
         if (spec.allowedValues && !spec.allowedValues.includes(value)) {
           issues.push({
             path: [...path, "values", valueIndex],
-            message: `not a value of filter ${filter.name}; expected ${oneOf(spec.allowedValues)} (got ${shown(value)})`,
+            message: `not a value of filter ${filter.name}; expected ${oneOf(spec.allowedValues, { given: value })} (got ${shown(value)})`,
           });
         } else if (spec.valueFormat && !spec.valueFormat.pattern.test(value)) {
           issues.push({

@@ -1,11 +1,11 @@
 /**
- * Each config field is documented once, in its zod schema's description: what it means, when it is required
- * although the schema lets it be absent, and its default. The JSON Schema (editors show it on hover) and the
- * README's configuration reference are both generated from these descriptions.
+ * Each config field is documented once, as data attached to its zod schema by `field`: what it means, when it
+ * is required although the schema lets it be absent, and its default. The README's configuration reference reads
+ * that data (`fieldDoc`); the JSON Schema (editors show it on hover) carries it rendered as the description.
  */
 import { z } from "zod";
 
-export interface FieldDoc {
+interface FieldDoc {
   /** What the field is for, as a sentence without its final period; backticks for keys and values. */
   readonly meaning: string;
   /** The condition under which an otherwise optional field must be set, e.g. "`source: import`". */
@@ -17,35 +17,37 @@ export interface FieldDoc {
   readonly default?: string;
 }
 
-/** The schema with its description; the default is read from the schema when it has a literal one. */
+// Each documented schema's doc, as written: the reference reads it here, the JSON Schema gets it rendered as
+// the schema's description (editors show that on hover). Nothing parses a description back.
+const fieldDocs = new WeakMap<z.ZodTypeAny, FieldDoc>();
+
+/** The schema, documented; the default is read from the schema when it has a literal one. */
 export function field<T extends z.ZodTypeAny>(schema: T, doc: FieldDoc): T {
   const literal =
     schema instanceof z.ZodDefault ? `\`${formatDefault(schema._def.defaultValue())}\`` : undefined;
-  return schema.describe(describeField({ ...doc, default: doc.default ?? literal }));
+  const defaultText = doc.default ?? literal;
+  const complete: FieldDoc = { ...doc, ...(defaultText === undefined ? {} : { default: defaultText }) };
+  const documented = schema.describe(describeField(complete));
+  fieldDocs.set(documented, complete);
+  return documented;
+}
+
+/** The doc `field` gave this schema (the very object it returned); undefined for any other schema. */
+export function fieldDoc(schema: z.ZodTypeAny): FieldDoc | undefined {
+  return fieldDocs.get(schema);
 }
 
 function formatDefault(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-export function describeField(doc: FieldDoc): string {
+/** The doc as one sentence or three, the description the JSON Schema carries. */
+function describeField(doc: FieldDoc): string {
   return (
     `${doc.meaning}.` +
     (doc.requiredWith ? ` Required with ${doc.requiredWith}.` : "") +
     (doc.default ? ` Default: ${doc.default}.` : "")
   );
-}
-
-/** The parts of a description written by `describeField`. */
-export function parseFieldDoc(description: string): FieldDoc {
-  const match = /^(.*?)\.(?: Required with (.+?)\.)?(?: Default: (.+)\.)?$/s.exec(description);
-  if (!match) throw new Error(`not a field description: ${JSON.stringify(description)}`);
-  const [, meaning, requiredWith, defaultText] = match;
-  return {
-    meaning: meaning!,
-    ...(requiredWith ? { requiredWith } : {}),
-    ...(defaultText ? { default: defaultText } : {}),
-  };
 }
 
 /** The schema inside optional, default and refinement wrappers. */

@@ -19,6 +19,7 @@ import {
   servicePrincipalPattern,
   snsTopicArnPattern,
 } from "../aws/arn";
+import { arnPartitionProblem, unknownRegionProblem } from "../aws/partitions";
 
 /** A string matching `pattern`; every way to miss it is told with the same words. */
 export function formatted(pattern: RegExp, expected: string, typeHint = "") {
@@ -29,6 +30,26 @@ export function formatted(pattern: RegExp, expected: string, typeHint = "") {
     })
     .regex(pattern, { message: `expected ${expected}` });
 }
+
+/**
+ * A string matching `pattern` that must also pass a check against AWS's own data (`problem`, judged only once the
+ * pattern matches, so a value is told one thing at a time). The JSON Schema keeps the pattern.
+ */
+function checked<T extends z.ZodTypeAny>(
+  schema: T,
+  pattern: RegExp,
+  problem: (value: string) => string | undefined,
+) {
+  return schema.superRefine((value: unknown, ctx) => {
+    if (typeof value !== "string" || !pattern.test(value)) return;
+    const found = problem(value);
+    if (found !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: found });
+  });
+}
+
+/** An ARN of `pattern` whose partition (and region, if it has one) are AWS's. */
+const arn = (pattern: RegExp, expected: string) =>
+  checked(formatted(pattern, expected), pattern, arnPartitionProblem);
 
 /**
  * A mapping's key matching `pattern`. zod reports a key at the same path as its value: the words "invalid
@@ -68,9 +89,21 @@ export const organizationId = formatted(
   organizationIdPattern,
   'an organization id: "o-" followed by 10 to 32 lowercase letters or digits',
 );
-export const region = formatted(awsRegionPattern, "an AWS region name such as us-east-1");
-export const regionKey = formattedKey(awsRegionPattern, "an AWS region name such as us-east-1");
-export const roleArn = formatted(
+// Regions are AWS's closed set: the pattern for editors, then the AWS SDK's own list of regions.
+export const region = checked(
+  formatted(awsRegionPattern, "an AWS region name such as us-east-1"),
+  awsRegionPattern,
+  unknownRegionProblem,
+);
+export const regionKey = checked(
+  formattedKey(awsRegionPattern, "an AWS region name such as us-east-1"),
+  awsRegionPattern,
+  (key) => {
+    const problem = unknownRegionProblem(key);
+    return problem && `${invalidKey}; ${problem}`;
+  },
+);
+export const roleArn = arn(
   iamRoleArnPattern,
   "an IAM role ARN such as arn:aws:iam::111111111111:role/Deployer",
 );
@@ -79,24 +112,28 @@ export const servicePrincipal = formatted(
   servicePrincipalPattern,
   "a service principal such as sso.amazonaws.com",
 );
-export const kmsKeyArn = formatted(
+export const kmsKeyArn = arn(
   kmsKeyArnPattern,
   "a KMS key or alias ARN such as arn:aws:kms:us-east-1:111111111111:key/<uuid>",
 );
-export const s3BucketArn = formatted(s3BucketArnPattern, "an S3 bucket ARN");
-export const snsTopicArn = formatted(
+export const s3BucketArn = arn(s3BucketArnPattern, "an S3 bucket ARN");
+export const snsTopicArn = arn(
   snsTopicArnPattern,
   "an SNS topic ARN such as arn:aws:sns:us-east-1:111111111111:license-manager",
 );
-export const amiReference = formatted(
-  new RegExp(`${amiIdPattern.source}|${amiArnPattern.source}`),
-  "an AMI id (ami-0123456789abcdef0) or AMI ARN (arn:aws:ec2:<region>::image/ami-…)",
+export const amiReference = checked(
+  formatted(
+    new RegExp(`${amiIdPattern.source}|${amiArnPattern.source}`),
+    "an AMI id (ami-0123456789abcdef0) or AMI ARN (arn:aws:ec2:<region>::image/ami-…)",
+  ),
+  amiArnPattern,
+  arnPartitionProblem,
 );
-export const iamPrincipalArn = formatted(
+export const iamPrincipalArn = arn(
   iamPrincipalArnPattern,
   "an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator",
 );
-export const githubOidcProviderArn = formatted(
+export const githubOidcProviderArn = arn(
   githubOidcProviderArnPattern,
   "the ARN of GitHub's OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
 );

@@ -1,6 +1,6 @@
 /**
  * The licenseManager section: regions, settings and license configurations (with the rules of
- * license-rules.ts), each field documented once in `field`.
+ * license-rules-section.ts), each field documented once in `field`.
  */
 import { z } from "zod";
 import { field } from "./field-docs";
@@ -21,7 +21,7 @@ import {
   wholeNumber,
 } from "./formats";
 import { automatedDiscoverySchema, checkAutomatedDiscovery } from "./automated-discovery";
-import { checkLicenseRules, licenseCountingTypes, licenseRulesSchema } from "./license-rules";
+import { checkLicenseRules, licenseCountingTypes, licenseRulesSchema } from "./license-rules-section";
 import { grants } from "./grants-section";
 import { reports } from "./reports-section";
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { SectionMarkers } from "../markdown/generated-section";
-import { parseFieldDoc, unwrap } from "./field-docs";
+import { fieldDoc, unwrap } from "./field-docs";
 import { configSchema } from "./schema";
 
 /** The page that holds the generated reference, between the markers below. */
@@ -16,7 +16,7 @@ export const configReferenceMarkers: SectionMarkers = {
   end: "<!-- config-reference:end -->",
 };
 
-export interface ConfigReferenceRow {
+interface ConfigReferenceRow {
   readonly key: string;
   readonly required: string;
   readonly default: string;
@@ -28,8 +28,8 @@ export function configReferenceRows(schema: z.ZodTypeAny = configSchema, prefix 
   const object = unwrap(schema);
   if (!(object instanceof z.ZodObject)) return [];
   return Object.entries(object.shape as z.ZodRawShape).flatMap(([name, fieldSchema]) => {
-    if (fieldSchema.description === undefined) throw new Error(`${prefix}${name} has no description`);
-    const doc = parseFieldDoc(fieldSchema.description);
+    const doc = fieldDoc(fieldSchema);
+    if (doc === undefined) throw new Error(`${prefix}${name} is not documented with field()`);
     const inner = unwrap(fieldSchema);
     const element = inner instanceof z.ZodArray ? unwrap(inner.element) : undefined;
     const key = `${prefix}${name}${element instanceof z.ZodObject ? "[]" : ""}`;

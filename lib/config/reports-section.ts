@@ -5,11 +5,11 @@
  */
 import { z } from "zod";
 import { field } from "./field-docs";
+import { listOf } from "../messages/alternatives";
 import { enumOf, formatted, region, section, tags, uniqueItems } from "./formats";
 
 /** CreateLicenseManagerReportGenerator's Type (ReportType) for license configurations. */
 export const reportTypes = ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"] as const;
-export type ReportType = (typeof reportTypes)[number];
 
 /** ReportFrequency.period: the API's DAY, WEEK and MONTH, with `value` 1 (the only one it supports). */
 export const reportFrequencies = { daily: "DAY", weekly: "WEEK", monthly: "MONTH" } as const;
@@ -20,7 +20,7 @@ export type ReportFrequencyName = keyof typeof reportFrequencies;
  * construct id and its identity across deploys, so this project keeps to letters, digits, spaces, '_', '.' and
  * '-', like license configuration names.
  */
-export const reportNamePattern = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/;
+const reportNamePattern = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/;
 
 const report = section(
   {
@@ -34,7 +34,7 @@ const report = section(
     types: field(
       z
         .array(enumOf(reportTypes), { invalid_type_error: `expected a list of report types` })
-        .min(1, { message: `expected at least one of ${reportTypes.join(", ")}` })
+        .min(1, { message: `expected at least one of ${listOf(reportTypes, "report types")}` })
         .superRefine(uniqueItems("report type")),
       {
         meaning:

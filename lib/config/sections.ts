@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { licenseManagerPrincipals, ownPrincipals } from "../names/license-manager";
+import { listOf } from "../messages/alternatives";
 import { field } from "./field-docs";
 import {
   accountId,
@@ -120,7 +121,7 @@ const organization = section(
           issue(
             ctx,
             ["principalsAllowedToBeRemoved", index],
-            `expected only this project's principals (${ownPrincipals.join(", ")}) with source: external, where no other principal is this project's to disable`,
+            `expected only this project's principals (${listOf(ownPrincipals)}) with source: external, where no other principal is this project's to disable`,
           );
         }
       });

@@ -5,7 +5,7 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
-import { licenseManagerPrincipals, reportBucketPrefix } from "../names/license-manager";
+import { licenseManagerPrincipal, reportBucketPrefix } from "../names/license-manager";
 import { projectTagKeys } from "../names/project-tags";
 import { slug } from "../names/slug";
 import {
@@ -23,7 +23,7 @@ import {
 import { isAccountPrincipal } from "./grants-section";
 import type { ResolvedConfig } from "./sections";
 
-export interface ConfigIssue {
+interface ConfigIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
@@ -90,12 +90,12 @@ const membersAreNotTheManagementAccount: Rule = (config, issues) => {
 // config that disables license-manager.amazonaws.com (a tear-down) must drop the administrator first.
 const delegatedAdministratorKeepsTrustedAccess: Rule = (config, issues) => {
   const { organization, licenseManager } = config;
-  const disabled = organization.principalsAllowedToBeRemoved.includes(licenseManagerPrincipals[0]);
+  const disabled = organization.principalsAllowedToBeRemoved.includes(licenseManagerPrincipal);
   if (organization.source !== "external" || !disabled || licenseManager.delegatedAdministrator === undefined)
     return;
   issues.push({
     path: ["licenseManager", "delegatedAdministrator"],
-    message: `needs trusted access for ${licenseManagerPrincipals[0]}, which organization.principalsAllowedToBeRemoved disables; expected no delegated administrator while License Manager's trusted access is disabled (got ${JSON.stringify(licenseManager.delegatedAdministrator)})`,
+    message: `needs trusted access for ${licenseManagerPrincipal}, which organization.principalsAllowedToBeRemoved disables; expected no delegated administrator while License Manager's trusted access is disabled (got ${JSON.stringify(licenseManager.delegatedAdministrator)})`,
   });
 };
 
@@ -201,21 +201,35 @@ const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
   }
 };
 
-// Names become construct ids and so Terraform addresses: "SQL Server" and "sql-server" would collide.
-const licenseConfigurationNamesStayDistinct: Rule = (config, issues) => {
-  const seen = new Map<string, string>();
-  config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
-    const key = slug(licenseConfig.name);
-    const earlier = seen.get(key);
-    if (earlier !== undefined && earlier !== licenseConfig.name) {
+/**
+ * Names become construct ids and so Terraform addresses (and a report generator's identity): "SQL Server" and
+ * "sql-server" would collide. Each later name is told against the first one with its address.
+ */
+function namesStayDistinct(
+  items: readonly { readonly name: string }[],
+  path: readonly string[],
+  issues: ConfigIssue[],
+): void {
+  const first = new Map<string, string>();
+  items.forEach((item, index) => {
+    const key = slug(item.name);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, item.name);
+    else if (earlier !== item.name) {
       issues.push({
-        path: ["licenseManager", "licenseConfigurations", index, "name"],
+        path: [...path, index, "name"],
         message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
       });
     }
-    seen.set(key, licenseConfig.name);
   });
-};
+}
+
+const licenseConfigurationNamesStayDistinct: Rule = (config, issues) =>
+  namesStayDistinct(
+    config.licenseManager.licenseConfigurations,
+    ["licenseManager", "licenseConfigurations"],
+    issues,
+  );
 
 // AWS allows 50 tags per resource, and the provider adds defaultTags to a license configuration's own.
 const licenseConfigurationTagsFit: Rule = (config, issues) => {
@@ -273,28 +287,15 @@ const reportedConfigurationsExistInTheReportRegions: Rule = (config, issues) => 
       if (missing.length > 0) {
         issues.push({
           path,
-          message: `the license configuration ${JSON.stringify(name)} is not created in ${missing.join(", ")} (its regions: ${licenseConfig.regions.join(", ")}); expected a configuration created in every region of the report, or set the report's regions (got ${JSON.stringify(name)})`,
+          message: `the license configuration ${JSON.stringify(name)} is not created in ${listOf(missing, "regions")} (its regions: ${listOf(licenseConfig.regions, "regions")}); expected a configuration created in every region of the report, or set the report's regions (got ${JSON.stringify(name)})`,
         });
       }
     });
   });
 };
 
-// Names become construct ids and the generators' identity: "Weekly usage" and "weekly-usage" would collide.
-const reportNamesStayDistinct: Rule = (config, issues) => {
-  const seen = new Map<string, string>();
-  config.licenseManager.reports.forEach((report, index) => {
-    const key = slug(report.name);
-    const earlier = seen.get(key);
-    if (earlier !== undefined && earlier !== report.name) {
-      issues.push({
-        path: ["licenseManager", "reports", index, "name"],
-        message: `would share the Terraform address "${key}" with "${earlier}"; expected a name that differs in more than case or punctuation`,
-      });
-    }
-    if (earlier === undefined) seen.set(key, report.name);
-  });
-};
+const reportNamesStayDistinct: Rule = (config, issues) =>
+  namesStayDistinct(config.licenseManager.reports, ["licenseManager", "reports"], issues);
 
 // The report apply CLI tags each generator with defaultTags and the three project tags besides its own.
 const reportTagsFit: Rule = (config, issues) => {

@@ -66,13 +66,13 @@ export async function listLicenseConfigurations(
 }
 
 /** Where the topics live: the account and partition of the caller the stack deploys with. */
-export interface TopicScope {
+interface TopicScope {
   readonly partition: string;
   readonly accountId: string;
 }
 
 /** The declared topics that exist live, with their tags (GetTopicAttributes answers NotFound for the others). */
-export async function findTopics(
+async function findTopics(
   client: SNSClient,
   scope: TopicScope,
   targets: readonly NamedTarget[],
@@ -96,10 +96,7 @@ export async function findTopics(
 }
 
 /** The declared buckets that exist live, with their tags (NoSuchBucket: absent; NoSuchTagSet: no tags). */
-export async function findBuckets(
-  client: S3Client,
-  targets: readonly NamedTarget[],
-): Promise<LiveResource[]> {
+async function findBuckets(client: S3Client, targets: readonly NamedTarget[]): Promise<LiveResource[]> {
   const found: LiveResource[] = [];
   for (const target of targets.filter((candidate) => candidate.type === bucketType)) {
     const action = `GetBucketTagging ${target.name} in ${target.region}`;
@@ -123,7 +120,7 @@ export async function findBuckets(
 }
 
 /** How to reach each region the stack deploys to, with the stack's role. */
-export interface LiveLookup {
+interface LiveLookup {
   readonly sessionFor: (region: string) => AwsSession;
   /** Path-style S3 requests (the config's s3Compatibility.usePathStyle). */
   readonly s3UsePathStyle?: boolean;

@@ -19,7 +19,7 @@ export const bucketType = "aws_s3_bucket";
  * settings, which are idempotent writes) cannot be left behind this way; the service-linked role is adopted by
  * its own import block (lib/license-manager/service-linked-role.ts).
  */
-export const namedTypes: Readonly<
+const namedTypes: Readonly<
   Record<
     string,
     { readonly nameAttribute: string; readonly removeCommand: (resource: LiveResource) => string }

@@ -29,14 +29,14 @@ import {
   type ProductInformation,
 } from "./discovery";
 
-export interface LiveDiscovery {
+interface LiveDiscovery {
   readonly licenseConfigurationArn: string;
   readonly productInformationList: readonly ProductInformation[];
   readonly disassociateWhenNotFound: boolean;
 }
 
 /** A live report generator carrying the stack's project tags. */
-export interface LiveReport {
+interface LiveReport {
   readonly arn: string;
   readonly name: string;
   readonly types: readonly string[];
@@ -58,9 +58,9 @@ export interface LiveDiscoveryAndReports {
 }
 
 /** The subject is e.g. `discovery rules of "sql-server-enterprise"`, `report generator "weekly-sql-usage"`. */
-export type DiscoveryDifference = Difference & { readonly subject: string };
+type DiscoveryDifference = Difference & { readonly subject: string };
 
-export type DiscoveryAction =
+type DiscoveryAction =
   | { readonly kind: "update-discovery"; readonly discovery: DesiredDiscovery }
   | { readonly kind: "create-report"; readonly report: DesiredReport }
   | { readonly kind: "update-report"; readonly arn: string; readonly report: DesiredReport }
@@ -68,7 +68,7 @@ export type DiscoveryAction =
   | { readonly kind: "replace-report"; readonly arn: string; readonly report: DesiredReport }
   | { readonly kind: "delete-report"; readonly arn: string; readonly name: string };
 
-export type DiscoveryPlan = ReconcilePlan<DiscoveryAction> & {
+type DiscoveryPlan = ReconcilePlan<DiscoveryAction> & {
   readonly differences: readonly DiscoveryDifference[];
 };
 

@@ -7,7 +7,7 @@
  * Terraform resource (the provider's aws_licensemanager_license_configuration has no argument for them).
  */
 import { z } from "zod";
-import type { DiscoveryComparator, DiscoveryResourceType } from "../config/automated-discovery";
+import type { DiscoveryRules } from "../config/automated-discovery";
 import { reportFrequencies, reportTypes, type ReportFrequencyName } from "../config/reports-section";
 
 /** The kind of a region's desired discovery rules and report generators on the reconcile contract. */
@@ -70,20 +70,7 @@ export type DesiredDiscovery = DesiredDiscoveryAndReports["discovery"][number];
 export type DesiredReport = DesiredDiscoveryAndReports["reports"][number];
 
 /** The config's discovery rules in the API's shape; none when the configuration has no automatedDiscovery. */
-export function productInformationListOf(
-  discovery:
-    | {
-        readonly productInformation: readonly {
-          readonly resourceType: DiscoveryResourceType;
-          readonly filters: readonly {
-            readonly name: string;
-            readonly comparator: DiscoveryComparator;
-            readonly values?: readonly string[];
-          }[];
-        }[];
-      }
-    | undefined,
-): ProductInformation[] {
+export function productInformationListOf(discovery: DiscoveryRules | undefined): ProductInformation[] {
   return (discovery?.productInformation ?? []).map((rule) => ({
     ResourceType: rule.resourceType,
     ProductInformationFilterList: rule.filters.map((filter) => ({

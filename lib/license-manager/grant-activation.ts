@@ -16,6 +16,7 @@ import {
   ListReceivedGrantsForOrganizationCommand,
 } from "@aws-sdk/client-license-manager";
 import { z } from "zod";
+import { grantArnPattern, licenseArnPattern } from "../aws/arn";
 import { clientConfig } from "../aws/client-config";
 import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
 import type { PolicyStatement } from "../access/policies";
@@ -26,7 +27,7 @@ import {
 } from "../names/license-manager";
 import type { Difference, ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
-export interface DesiredGrant {
+interface DesiredGrant {
   /** The grant's name and its principal as the config gives it, for messages. */
   readonly name: string;
   readonly principal: string;
@@ -42,7 +43,7 @@ export interface DesiredGrantActivation {
   readonly grants: readonly DesiredGrant[];
 }
 
-export interface LiveGrant {
+interface LiveGrant {
   /** The desired grant's subject ("grant "x" to organization"), for the report. */
   readonly subject: string;
   readonly grantArn: string;
@@ -52,18 +53,18 @@ export interface LiveGrant {
 }
 
 /** What one account of the organization received, as ListReceivedGrantsForOrganization tells the management account. */
-export interface ReceivedGrant {
+interface ReceivedGrant {
   readonly grantArn: string;
   readonly accountId: string;
   readonly status: string;
 }
 
-export interface LiveGrantActivation {
+interface LiveGrantActivation {
   readonly grants: readonly LiveGrant[];
   readonly received: readonly ReceivedGrant[];
 }
 
-export interface GrantStatusChange {
+interface GrantStatusChange {
   readonly grantArn: string;
   readonly status: "ACTIVE" | "DISABLED" | "DELETED";
   readonly sourceVersion: string;
@@ -74,12 +75,8 @@ const desiredGrantSchema = z
   .object({
     name: z.string().min(1),
     principal: z.string().min(1),
-    grantArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:license-manager::\d{12}:grant:g-[0-9a-f]+$/, "must be a grant ARN"),
-    licenseArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:license-manager::\d{12}:license:l-[0-9a-f]+$/, "must be a license ARN"),
+    grantArn: z.string().regex(grantArnPattern, "must be a grant ARN"),
+    licenseArn: z.string().regex(licenseArnPattern, "must be a license ARN"),
     activate: z.boolean({
       required_error: "is required (true or false)",
       invalid_type_error: "must be true or false",

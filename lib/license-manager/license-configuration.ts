@@ -3,9 +3,9 @@ import { LicensemanagerLicenseConfiguration } from "@cdktf/provider-aws/lib/lice
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { LicenseConfigurationConfig } from "../config/model";
-import { toLicenseRuleStrings } from "./license-rules";
+import { toLicenseRuleStrings } from "./license-rule-strings";
 
-export interface LicenseConfigurationProps {
+interface LicenseConfigurationProps {
   readonly provider: TerraformProvider;
   readonly region: string;
   readonly licenseConfiguration: LicenseConfigurationConfig;
@@ -14,7 +14,7 @@ export interface LicenseConfigurationProps {
 }
 
 /** An AMI given by id becomes the ARN License Manager associates: AMI ARNs carry no account. */
-export function amiArn(region: string, ami: string): string {
+function amiArn(region: string, ami: string): string {
   return ami.startsWith("arn:") ? ami : `arn:aws:ec2:${region}::image/${ami}`;
 }
 

@@ -2,9 +2,9 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { notificationTopicName } from "../names/license-manager";
+import { licenseManagerPrincipal, notificationTopicName } from "../names/license-manager";
 
-export interface NotificationTopicProps {
+interface NotificationTopicProps {
   readonly provider: TerraformProvider;
   readonly managementAccountId: string;
 }
@@ -29,7 +29,7 @@ export class NotificationTopic extends Construct {
           {
             Sid: "LicenseManagerPublish",
             Effect: "Allow",
-            Principal: { Service: "license-manager.amazonaws.com" },
+            Principal: { Service: licenseManagerPrincipal },
             Action: "sns:Publish",
             Resource: this.topic.arn,
             Condition: { StringEquals: { "aws:SourceAccount": props.managementAccountId } },

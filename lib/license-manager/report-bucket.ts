@@ -2,10 +2,10 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { reportBucketName } from "../names/license-manager";
+import { licenseManagerPrincipal, reportBucketName } from "../names/license-manager";
 import { hardenBucket } from "../s3/hardened-bucket";
 
-export interface ReportBucketProps {
+interface ReportBucketProps {
   readonly provider: TerraformProvider;
   readonly managementAccountId: string;
   readonly region: string;
@@ -37,7 +37,7 @@ export class ReportBucket extends Construct {
         {
           Sid: "LicenseManagerBucketCheck",
           Effect: "Allow",
-          Principal: { Service: "license-manager.amazonaws.com" },
+          Principal: { Service: licenseManagerPrincipal },
           Action: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:ListBucket"],
           Resource: bucketArn,
           Condition: fromManagementAccount,
@@ -45,7 +45,7 @@ export class ReportBucket extends Construct {
         {
           Sid: "LicenseManagerDelivery",
           Effect: "Allow",
-          Principal: { Service: "license-manager.amazonaws.com" },
+          Principal: { Service: licenseManagerPrincipal },
           Action: ["s3:GetObject", "s3:PutObject"],
           Resource: `${bucketArn}/*`,
           Condition: fromManagementAccount,

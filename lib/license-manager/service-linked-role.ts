@@ -2,12 +2,11 @@ import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { licenseManagerPrincipal, serviceLinkedRoleNames } from "../names/license-manager";
 
 const importBlocks = new WeakMap<TerraformStack, object[]>();
 
-export const licenseManagerRoleName = "AWSServiceRoleForAWSLicenseManagerRole";
-
-export interface ServiceLinkedRoleProps {
+interface ServiceLinkedRoleProps {
   /** @default "license-manager.amazonaws.com" */
   readonly servicePrincipal?: string;
   /** The name AWS gives the role. @default "AWSServiceRoleForAWSLicenseManagerRole" */
@@ -24,8 +23,8 @@ export class LicenseManagerServiceLinkedRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLinkedRoleProps = {}) {
     super(scope, id);
-    const servicePrincipal = props.servicePrincipal ?? "license-manager.amazonaws.com";
-    const roleName = props.roleName ?? licenseManagerRoleName;
+    const servicePrincipal = props.servicePrincipal ?? licenseManagerPrincipal;
+    const roleName = props.roleName ?? serviceLinkedRoleNames.licenseManager;
     // Read during plan; zero or one ARN.
     const existing = new DataAwsIamRoles(this, "existing", {
       pathPrefix: `/aws-service-role/${servicePrincipal}/`,

@@ -10,9 +10,10 @@ import {
   type UpdateServiceSettingsCommandInput,
 } from "@aws-sdk/client-license-manager";
 import { z } from "zod";
-import { awsRegionPattern, examples, s3BucketArnPattern, snsTopicArnPattern } from "../aws/arn";
+import { examples, s3BucketArnPattern, snsTopicArnPattern } from "../aws/arn";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
+import { arnSchema, regionSchema } from "../aws/partitions";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
 /** License Manager settings of one Region. Optional ARNs are left as they are when absent. */
@@ -39,15 +40,15 @@ const settingsFields = [
   "s3BucketArn",
   "snsTopicArn",
 ] as const;
-export type SettingsField = (typeof settingsFields)[number];
+type SettingsField = (typeof settingsFields)[number];
 
-export interface SettingsDifference {
+interface SettingsDifference {
   readonly field: SettingsField;
   readonly desired: boolean | string;
   readonly live: boolean | string | null;
 }
 
-export const settingsKind = "license-manager-settings";
+const settingsKind = "license-manager-settings";
 
 const trueOrFalse = {
   required_error: "is required (true or false)",
@@ -56,20 +57,17 @@ const trueOrFalse = {
 
 export const licenseManagerSettingsSchema: z.ZodType<LicenseManagerSettings> = z
   .object({
-    region: z
-      .string({ invalid_type_error: `must be a Region code such as ${examples.region}` })
-      .regex(awsRegionPattern, `must be a Region code such as ${examples.region}`)
-      .optional(),
+    region: regionSchema(`must be a Region code such as ${examples.region}`).optional(),
     enableIntegration: z.boolean(trueOrFalse),
     enableCrossAccountsDiscovery: z.boolean(trueOrFalse),
-    s3BucketArn: z
-      .string({ invalid_type_error: `must be an S3 bucket ARN such as ${examples.s3BucketArn}` })
-      .regex(s3BucketArnPattern, `must be an S3 bucket ARN such as ${examples.s3BucketArn}`)
-      .optional(),
-    snsTopicArn: z
-      .string({ invalid_type_error: `must be an SNS topic ARN such as ${examples.snsTopicArn}` })
-      .regex(snsTopicArnPattern, `must be an SNS topic ARN such as ${examples.snsTopicArn}`)
-      .optional(),
+    s3BucketArn: arnSchema(
+      s3BucketArnPattern,
+      `must be an S3 bucket ARN such as ${examples.s3BucketArn}`,
+    ).optional(),
+    snsTopicArn: arnSchema(
+      snsTopicArnPattern,
+      `must be an SNS topic ARN such as ${examples.snsTopicArn}`,
+    ).optional(),
   })
   .strict()
   .superRefine((settings, context) => {

@@ -3,7 +3,7 @@
  * every link between README.md and docs/ still resolves after a page or a heading moves.
  */
 
-export interface MarkdownLink {
+interface MarkdownLink {
   readonly line: number;
   readonly target: string;
 }

@@ -52,11 +52,15 @@ export function didYouMean(given: unknown, values: readonly string[]): string {
   return closest === undefined ? "" : `; did you mean ${JSON.stringify(closest)}?`;
 }
 
-/** "one of a, b, c" or "one of the 1,000 <what>, e.g. …", then the closest value to `given` when there is one. */
+/**
+ * "one of a, b, c" or "one of the 1,000 <what>, e.g. …", then the closest value to `given` when there is one;
+ * just "a" for a set of one.
+ */
 export function oneOf(
   values: readonly string[],
   options: { readonly given?: unknown; readonly what?: string } = {},
 ): string {
   if (values.length === 0) return `one of the ${options.what ?? "values"}, but there are none`;
+  if (values.length === 1) return values[0]!;
   return `one of ${listOf(values, options.what)}${didYouMean(options.given, values)}`;
 }

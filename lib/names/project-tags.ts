@@ -11,7 +11,7 @@ export const projectTagKeys = {
   stack: "license-manager-org:stack",
 } as const;
 
-export const projectTagValue = "license-manager-org";
+const projectTagValue = "license-manager-org";
 
 /** The environment a config file describes: its name without the extension (config/production.yaml → production). */
 export function environmentName(configFile: string): string {

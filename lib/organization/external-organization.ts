@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { ReconciledResource } from "../reconcile/resource";
 import { trustedAccess, type DesiredTrustedAccess } from "./trusted-access";
 
-export interface ExternalOrganizationProps {
+interface ExternalOrganizationProps {
   /** Where Organizations is called (its endpoint is global; the home region). */
   readonly region: string;
   /** The organization the config names; the plan fails when the credentials reach another one. */

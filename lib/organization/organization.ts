@@ -2,7 +2,7 @@ import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations
 import { Construct } from "constructs";
 import { RemovalGuard } from "./removal-guard";
 
-export interface OrganizationProps {
+interface OrganizationProps {
   /** `import` adopts an existing organization; `create` creates one. */
   readonly source: "import" | "create";
   /**

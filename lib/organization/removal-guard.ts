@@ -2,7 +2,7 @@ import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-a
 import { Fn, Op, type Precondition } from "cdktf";
 import { Construct } from "constructs";
 
-export interface RemovalGuardProps {
+interface RemovalGuardProps {
   /** The principals the organization resource will hold after the apply. */
   readonly desiredPrincipals: readonly string[];
   /** Principals that may be disabled by this apply. */

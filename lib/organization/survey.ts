@@ -13,9 +13,9 @@ import {
 import { stringify } from "yaml";
 import { awsCall } from "../aws/errors";
 import { policyTypes } from "../config/sections";
-import { licenseManagerPrincipals } from "../names/license-manager";
+import { licenseManagerPrincipal, licenseManagerPrincipals } from "../names/license-manager";
 
-export interface OrganizationSurvey {
+interface OrganizationSurvey {
   readonly id: string;
   readonly featureSet: string;
   readonly managementAccountId: string;
@@ -65,7 +65,7 @@ export async function surveyOrganization(client: OrganizationsClient): Promise<O
       );
       return { items: page.DelegatedAdministrators ?? [], next: page.NextToken };
     });
-  const licenseManager = await administrators(licenseManagerPrincipals[0]);
+  const licenseManager = await administrators(licenseManagerPrincipal);
   return {
     id: Organization?.Id ?? "",
     featureSet: Organization?.FeatureSet ?? "",
@@ -90,7 +90,7 @@ const ownerSignatures: Readonly<Record<string, string>> = {
 };
 
 /** Policy types enabled that aws_organizations_organization cannot list here (config/sections.ts's policyTypes). */
-export function unsupportedPolicyTypes(survey: OrganizationSurvey): string[] {
+function unsupportedPolicyTypes(survey: OrganizationSurvey): string[] {
   return survey.enabledPolicyTypes.filter((type) => !(policyTypes as readonly string[]).includes(type));
 }
 

@@ -17,22 +17,23 @@ import { z } from "zod";
 import type { PolicyStatement } from "../access/policies";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
+import { didYouMean, listOf } from "../messages/alternatives";
 import { ownPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
-export const trustedAccessKind = "organizations-trusted-access";
+const trustedAccessKind = "organizations-trusted-access";
 
 /**
  * Only this project's own (License Manager's, and AWS Marketplace's for its grants): this kind never touches
  * another service's trusted access, whoever runs it.
  */
 const principal = z.enum(ownPrincipals, {
-  errorMap: () => ({
-    message: `must be one of this project's principals, ${ownPrincipals.join(", ")}`,
+  errorMap: (_issue, context) => ({
+    message: `must be one of this project's principals, ${listOf(ownPrincipals)}${didYouMean(context.data, ownPrincipals)}`,
   }),
 });
 
-export const desiredTrustedAccessSchema = z
+const desiredTrustedAccessSchema = z
   .object({
     /** Principals that must have trusted access. */
     enable: z.array(principal),
@@ -74,11 +75,11 @@ export function projectTrustedAccess(
 }
 
 /** Whether each named principal has trusted access now; no other principal is recorded. */
-export interface LiveTrustedAccess {
+interface LiveTrustedAccess {
   readonly enabled: Readonly<Record<string, boolean>>;
 }
 
-export type TrustedAccessAction =
+type TrustedAccessAction =
   | { readonly kind: "enable"; readonly principal: string }
   | { readonly kind: "disable"; readonly principal: string };
 
@@ -130,10 +131,7 @@ const condition = (principals: readonly string[]) => ({
 });
 
 /** The deploy role's writes of trusted access: the organization stack's, in either mode. */
-export function trustedAccessStatements(
-  enable: readonly string[],
-  disable: readonly string[],
-): PolicyStatement[] {
+function trustedAccessStatements(enable: readonly string[], disable: readonly string[]): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (enable.length > 0) {
     statements.push({

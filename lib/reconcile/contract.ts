@@ -38,12 +38,12 @@ export interface ReconcileTarget {
  * A review check on a kind's recorded desired state: `after` is undefined when the resource is destroyed.
  * Returns why the change is risky, one reason each.
  */
-export interface KindRisk<Desired> {
+interface KindRisk<Desired> {
   readonly id: RiskRuleId;
   readonly check: (before: Desired, after: Desired | undefined) => readonly string[];
 }
 
-export interface KindPermissions {
+interface KindPermissions {
   /** What `read` calls: plans, drift and diff, with the plan role. */
   readonly read: readonly PolicyStatement[];
   /** What `apply` calls: deploys and restores, with the deploy role. */

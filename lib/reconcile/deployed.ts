@@ -3,7 +3,7 @@ import { stateResources, type StateJson } from "../terraform/plan-json";
 import { recordedInput, type ResolvedInput } from "./input";
 
 /** A reconciled resource as deployed: the input the last apply handed the reconcile CLI. */
-export interface DeployedInput extends ResolvedInput {
+interface DeployedInput extends ResolvedInput {
   readonly address: string;
   readonly constructPath?: string;
 }

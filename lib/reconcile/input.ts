@@ -4,11 +4,13 @@
  * simply not ours.
  */
 import { z } from "zod";
-import { awsRegionPattern, examples } from "../aws/arn";
+import { examples } from "../aws/arn";
+import { regionSchema } from "../aws/partitions";
+import { listOf, oneOf } from "../messages/alternatives";
 import { kindNamed, reconcileKinds } from "./registry";
 import type { AnyKind } from "./contract";
 
-export interface ReconcileInput<Desired = unknown> {
+interface ReconcileInput<Desired = unknown> {
   readonly kind: string;
   readonly region: string;
   readonly desired: Desired;
@@ -20,14 +22,14 @@ export interface ResolvedInput extends ReconcileInput {
 }
 
 /** Bad input on the command line; the message names the source, the path, the value and what is expected. */
-export class ReconcileInputError extends Error {
+class ReconcileInputError extends Error {
   override readonly name = "ReconcileInputError";
 }
 
 const envelope = z
   .object({
     kind: z.string(),
-    region: z.string().regex(awsRegionPattern, `must be a Region code such as ${examples.region}`),
+    region: regionSchema(`must be a Region code such as ${examples.region}`),
     desired: z.unknown(),
   })
   .strict();
@@ -51,7 +53,7 @@ function describeIssue(issue: z.ZodIssue, input: unknown, schema?: z.ZodTypeAny)
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     const parent = valueAt(input, issue.path) as Record<string, unknown>;
     const known = fieldsOf(schema);
-    const expected = known.length > 0 ? `; known fields are ${known.join(", ")}` : "";
+    const expected = known.length > 0 ? `; known fields are ${listOf(known, "fields")}` : "";
     return issue.keys
       .map(
         (key) =>
@@ -84,7 +86,10 @@ export function parseReconcileInput(json: string, source: string): ResolvedInput
   const definition = kindNamed(parsed.data.kind);
   if (!definition) {
     throw new ReconcileInputError(
-      `${source}: kind ${JSON.stringify(parsed.data.kind)} is not a known kind; expected one of ${reconcileKinds.map((kind) => kind.kind).join(", ")}`,
+      `${source}: kind ${JSON.stringify(parsed.data.kind)} is not a known kind; expected ${oneOf(
+        reconcileKinds.map((kind) => kind.kind),
+        { given: parsed.data.kind, what: "kinds" },
+      )}`,
     );
   }
   const recordedRegion = (parsed.data.desired as { region?: unknown } | null)?.region;
@@ -125,7 +130,7 @@ export function inputEnvelope(value: unknown): ReconcileInput | undefined {
 }
 
 /** A recorded input of a known kind that its kind's schema refuses (a later version tightened it, say). */
-export class UnreadableInputError extends Error {
+class UnreadableInputError extends Error {
   override readonly name = "UnreadableInputError";
 }
 

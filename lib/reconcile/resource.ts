@@ -2,7 +2,7 @@ import { DataResource, Fn, Op, type IResolvable, type ITerraformDependable, type
 import { Construct } from "constructs";
 import type { AnyKind } from "./contract";
 
-export interface ReconciledResourceProps<Desired> {
+interface ReconciledResourceProps<Desired> {
   readonly kind: AnyKind<Desired>;
   readonly region: string;
   /** May hold tokens (ARNs of resources of the same stack). */

@@ -6,7 +6,7 @@ export const reviewMarker = "<!-- license-manager-org:plan-review -->";
 /** GitHub refuses comments over 65,536 characters; the margin leaves room for the workflow's footer. */
 export const defaultMaxLength = 60_000;
 
-export interface RenderOptions {
+interface RenderOptions {
   /** @default 60,000 characters */
   readonly maxLength?: number;
   /** Where the full plans are, e.g. "the `plans` artifact of this run". @default "the plans/ directory" */
@@ -15,7 +15,7 @@ export interface RenderOptions {
   readonly subtitle?: string;
 }
 
-export interface RenderedReview {
+interface RenderedReview {
   readonly markdown: string;
   /** True when details were left out to fit maxLength. */
   readonly truncated: boolean;

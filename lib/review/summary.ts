@@ -1,7 +1,7 @@
 import type { ChangeCounts, PlanReview, RiskFlag } from "./model";
 
 /** What `npm run plan -- --json` prints: enough for a workflow to decide, without the Markdown. */
-export interface PlanSummary {
+interface PlanSummary {
   readonly hasChanges: boolean;
   readonly hasFailures: boolean;
   readonly risks: readonly RiskFlag[];

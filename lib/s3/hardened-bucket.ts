@@ -5,14 +5,14 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import type { Construct } from "constructs";
 
-export interface BucketHardeningProps {
+interface BucketHardeningProps {
   /** @default - SSE-S3 (AES256) */
   readonly kmsKeyArn?: string;
   /** Statements added after the TLS-only denial. @default - none */
   readonly policyStatements?: readonly Record<string, unknown>[];
 }
 
-export interface BucketHardening {
+interface BucketHardening {
   readonly policy: S3BucketPolicy;
 }
 

@@ -47,12 +47,12 @@ export interface StateJson {
   readonly values?: { readonly root_module?: StateModuleJson };
 }
 
-export interface StateModuleJson {
+interface StateModuleJson {
   readonly resources?: readonly StateResourceJson[];
   readonly child_modules?: readonly StateModuleJson[];
 }
 
-export interface StateResourceJson {
+interface StateResourceJson {
   readonly address: string;
   readonly mode: "managed" | "data";
   readonly type: string;

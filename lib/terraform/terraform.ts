@@ -5,7 +5,7 @@ import { DEFAULT_MAX_ATTEMPTS } from "../aws/client-config";
 import { parsePlanJson } from "./plan-json";
 import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
 
-export interface TerraformOptions {
+interface TerraformOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Every command's output is appended here. */
   readonly logFile?: string;

@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { useRemoteState, type RemoteStateProps } from "../../lib/backend/remote-state";
+import { s3CompatibleBackendFlags } from "../helpers/expected";
 
 /** The backend block a bare stack (no config file) synthesizes with the given props. */
 function synthesizeBackend(props: RemoteStateProps): Record<string, any> {
@@ -51,12 +52,7 @@ describe("useRemoteState", () => {
           role_arn: "arn:aws:iam::123456789012:role/Deployer",
           session_name: "license-manager-org-state",
         },
-        use_path_style: true,
-        skip_credentials_validation: true,
-        skip_region_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: true,
-        skip_s3_checksum: true,
+        ...s3CompatibleBackendFlags,
       },
     });
   });

@@ -75,7 +75,7 @@ describe("automated discovery rules", () => {
     ).toEqual([
       `${file}: ${discoveryPath}.productInformation[0].filters[0].name: not a filter of resource type RDS; expected one of Engine Edition, License Pack (got "Application Name")`,
       `${file}: ${discoveryPath}.productInformation[0].filters[1].comparator: not a comparator of filter Engine Edition; expected EQUALS (got "NOT_EQUALS")`,
-      `${file}: ${discoveryPath}.productInformation[0].filters[1].values[0]: not a value of filter Engine Edition; expected one of oracle-ee, oracle-se, oracle-se1, oracle-se2, db2-se, db2-ae (got "oracle-xe")`,
+      `${file}: ${discoveryPath}.productInformation[0].filters[1].values[0]: not a value of filter Engine Edition; expected one of oracle-ee, oracle-se, oracle-se1, oracle-se2, db2-se, db2-ae; did you mean "oracle-ee"? (got "oracle-xe")`,
       `${file}: ${discoveryPath}.productInformation[1].filters[0].name: expected Tag: followed by a tag key of 1–128 letters, digits, spaces and _ . : / = + - @ (got "Tag:")`,
       `${file}: ${discoveryPath}.productInformation[1].filters[1].values[0]: expected a 12-digit AWS account id as the value of filter AccountId (got "12345")`,
       `${file}: ${discoveryPath}.productInformation[1].filters[2].values: required with filter Platform Name; expected a list of values (got nothing)`,
@@ -106,30 +106,20 @@ describe("automated discovery rules", () => {
 
 describe("report generators", () => {
   it("loads a report, its regions defaulting to licenseManager.regions", () => {
+    const monthly = {
+      name: "monthly-windows-summary",
+      types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
+      frequency: "monthly",
+      licenseConfigurations: ["windows-server-datacenter"],
+      description: "For the auditors",
+      tags: { CostCenter: "licensing" },
+    };
     const config = configWith((document) => {
-      document.licenseManager.reports = [
-        weeklyReport(),
-        {
-          name: "monthly-windows-summary",
-          types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
-          frequency: "monthly",
-          licenseConfigurations: ["windows-server-datacenter"],
-          description: "For the auditors",
-          tags: { CostCenter: "licensing" },
-        },
-      ];
+      document.licenseManager.reports = [weeklyReport(), monthly];
     });
     expect(config.licenseManager.reports).toEqual([
       { ...weeklyReport(), tags: {} },
-      {
-        name: "monthly-windows-summary",
-        types: ["LicenseConfigurationSummaryReport", "LicenseConfigurationUsageReport"],
-        frequency: "monthly",
-        licenseConfigurations: ["windows-server-datacenter"],
-        description: "For the auditors",
-        tags: { CostCenter: "licensing" },
-        regions: ["us-east-1", "eu-west-1"],
-      },
+      { ...monthly, regions: ["us-east-1", "eu-west-1"] },
     ]);
   });
 

@@ -247,7 +247,7 @@ describe("invalid config: each problem is named with file, path, value and what 
         (d.licenseManager.licenseConfigurations[1].associatedAmis = {
           "eu-west-1": ["ami-0abc1234def567890"],
         }),
-      `${file}: licenseManager.licenseConfigurations[1].associatedAmis.eu-west-1: the configuration is not created in this region; expected one of us-east-1 (got ["ami-0abc1234def567890"])`,
+      `${file}: licenseManager.licenseConfigurations[1].associatedAmis.eu-west-1: the configuration is not created in this region; expected us-east-1 (got ["ami-0abc1234def567890"])`,
     ],
     [
       "AMI ARN of another region",
@@ -291,6 +291,24 @@ describe("invalid config: each problem is named with file, path, value and what 
     // An expected text ending in "…" leaves out a long value at the end of the message.
     if (expected.endsWith("…")) expect(problems[0].startsWith(expected.slice(0, -1))).toBe(true);
     else expect(problems[0]).toBe(expected);
+  });
+
+  it.each([
+    ["license configurations", "licenseConfigurations"],
+    ["reports", "reports"],
+  ])("tells each %s name sharing an address against the first one", (_what, list) => {
+    const problems = problemsOf((d) => {
+      const items = d.licenseManager[list];
+      if (list === "licenseConfigurations") d.licenseManager.reports = [];
+      items.splice(1);
+      items.push({ ...items[0], name: `${items[0].name.toUpperCase()}` });
+      items.push({ ...items[0], name: items[0].name.replace(/-/g, "_") });
+    });
+    const first = problems.find((problem) => problem.includes(`${list}[1].name`));
+    const second = problems.find((problem) => problem.includes(`${list}[2].name`));
+    const firstName = /would share the Terraform address "[^"]+" with "([^"]+)";/.exec(first ?? "")?.[1];
+    expect(firstName).toMatch(/^[a-z-]+$/);
+    expect(second).toContain(`with "${firstName}";`);
   });
 
   it("reports every problem of a file at once", () => {

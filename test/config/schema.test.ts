@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { describeField, parseFieldDoc } from "../../lib/config/field-docs";
+import { z } from "zod";
+import { field, fieldDoc } from "../../lib/config/field-docs";
 import { configJsonSchema, configJsonSchemaFile, schemaComment } from "../../lib/config/json-schema";
 import {
   configReferenceFile,
@@ -43,13 +44,31 @@ describe("what is generated from the config schema", () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
-  it("reads back the parts of a description", () => {
-    const doc = {
+  it("gives the JSON Schema each field's doc as its description, and the reference the same doc as data", () => {
+    const documented = field(z.string().default("us-east-1"), {
       meaning: "Region of the bucket (e.g. us-east-1)",
       requiredWith: "`x: y`",
-      default: "`homeRegion`",
-    };
-    expect(parseFieldDoc(describeField(doc))).toEqual(doc);
-    expect(parseFieldDoc(describeField({ meaning: "A.b" }))).toEqual({ meaning: "A.b" });
+    });
+    expect(fieldDoc(documented)).toEqual({
+      meaning: "Region of the bucket (e.g. us-east-1)",
+      requiredWith: "`x: y`",
+      default: "`us-east-1`",
+    });
+    expect(documented.description).toBe(
+      "Region of the bucket (e.g. us-east-1). Required with `x: y`. Default: `us-east-1`.",
+    );
+    expect(fieldDoc(documented.optional())).toBeUndefined();
+    const rows = configReferenceRows(
+      z.object({ region: documented, "plain.name": field(z.string(), { meaning: "A.b" }) }),
+    );
+    expect(rows).toEqual([
+      {
+        key: "region",
+        required: "with `x: y`",
+        default: "`us-east-1`",
+        meaning: "Region of the bucket (e.g. us-east-1)",
+      },
+      { key: "plain.name", required: "yes", default: "", meaning: "A.b" },
+    ]);
   });
 });

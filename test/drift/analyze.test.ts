@@ -13,19 +13,20 @@ const load = (scenario: string, stack: string) => ({
   synthesized: JSON.parse(read(scenario, `${stack}.cdk.tf.json`)),
 });
 
+// The drift the fixture plan holds: a principal disabled outside Terraform.
+const principalsDrift: StackDrift["drift"][number] = {
+  address: "aws_organizations_organization.organization_DC53FF14",
+  type: "aws_organizations_organization",
+  constructPath: "organization/organization/organization",
+  actions: ["update"],
+  changedAttributes: ["aws_service_access_principals"],
+};
+
 describe("analyzePlanDrift on real plans", () => {
   it("reads a principal disabled outside Terraform from a refresh-only plan", () => {
     const { plan, synthesized } = load("drift", "organization");
     expect(analyzePlanDrift(plan, synthesized)).toEqual({
-      drift: [
-        {
-          address: "aws_organizations_organization.organization_DC53FF14",
-          type: "aws_organizations_organization",
-          constructPath: "organization/organization/organization",
-          actions: ["update"],
-          changedAttributes: ["aws_service_access_principals"],
-        },
-      ],
+      drift: [principalsDrift],
       pendingChanges: [],
     });
   });
@@ -119,15 +120,7 @@ describe("drift report", () => {
   const drifted: StackDrift = {
     stack: "organization",
     status: "drift",
-    drift: [
-      {
-        address: "aws_organizations_organization.organization_DC53FF14",
-        type: "aws_organizations_organization",
-        constructPath: "organization/organization/organization",
-        actions: ["update"],
-        changedAttributes: ["aws_service_access_principals"],
-      },
-    ],
+    drift: [principalsDrift],
     reconciled: [
       {
         address: "terraform_data.us-east-1_settings_apply",

@@ -23,7 +23,7 @@ import { runCommand, type RunResult } from "../../lib/process/run-command";
 import { synthesize, Terraform, TerraformError } from "../../lib/terraform/terraform";
 import type { SandboxSession } from "../../sandbox/session";
 
-export interface InterruptedDeployContext {
+interface InterruptedDeployContext {
   readonly session: () => SandboxSession;
   readonly tool: (name: string, args: string[], env?: NodeJS.ProcessEnv) => Promise<RunResult>;
   readonly workDirectory: string;

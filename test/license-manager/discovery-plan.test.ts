@@ -4,19 +4,11 @@ import {
   type LiveDiscoveryAndReports,
 } from "../../lib/license-manager/discovery-and-reports";
 import { describeDifference as describeDiscoveryDifference } from "../../lib/reconcile/contract";
+import { sqlServerDiscoveryRule } from "../helpers/expected";
 
 const arn = "arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-0123456789abcdef";
 const tags = { "license-manager-org:project": "license-manager-org" };
-const rule = {
-  ResourceType: "SSM_MANAGED",
-  ProductInformationFilterList: [
-    {
-      ProductInformationFilterName: "Application Name",
-      ProductInformationFilterValue: ["SQL Server"],
-      ProductInformationFilterComparator: "EQUALS",
-    },
-  ],
-};
+const rule = sqlServerDiscoveryRule;
 const report = {
   name: "weekly",
   types: ["LicenseConfigurationUsageReport" as const],

@@ -5,6 +5,7 @@ import {
   LicenseManagerRegion,
   type LicenseManagerRegionProps,
 } from "../../lib/license-manager/license-manager-region";
+import { settingsInput } from "../helpers/expected";
 
 type RegionProps = Omit<LicenseManagerRegionProps, "provider">;
 
@@ -45,16 +46,12 @@ describe("LicenseManagerRegion", () => {
     it("creates a report bucket and an alert topic, and points the settings at them", () => {
       const [bucket] = Object.keys(stack.resource.aws_s3_bucket);
       const [topic] = Object.keys(stack.resource.aws_sns_topic);
-      expect(settings.input).toEqual({
-        kind: "license-manager-settings",
-        region: "eu-west-1",
-        desired: {
-          enableIntegration: true,
-          enableCrossAccountsDiscovery: false,
+      expect(settings.input).toEqual(
+        settingsInput("eu-west-1", {
           s3BucketArn: `\${aws_s3_bucket.${bucket}.arn}`,
           snsTopicArn: `\${aws_sns_topic.${topic}.arn}`,
-        },
-      });
+        }),
+      );
     });
 
     it("applies the settings after the bucket's and the topic's policies", () => {

@@ -1,16 +1,8 @@
 import type { ResourceChangeJson } from "../../lib/terraform/plan-json";
 import { reconciledRiskRules } from "../../lib/review/risks/reconciled";
+import { sqlServerDiscoveryRule } from "../helpers/expected";
 
-const rule = {
-  ResourceType: "SSM_MANAGED",
-  ProductInformationFilterList: [
-    {
-      ProductInformationFilterName: "Application Name",
-      ProductInformationFilterValue: ["SQL Server"],
-      ProductInformationFilterComparator: "EQUALS",
-    },
-  ],
-};
+const rule = sqlServerDiscoveryRule;
 const weekly = { name: "weekly-sql-usage", types: ["LicenseConfigurationUsageReport"], period: "WEEK" };
 const input = (discovery: unknown[], reports: unknown[]) => ({
   kind: "license-manager-discovery-and-reports",

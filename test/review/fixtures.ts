@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { analyzeStackPlan } from "../../lib/review/analyze";
 import { parsePlanJson } from "../../lib/terraform/plan-json";
 
-export const fixturesDirectory = path.join(__dirname, "..", "fixtures", "plans");
+const fixturesDirectory = path.join(__dirname, "..", "fixtures", "plans");
 
 /** Reviews a captured plan: test/fixtures/plans/<scenario>/<stack>.plan.json with its cdk.tf.json. */
 export function reviewFixture(scenario: string, stack: string) {

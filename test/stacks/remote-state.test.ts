@@ -1,4 +1,5 @@
 import { configWith } from "../helpers/config";
+import { s3CompatibleBackendFlags } from "../helpers/expected";
 import { synthesizeStacks } from "../helpers/synth";
 
 const remoteStacks = (stacks: Record<string, Record<string, any>>) =>
@@ -27,12 +28,7 @@ describe("remote state of every stack but the bootstrap", () => {
                     session_name: "license-manager-org-state",
                   },
                 }),
-            use_path_style: true,
-            skip_credentials_validation: true,
-            skip_region_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: true,
-            skip_s3_checksum: true,
+            ...s3CompatibleBackendFlags,
           },
         });
       },

@@ -7,7 +7,7 @@ import { sandboxCredentials } from "./run-tool";
 
 const projectRoot = join(__dirname, "../..");
 
-export interface TerraformResult {
+interface TerraformResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;

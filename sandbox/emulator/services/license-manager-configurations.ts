@@ -2,7 +2,7 @@ import { AwsError, requireString } from "../errors";
 import { randomId, type LicenseConfigurationState, type ProductInformationState, type Tag } from "../state";
 import { findReportGenerator } from "./license-manager-report-generators";
 import { licenseManagerRegion } from "./license-manager-settings";
-import { validateCountingType, validateLicenseRules } from "./license-rules";
+import { validateCountingType, validateLicenseRules } from "./license-rule-validation";
 import type { CallContext, JsonHandler, JsonInput } from "./types";
 
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);

@@ -8,8 +8,8 @@ import {
   type LicenseCountingType,
   type LicenseRuleName,
   type LicenseRules,
-} from "../../lib/config/license-rules";
-import { toLicenseRuleStrings } from "../../lib/license-manager/license-rules";
+} from "../../lib/config/license-rules-section";
+import { toLicenseRuleStrings } from "../../lib/license-manager/license-rule-strings";
 
 /** A valid value for every rule, and the rule string it becomes. */
 const sampleRules: Record<LicenseRuleName, { value: LicenseRules[LicenseRuleName]; ruleString: string }> = {

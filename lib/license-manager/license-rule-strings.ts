@@ -1,4 +1,4 @@
-/** A license configuration's typed rules (lib/config/license-rules.ts) as License Manager's rule strings. */
+/** A license configuration's typed rules (lib/config/license-rules-section.ts) as License Manager's rule strings. */
 import {
   checkLicenseRules,
   licenseRuleNames,
@@ -6,7 +6,7 @@ import {
   type LicenseCountingType,
   type LicenseRuleName,
   type LicenseRules,
-} from "../config/license-rules";
+} from "../config/license-rules-section";
 
 /**
  * The rules as License Manager `#name=value` strings (CreateLicenseConfiguration LicenseRules, and

@@ -7,13 +7,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { AwsCallError, awsCall, awsErrorCode, describeAwsError } from "../aws/errors";
-
-/** Roles License Manager creates (path /aws-service-role/license-manager[.member-account].amazonaws.com/). */
-const serviceLinkedRoleNames = {
-  licenseManager: "AWSServiceRoleForAWSLicenseManagerRole",
-  managementAccount: "AWSServiceRoleForAWSLicenseManagerMasterAccountRole",
-  memberAccount: "AWSServiceRoleForAWSLicenseManagerMemberAccountRole",
-} as const;
+import { serviceLinkedRoleNames } from "../names/license-manager";
 export type ServiceLinkedRoleName = (typeof serviceLinkedRoleNames)[keyof typeof serviceLinkedRoleNames];
 export const allServiceLinkedRoleNames: readonly ServiceLinkedRoleName[] =
   Object.values(serviceLinkedRoleNames);
@@ -25,7 +19,7 @@ export function shortRoleName(roleName: ServiceLinkedRoleName): string {
     : roleName.replace("AWSServiceRoleForAWSLicenseManager", "");
 }
 
-export type AccountKind = "management" | "member";
+type AccountKind = "management" | "member";
 
 /**
  * The roles the Organizations integration must leave in an account: AWSServiceRoleForAWSLicenseManagerRole
@@ -47,7 +41,7 @@ function checkedServiceLinkedRoles(kind: AccountKind): ServiceLinkedRoleName[] {
     : [serviceLinkedRoleNames.licenseManager, serviceLinkedRoleNames.memberAccount];
 }
 
-export interface AccountRoleCheck {
+interface AccountRoleCheck {
   readonly accountId: string;
   readonly accountName: string;
   readonly accountStatus: string;
@@ -60,7 +54,7 @@ export interface AccountRoleCheck {
   readonly skipped?: string;
 }
 
-export interface MissingRole {
+interface MissingRole {
   readonly accountId: string;
   readonly roleName: ServiceLinkedRoleName;
 }
@@ -72,7 +66,7 @@ export interface ServiceLinkedRoleReport {
   readonly accountsNotChecked: readonly string[];
 }
 
-export interface ServiceLinkedRoleCheckOptions {
+interface ServiceLinkedRoleCheckOptions {
   readonly organizations: OrganizationsClient;
   /** An IAM client for the account: the caller's session for the management account, an assumed role for members. */
   readonly iamClientFor: (accountId: string, kind: AccountKind) => IAMClient;
@@ -80,7 +74,7 @@ export interface ServiceLinkedRoleCheckOptions {
 }
 
 /** GetRole: true when the role exists, false on NoSuchEntity; other errors are thrown. */
-export async function roleExists(iam: IAMClient, roleName: string, accountId: string): Promise<boolean> {
+async function roleExists(iam: IAMClient, roleName: string, accountId: string): Promise<boolean> {
   try {
     await iam.send(new GetRoleCommand({ RoleName: roleName }));
     return true;

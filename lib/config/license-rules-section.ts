@@ -3,6 +3,7 @@
  * depends on the counting type or on another rule. Each problem is reported by exactly one of them.
  */
 import { z } from "zod";
+import { listOf, oneOf } from "../messages/alternatives";
 import { uniqueItems, trueOrFalse, wholeNumber } from "./formats";
 import { field } from "./field-docs";
 
@@ -10,7 +11,7 @@ export const licenseCountingTypes = ["vCPU", "Instance", "Core", "Socket"] as co
 export type LicenseCountingType = (typeof licenseCountingTypes)[number];
 
 export const tenancies = ["EC2-Default", "EC2-DedicatedHost", "EC2-DedicatedInstance"] as const;
-export type Tenancy = (typeof tenancies)[number];
+type Tenancy = (typeof tenancies)[number];
 
 /** Documented limit for maximumCores, maximumSockets and maximumVcpus (minimums default to 1). */
 const maximumResourceCount = 10000;
@@ -32,13 +33,15 @@ export const licenseRulesSchema = z
         z
           .array(
             z.enum(tenancies, {
-              errorMap: () => ({ message: `expected one of ${tenancies.join(", ")}` }),
+              errorMap: (_issue, context) => ({
+                message: `expected ${oneOf(tenancies, { given: context.data })}`,
+              }),
             }),
             {
-              invalid_type_error: `expected a list of tenancies (${tenancies.join(", ")})`,
+              invalid_type_error: `expected a list of tenancies (${listOf(tenancies)})`,
             },
           )
-          .min(1, { message: `expected at least one tenancy (${tenancies.join(", ")})` })
+          .min(1, { message: `expected at least one tenancy (${listOf(tenancies)})` })
           .superRefine(uniqueItems("tenancy"))
           .optional(),
         { meaning: "Tenancies counted; Core and Socket count on Dedicated Hosts only (`EC2-DedicatedHost`)" },
@@ -98,15 +101,13 @@ const countRules = [
   { minimum: "minimumVcpus", maximum: "maximumVcpus" },
 ] as const;
 
-export interface RuleIssue {
+interface RuleIssue {
   /** Relative to the rules object, e.g. ["allowedTenancy", 1]. */
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
 
 const shown = (value: unknown): string => JSON.stringify(value);
-const oneOf = (values: readonly string[]): string =>
-  values.length === 1 ? values[0]! : `one of ${values.join(", ")}`;
 
 /**
  * What depends on the counting type or on another rule: every issue, in rule order. Values the schema
@@ -154,7 +155,7 @@ export function checkLicenseRules(
       if ((tenancies as readonly string[]).includes(tenancy) && !permitted.includes(tenancy)) {
         issues.push({
           path: ["allowedTenancy", index],
-          message: `not a tenancy of counting type ${licenseCountingType}; expected ${oneOf(permitted)} (got ${shown(tenancy)})`,
+          message: `not a tenancy of counting type ${licenseCountingType}; expected ${oneOf(permitted, { given: tenancy })} (got ${shown(tenancy)})`,
         });
       }
     });

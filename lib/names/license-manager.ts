@@ -1,6 +1,8 @@
 /** Names that License Manager prescribes or that this project gives its resources, shared by the stacks,
  * the config checks and the access policies. */
 
+import { AllowedOperation } from "@aws-sdk/client-license-manager";
+
 /** License Manager's principal: trusted access, the delegated administrator, its service-linked role. */
 export const licenseManagerPrincipal = "license-manager.amazonaws.com";
 
@@ -56,16 +58,11 @@ export function reportBucketName(managementAccountId: string, region: string): s
 
 export const notificationTopicName = "aws-license-manager-service-notifications";
 
-/** What a grant may allow (License Manager API Reference, CreateGrant: AllowedOperations). */
-export const allowedGrantOperations = [
-  "CreateGrant",
-  "CheckoutLicense",
-  "CheckoutBorrowLicense",
-  "CheckInLicense",
-  "ExtendConsumptionLicense",
-  "ListPurchasedLicenses",
-  "CreateToken",
-] as const;
+/** What a grant may allow (License Manager API Reference, CreateGrant: AllowedOperations), as the SDK's model lists it. */
+export const allowedGrantOperations = Object.values(AllowedOperation) as [
+  AllowedOperation,
+  ...AllowedOperation[],
+];
 
 /** How activating a Marketplace grant treats other active grants of the product (API Reference, Options). */
 export const grantActivationOverrides = [

@@ -30,7 +30,7 @@ describe("licenseManager.grants", () => {
     });
     expect(problems).toEqual([
       `${file}: licenseManager.grants[0].licenseArn: expected a License Manager license ARN such as arn:aws:license-manager::123456789012:license:l-0123456789abcdef0123456789abcdef (got "arn:aws:license-manager::555555555555:license:l-nothex")`,
-      `${file}: licenseManager.grants[0].allowedOperations[1]: expected one of CreateGrant, CheckoutLicense, CheckoutBorrowLicense, CheckInLicense, ExtendConsumptionLicense, ListPurchasedLicenses, CreateToken; did you mean "CheckoutLicense"? (got "CheckoutLicence")`,
+      `${file}: licenseManager.grants[0].allowedOperations[1]: expected one of CheckoutBorrowLicense, CheckoutLicense, CheckInLicense, CreateGrant, CreateToken, ExtendConsumptionLicense, ListPurchasedLicenses; did you mean "CheckoutLicense"? (got "CheckoutLicence")`,
       `${file}: licenseManager.grants[0].principals[0]: expected "organization", a member account id (12 digits) or an organizational unit id such as ou-ab12-cd34ef56 (got "organisation")`,
       `${file}: licenseManager.grants[0].activate: expected true or false (got "yes")`,
       `${file}: licenseManager.grants[1].allowedOperations: expected at least one operation (got [])`,

@@ -229,17 +229,18 @@ describe("License Manager grants of a license the management account holds", () 
       region: "us-east-1",
       credentials: async () => ({ accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" }),
     };
+    const organizationDisabled = [
+      {
+        subject: 'grant "organization" to organization',
+        field: "status",
+        desired: "ACTIVE",
+        live: "DISABLED",
+      },
+    ];
     process.env.AWS_ENDPOINT_URL_LICENSE_MANAGER = emulator().url;
     try {
       const first = grantActivation.plan(desired, await grantActivation.read(target, desired));
-      expect(first.differences).toEqual([
-        {
-          subject: 'grant "organization" to organization',
-          field: "status",
-          desired: "ACTIVE",
-          live: "DISABLED",
-        },
-      ]);
+      expect(first.differences).toEqual(organizationDisabled);
       await grantActivation.apply(target, desired, first.actions);
       const live = await grantActivation.read(target, desired);
       expect(grantActivation.plan(desired, live).differences).toEqual([]);
@@ -254,14 +255,7 @@ describe("License Manager grants of a license the management account holds", () 
         }),
       );
       const drifted = grantActivation.plan(desired, await grantActivation.read(target, desired));
-      expect(drifted.differences).toEqual([
-        {
-          subject: 'grant "organization" to organization',
-          field: "status",
-          desired: "ACTIVE",
-          live: "DISABLED",
-        },
-      ]);
+      expect(drifted.differences).toEqual(organizationDisabled);
       await grantActivation.apply(target, desired, drifted.actions);
       expect(await receivedStatuses(organizationGrant)).toMatchObject({
         "222222222222": "ACTIVE",

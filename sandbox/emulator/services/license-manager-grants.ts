@@ -22,6 +22,7 @@
  * status of an organization-wide grant is the one it last set, each account's is its own.
  */
 import { randomBytes } from "node:crypto";
+import { AllowedOperation } from "@aws-sdk/client-license-manager";
 import { AwsError, accessDenied, requireString } from "../errors";
 import type { CallContext, JsonHandler, JsonInput } from "./types";
 import {
@@ -35,16 +36,8 @@ import {
 const invalid = (message: string): AwsError => new AwsError("InvalidParameterValueException", message);
 const validation = (message: string): AwsError => new AwsError("ValidationException", message);
 
-/** CreateGrant's AllowedOperations (API Reference). */
-const allowedOperations = [
-  "CreateGrant",
-  "CheckoutLicense",
-  "CheckoutBorrowLicense",
-  "CheckInLicense",
-  "ExtendConsumptionLicense",
-  "ListPurchasedLicenses",
-  "CreateToken",
-];
+/** CreateGrant's AllowedOperations (API Reference), as the SDK's model lists them. */
+const allowedOperations: readonly string[] = Object.values(AllowedOperation);
 /** What CreateGrantVersion's Status may set (the GrantStatus values a grantor controls). */
 const settableStatuses: readonly GrantStatus[] = ["ACTIVE", "DISABLED"];
 const activationOverrides = ["DISTRIBUTED_GRANTS_ONLY", "ALL_GRANTS_PERMITTED_BY_ISSUER"];

@@ -2,11 +2,12 @@
  * Re-running a Terraform operation that failed only because AWS throttled it.
  *
  * The AWS provider (5.100.0) retries with aws-sdk-go-v2's standard retryer, whose throttling codes
- * (aws/retry/retryable_error.go, DefaultThrottleErrorCodes) include Throttling, ThrottlingException,
- * ThrottledException and TooManyRequestsException, but not License Manager's RateLimitExceededException nor
- * SNS's query code Throttled, and whose retryable statuses are 500, 502, 503 and 504, not 429
- * (DefaultRetryableHTTPStatusCodes); the provider adds no retry of its own for either service
- * (internal/service/licensemanager, internal/service/sns). So one throttled License Manager or SNS call fails the
+ * (github.com/aws/aws-sdk-go-v2 aws/retry/standard.go, DefaultThrottleErrorCodes) include Throttling,
+ * ThrottlingException, ThrottledException and TooManyRequestsException, but not License Manager's
+ * RateLimitExceededException nor SNS's query code Throttled, and whose retryable statuses are 500, 502, 503 and
+ * 504, not 429 (DefaultRetryableHTTPStatusCodes). The provider adds no retryables for either service: neither
+ * internal/service/licensemanager nor internal/service/sns has a service_package.go with withExtraOptions, and
+ * the generated NewClient keeps the configured retryer. So one throttled License Manager or SNS call fails the
  * whole plan or apply (test/emulator/provider-retries.test.ts shows it), though AWS documents both errors as
  * "try again later". The project's commands therefore run such an operation again, with exponential backoff and a
  * bound, when every error Terraform reported is a throttling error; anything else fails at once.

@@ -144,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           status: answer.status,
           errorCode: answer.code,
           fault,
+          ...(capture ? { capture: { request: apiRequest.body, response: answer.body } } : {}),
         });
         response.writeHead(answer.status, {
           ...answer.headers,

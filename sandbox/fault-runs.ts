@@ -113,19 +113,17 @@ export function countThrottles(entries: readonly CallLogEntry[]): CallCounts {
   return { calls: entries.length, throttled, throttles, absorbed };
 }
 
+/** cdktf's cursor movements, which it prints even with --no-color. */
+// eslint-disable-next-line no-control-regex
+const CURSOR_MOVEMENT = /\x1b\[[0-9;]*[A-Za-z]/g;
+
 /** Terraform's and our tools' error lines, for the report. */
 const errorLines = (output: string) =>
   output
     .split("\n")
     .filter((line) => /Error|error:|failed/.test(line))
     .slice(0, 4)
-    // eslint-disable-next-line no-control-regex -- cdktf's cursor movements, even with --no-color
-    .map((line) =>
-      line
-        .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
-        .replace(/[│╷╵]/g, "")
-        .trim(),
-    )
+    .map((line) => line.replace(CURSOR_MOVEMENT, "").replace(/[│╷╵]/g, "").trim())
     .join(" | ");
 
 async function attempt(

@@ -18,7 +18,7 @@ import { runSandboxCli } from "./run-cli";
 
 /**
  * The default random profile: 20 % throttling on every service whose throttling error the Terraform AWS provider
- * retries, and 2 % 5xx on every service. License Manager and SNS are throttled by rate instead (defaultRateLimits
+ * retries, and 2 % 5xx on every service. License Manager and SNS are throttled by rate instead (runRateLimits
  * below), as AWS throttles them: a share drawn call by call would fail some call of nearly every plan, and a
  * whole plan run again would meet the same odds, whereas a bucket refills while the command waits to run again.
  */
@@ -29,10 +29,10 @@ export const defaultProfile = "throttle=0.2@organizations+iam+sts+s3+dynamodb,5x
  * buckets hold one stack's refresh (so a run after a wait gets through) and refill slowly (so commands in a
  * row, and the apply after its refresh, meet throttles).
  */
-export const defaultRateLimits =
-  "license-manager-read=0.5/16,license-manager-write=0.5/10,sns=1/20,organizations=2/20,iam=2/20,sts=2/20";
+export const runRateLimits =
+  "license-manager-read=0.5/8,license-manager-write=0.5/8,sns=0.5/12,organizations=2/20,iam=2/20,sts=2/20";
 
-const usage = `Usage: npm run sandbox:faults [-- --profile PROFILE] [--rate-limits LIMITS] [--seeds N] [--attempts N]
+const usage = `Usage: npm run sandbox:faults [-- --profile P] [--rate-limits L] [--seeds N] [--attempts N] [--neighbour S]
 
 Runs the sandbox under a fault profile (SANDBOX_FAULTS) and rate limits (SANDBOX_RATE_LIMITS), once per seed
 (1..N): starts it afresh, deploys every stack with the real cdktf CLI, runs npm run plan and npm run drift (with
@@ -47,9 +47,12 @@ Each run takes a few minutes (the bootstrap's lifecycle configuration alone wait
 
 Options:
   --profile P       the random fault profile (default ${defaultProfile})
-  --rate-limits L   the rate limits, "off" for none (default ${defaultRateLimits})
+  --rate-limits L   the rate limits, "off" for none (default ${runRateLimits})
   --seeds N         how many runs, seeds 1..N (default 3)
   --attempts N      attempts per step (default 1: the commands' own re-runs only)
+  --neighbour S     from the plan on, another caller of the account empties License Manager's and SNS's read
+                    buckets every S seconds, as other tools do at organization scale (default 20, 0 for none);
+                    its calls are not counted
   -h, --help        show this help
 
 Exit codes: 0 every run converged, 2 a run did not, 1 error (bad option, the sandbox did not start).`;
@@ -85,6 +88,8 @@ interface RunOutcome extends CallCounts {
   /** "<service> <kind>" → count of calls the profile or the rate limits failed. */
   readonly faults: Readonly<Record<string, number>>;
   readonly reruns: number;
+  /** Calls of the neighbour (another caller of the account), not counted above. */
+  readonly neighbourCalls: number;
 }
 
 /** The call log so far: none before the first call. */
@@ -147,7 +152,7 @@ async function attempt(
     lastError = errorLines(output);
     console.error(`    ${step}: attempt ${attemptNumber} failed: ${lastError}`);
   }
-  const counts = countThrottles(callsSoFar(callLogFile).slice(firstCall));
+  const counts = countThrottles(ownCalls(callsSoFar(callLogFile).slice(firstCall)));
   console.error(
     `    ${step}: ${outcome.ok ? "ok" : "FAILED"} — ${counts.calls} calls, ${counts.throttled} throttled ` +
       `(${describeThrottles(counts.throttles)}), ${counts.absorbed} absorbed, ${reruns} Terraform re-run(s)`,
@@ -169,6 +174,71 @@ const describeThrottles = (throttles: Readonly<Record<string, number>>) =>
 
 const percent = (part: number, whole: number) => `${whole === 0 ? 0 : Math.round((100 * part) / whole)} %`;
 
+/** The seeded administrator of the management account: the neighbour's caller, never the project's. */
+const NEIGHBOUR_KEY = "AKIASANDBOXMANAGEMENT";
+const NEIGHBOUR_PRINCIPAL = "arn:aws:iam::111111111111:user/sandbox-admin";
+
+/**
+ * Another caller of the same account: AWS's buckets are per account and Region, and at organization scale other
+ * pipelines, consoles and tools spend them too. Every `everyMs` it reads License Manager and SNS in both of the
+ * sandbox's Regions until the bucket throttles it, so that the project's next calls meet an emptied bucket. Its
+ * own calls are left out of the counts (its principal is the seeded administrator; the project's are roles).
+ */
+function startNeighbour(url: string, everyMs: number): { stop(): Promise<void> } {
+  let stopped = false;
+  const call = (service: string, region: string, headers: Record<string, string>, body: string) =>
+    fetch(url, {
+      method: "POST",
+      headers: {
+        ...headers,
+        authorization: `AWS4-HMAC-SHA256 Credential=${NEIGHBOUR_KEY}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body,
+    }).then(
+      (response) => response.status,
+      () => 0,
+    );
+  const drain = async (send: () => Promise<number>) => {
+    for (let calls = 0; calls < 50 && !stopped; calls++) if ((await send()) !== 200) return;
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      for (const region of ["us-east-1", "eu-west-1"]) {
+        await drain(() =>
+          call(
+            "license-manager",
+            region,
+            {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amz-target": "AWSLicenseManager.ListLicenseConfigurations",
+            },
+            "{}",
+          ),
+        );
+        await drain(() =>
+          call(
+            "sns",
+            region,
+            { "content-type": "application/x-www-form-urlencoded" },
+            "Action=ListTopics&Version=2010-03-31",
+          ),
+        );
+      }
+      for (let waited = 0; waited < everyMs && !stopped; waited += 250)
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+const ownCalls = (entries: readonly CallLogEntry[]) =>
+  entries.filter((entry) => entry.principal !== NEIGHBOUR_PRINCIPAL);
+
 /** The sandbox config with one line changed: a license configuration's description. */
 function changedConfig(configFile: string, directory: string): string {
   const text = readFileSync(path.join(projectRoot, configFile), "utf8");
@@ -187,6 +257,7 @@ async function faultRun(
   profile: string,
   rateLimits: string,
   attempts: number,
+  neighbourEveryMs: number,
 ): Promise<RunOutcome> {
   process.env.SANDBOX_FAULTS = profile;
   process.env.SANDBOX_FAULTS_SEED = String(seed);
@@ -196,6 +267,7 @@ async function faultRun(
   const session: SandboxSession = await startSandboxSession({ projectRoot, dataDirectory, configFile });
   const callLogFile = session.services.callLogFile;
   const steps: StepOutcome[] = [];
+  let neighbour: { stop(): Promise<void> } | undefined;
   const ok = () => steps.every((step) => step.ok);
   // Each deploy's re-run lines, as the CLI wrapper reports them, also go into the step's output for counting.
   let reported: string[] = [];
@@ -241,6 +313,8 @@ async function faultRun(
       );
       if (!ok()) break;
     }
+    if (ok() && neighbourEveryMs > 0)
+      neighbour = startNeighbour(session.services.emulatorUrl, neighbourEveryMs);
     if (ok()) {
       steps.push(
         await attempt("npm run plan", attempts, callLogFile, async () => {
@@ -302,18 +376,27 @@ async function faultRun(
   } catch (error) {
     steps.push({ step: "run", attempts: 1, ok: false, seconds: 0, lastError: (error as Error).message });
   } finally {
+    await neighbour?.stop();
     await session.close();
   }
   const log = readCallLog(callLogFile);
   const faults: Record<string, number> = {};
-  for (const entry of log.filter((candidate) => candidate.fault)) {
+  for (const entry of ownCalls(log).filter((candidate) => candidate.fault)) {
     const key = `${entry.service} ${entry.fault}`;
     faults[key] = (faults[key] ?? 0) + 1;
   }
   const converged =
     steps.length > 0 && steps.every((step) => step.ok) && steps.at(-1)!.step.startsWith("redeploy");
   const reruns = steps.reduce((sum, step) => sum + (step.reruns ?? 0), 0);
-  return { seed, converged, steps, faults, reruns, ...countThrottles(log) };
+  return {
+    seed,
+    converged,
+    steps,
+    faults,
+    reruns,
+    ...countThrottles(ownCalls(log)),
+    neighbourCalls: log.length - ownCalls(log).length,
+  };
 }
 
 function report(runs: readonly RunOutcome[], profile: string, rateLimits: string): string {
@@ -322,7 +405,8 @@ function report(runs: readonly RunOutcome[], profile: string, rateLimits: string
     lines.push(
       `seed ${run.seed}: ${run.converged ? "CONVERGED" : "DID NOT CONVERGE"} — ${run.calls} calls, ` +
         `${run.throttled} throttled (${percent(run.throttled, run.calls)}: ${describeThrottles(run.throttles)}), ` +
-        `${run.absorbed} absorbed, ${run.reruns} Terraform re-run(s); all faults: ${describeThrottles(run.faults)}`,
+        `${run.absorbed} absorbed, ${run.reruns} Terraform re-run(s); all faults: ${describeThrottles(run.faults)}; ` +
+        `${run.neighbourCalls} calls of the neighbour not counted`,
     );
     for (const step of run.steps) {
       lines.push(
@@ -344,9 +428,10 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       profile: { type: "string", default: defaultProfile },
-      "rate-limits": { type: "string", default: defaultRateLimits },
+      "rate-limits": { type: "string", default: runRateLimits },
       seeds: { type: "string", default: "3" },
       attempts: { type: "string", default: "1" },
+      neighbour: { type: "string", default: "20" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -356,8 +441,13 @@ async function main(): Promise<number> {
   }
   const seeds = Number(values.seeds);
   const attempts = Number(values.attempts);
+  const neighbourSeconds = Number(values.neighbour);
   if (!Number.isInteger(seeds) || seeds < 1 || !Number.isInteger(attempts) || attempts < 1) {
     console.error(`sandbox:faults: --seeds and --attempts expect whole numbers from 1\n\n${usage}`);
+    return 1;
+  }
+  if (!Number.isFinite(neighbourSeconds) || neighbourSeconds < 0) {
+    console.error(`sandbox:faults: --neighbour expects seconds (0 for none)\n\n${usage}`);
     return 1;
   }
   parseFaultProfile(values.profile); // a bad profile fails here, with its own message
@@ -368,7 +458,7 @@ async function main(): Promise<number> {
       `Run ${seed} of ${seeds} (SANDBOX_FAULTS=${values.profile}, SANDBOX_FAULTS_SEED=${seed}, ` +
         `SANDBOX_RATE_LIMITS=${values["rate-limits"]}) ...`,
     );
-    runs.push(await faultRun(seed, values.profile, values["rate-limits"], attempts));
+    runs.push(await faultRun(seed, values.profile, values["rate-limits"], attempts, neighbourSeconds * 1000));
   }
   mkdirSync(outputDirectory, { recursive: true });
   writeFileSync(

@@ -117,7 +117,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const route = routeOf(apiRequest);
       const scope = parseSigningScope(apiRequest.headers.authorization);
       const region = scope?.region ?? "us-east-1";
-      const accountId = scope ? state.credentials[scope.accessKeyId]?.accountId : undefined;
+      const credential = scope ? state.credentials[scope.accessKeyId] : undefined;
+      const accountId = credential?.accountId;
       const randomFault = await injector?.next(route.service);
       // Rate limits count the calls that reach the service, as AWS's do: a call the random profile failed took no token.
       const fault =
@@ -140,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           service: route.service,
           action: route.action,
           ...(accountId ? { accountId } : {}),
+          ...(credential ? { principal: credential.principalArn } : {}),
           region,
           status: answer.status,
           errorCode: answer.code,

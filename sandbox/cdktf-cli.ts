@@ -1,11 +1,17 @@
 import * as path from "node:path";
 import { runCommand, type RunResult } from "../lib/process/run-command";
+import { rerunWhileThrottled, type ThrottleRetryOptions } from "../lib/terraform/throttling";
 
 interface CdktfCliOptions {
   readonly projectRoot: string;
   readonly environment: NodeJS.ProcessEnv;
   /** Each command's output is appended to <logDirectory>/<command>-<stack>.log. */
   readonly logDirectory: string;
+  /**
+   * How a deploy that failed only on AWS's throttling is run again (lib/terraform/throttling.ts).
+   * @default LM_THROTTLE_ATTEMPTS (5) runs, 2 s doubling, a line on stderr for each re-run
+   */
+  readonly throttleRetry?: ThrottleRetryOptions;
 }
 
 // Offline, cdktf's `terraform providers lock` step fails; the lock is not ours to keep here anyway.
@@ -20,8 +26,23 @@ export class CdktfCli {
   }
 
   /** One stack, or several in one run of the CLI (as deploy.yml deploys organization and license-manager). */
+  /**
+   * A deploy that failed only because AWS throttled it runs again: `cdktf deploy` is `terraform apply` without a
+   * saved plan, and Terraform records each resource in the state as its create returns, so the next run plans from
+   * what the last one did. A call AWS throttled created nothing; a resource created whose follow-up read was
+   * throttled is in the state as tainted, and the re-run replaces it rather than creating a second one.
+   */
   deploy(stacks: string | readonly string[]): Promise<RunResult> {
     const names = typeof stacks === "string" ? [stacks] : stacks;
+    return rerunWhileThrottled(
+      `cdktf deploy ${names.join(" ")}`,
+      () => this.deployOnce(names),
+      ({ value }) => (value && value.exitCode !== 0 ? value.stdout + value.stderr : undefined),
+      this.options.throttleRetry,
+    );
+  }
+
+  private deployOnce(names: readonly string[]): Promise<RunResult> {
     // The stacks named depend only on stacks already deployed, or on each other. With
     // --ignore-missing-stack-dependencies cdktf ignores the order between them too and runs them all at once
     // (@cdktf/cli-core's deploy takes the first pending stack): --parallelism 1 runs them in the order given.

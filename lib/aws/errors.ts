@@ -15,17 +15,21 @@ export class AwsCallError extends Error {
 const attemptsOf = (error: unknown): number =>
   (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
 
-/** The SDK's throttling codes, the services' own (RateLimitExceededException, Throttled), 429 and 5xx. */
-const THROTTLING_CODES = new Set([
-  "Throttling",
-  "ThrottlingException",
+/**
+ * Each service's throttling code, as the SDKs name it and as it appears in Terraform's (the Go SDK's) error text;
+ * the CLIs' SDK errors and lib/terraform/throttling.ts both read this list.
+ */
+export const throttlingCodes = [
+  "RateLimitExceededException", // License Manager (awsJson1_1, HTTP 429)
+  "TooManyRequestsException", // Organizations (awsJson1_1, HTTP 429)
+  "Throttled", // SNS (query protocol, HTTP 429; the SDKs' ThrottledException)
   "ThrottledException",
-  "Throttled",
-  "TooManyRequestsException",
-  "RateLimitExceededException",
+  "Throttling", // IAM, STS (query protocol, HTTP 400)
+  "ThrottlingException",
   "RequestLimitExceeded",
-  "SlowDown",
-]);
+  "SlowDown", // S3 (HTTP 503)
+] as const;
+const THROTTLING_CODES = new Set<string>(throttlingCodes);
 
 /** Whether AWS refused for load (throttling) or failed on its side (5xx): worth running again later. */
 function isTransient(error: unknown): boolean {

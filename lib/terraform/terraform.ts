@@ -4,6 +4,7 @@ import { runCommand, type RunResult } from "../process/run-command";
 import { DEFAULT_MAX_ATTEMPTS } from "../aws/client-config";
 import { parsePlanJson } from "./plan-json";
 import { explainStateLock, parseStateLockError, type StateLock } from "./state-lock";
+import { rerunWhileThrottled, type ThrottleRetryOptions } from "./throttling";
 
 interface TerraformOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -11,7 +12,19 @@ interface TerraformOptions {
   readonly logFile?: string;
   /** @default "terraform" on the PATH */
   readonly binary?: string;
+  /**
+   * How a command that failed only on AWS's throttling is run again (lib/terraform/throttling.ts).
+   * @default LM_THROTTLE_ATTEMPTS (5) runs, 2 s doubling, a line on stderr for each re-run
+   */
+  readonly throttleRetry?: ThrottleRetryOptions;
 }
+
+/**
+ * Commands that are safe to run again after a failure: they change no infrastructure (plan, show, init) or record
+ * what they did in the state before they end (import). `apply` of a saved plan is not: after a partial apply its
+ * plan is stale, so importAll plans again instead.
+ */
+const RERUNNABLE_COMMANDS = new Set(["plan", "show", "init", "import", "state", "output"]);
 
 /** Terraform failed; the message carries the end of its output, where Terraform puts the error. */
 export class TerraformError extends Error {
@@ -40,6 +53,13 @@ function outputTail(result: Pick<RunResult, "stdout" | "stderr">, lines = 30): s
   return (all.length > lines ? ["…", ...all.slice(-lines)] : all).join("\n");
 }
 
+/** The output of a Terraform command that failed, for deciding whether it failed only on throttling. */
+function throttledOutput({ error }: { error?: unknown }): string | undefined {
+  return error instanceof TerraformError && !error.stateLock
+    ? `${error.result.stderr}\n${error.result.stdout}`
+    : undefined;
+}
+
 /** Whether a failed command's output is Terraform asking for `terraform init` (see Terraform.runInitialized). */
 export function initRequired(result: Pick<RunResult, "stdout" | "stderr">): boolean {
   return /terraform init\b/.test(`${result.stderr}\n${result.stdout}`);
@@ -52,7 +72,19 @@ export class Terraform {
     private readonly options: TerraformOptions,
   ) {}
 
-  async run(args: readonly string[], acceptExitCodes: readonly number[] = [0]): Promise<RunResult> {
+  /** Runs a command; a rerunnable one (RERUNNABLE_COMMANDS) that failed only on throttling runs again. */
+  run(args: readonly string[], acceptExitCodes: readonly number[] = [0]): Promise<RunResult> {
+    const command = args[0] ?? "";
+    if (!RERUNNABLE_COMMANDS.has(command)) return this.runOnce(args, acceptExitCodes);
+    return rerunWhileThrottled(
+      `terraform ${command} in ${path.basename(this.workingDirectory)}`,
+      () => this.runOnce(args, acceptExitCodes),
+      throttledOutput,
+      this.options.throttleRetry,
+    );
+  }
+
+  private async runOnce(args: readonly string[], acceptExitCodes: readonly number[]): Promise<RunResult> {
     const result = await runCommand(this.options.binary ?? "terraform", [...args, "-no-color"], {
       cwd: this.workingDirectory,
       env: {
@@ -142,6 +174,20 @@ export class Terraform {
     planFile: string,
   ): Promise<{ oneByOne?: string; updated: string[] }> {
     if (imports.length === 0) return { updated: [] };
+    // An apply throttled part-way leaves its saved plan stale: plan and apply again. What it imported is in the
+    // state, and an import block of a resource already in the state imports nothing.
+    return rerunWhileThrottled(
+      `adopt (import and apply) in ${path.basename(this.workingDirectory)}`,
+      () => this.importAllOnce(imports, planFile),
+      throttledOutput,
+      this.options.throttleRetry,
+    );
+  }
+
+  private async importAllOnce(
+    imports: readonly { address: string; id: string }[],
+    planFile: string,
+  ): Promise<{ oneByOne?: string; updated: string[] }> {
     const importFile = path.join(this.workingDirectory, "adopt-imports.tf.json");
     writeFileSync(
       importFile,

@@ -37,8 +37,12 @@ export interface CallLogEntry {
   additionalChecks?: AdditionalCheck[];
   /** Why iam-simulate could not evaluate (an action or resource the mapping got wrong): counted as denied. */
   evaluationError?: string;
-  /** Set when the fault profile answered the call instead of the service (SANDBOX_FAULTS). */
-  fault?: "throttle" | "5xx";
+  /**
+   * Set when a fault answered the call instead of the service: `throttle` and `5xx` drawn by the random profile
+   * (SANDBOX_FAULTS), `rate` when the call's token bucket was empty (SANDBOX_RATE_LIMITS); both throttles carry
+   * the service's own throttling error.
+   */
+  fault?: "throttle" | "5xx" | "rate";
   /** The request and response bodies, with capture on (SANDBOX_CAPTURE=1): the conformance check's input. */
   capture?: { request: string; response: string };
 }

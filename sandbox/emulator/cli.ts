@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { resolveIamMode } from "./authorization/types";
 import { parseFaultProfile } from "./faults/profile";
+import { parseRateLimits } from "./faults/rate-limits";
 import { startEmulator } from "./server";
 
 const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F] [--iam MODE]
@@ -20,6 +21,9 @@ AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
                 npm run sandbox:conformance -- <log file>
   --faults      fault profile, e.g. throttle=0.2,5xx=0.02,latency=50ms,stale=2s (also SANDBOX_FAULTS;
                 SANDBOX_FAULTS_SEED seeds it)
+  --rate-limits throttling by rate, a token bucket per account, Region and API family: on (the defaults), off,
+                or <family>=<per second>/<burst>,... e.g. license-manager-read=0.5/12,sns=1/20
+                (also SANDBOX_RATE_LIMITS; families and defaults in sandbox/emulator/faults/rate-limits.ts)
   --help        show this text`;
 
 async function main(): Promise<void> {
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       iam: { type: "string" },
       capture: { type: "boolean" },
       faults: { type: "string" },
+      "rate-limits": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -52,6 +57,8 @@ async function main(): Promise<void> {
       values.faults === undefined
         ? undefined
         : (parseFaultProfile(values.faults, process.env.SANDBOX_FAULTS_SEED) ?? false),
+    rateLimits:
+      values["rate-limits"] === undefined ? undefined : (parseRateLimits(values["rate-limits"]) ?? false),
   });
   console.log(emulator.url);
   const stop = (): void => {

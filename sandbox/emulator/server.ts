@@ -5,6 +5,7 @@ import { resolveIamMode, type IamMode, type StorageAuthorization } from "./autho
 import { authorizationFields, CallLog } from "./call-log";
 import { parseSigningScope } from "./identity";
 import { faultProfileFromEnvironment, FaultInjector, type FaultProfile } from "./faults/profile";
+import { rateLimitsFromEnvironment, RateLimiter, type RateLimits } from "./faults/rate-limits";
 import { jsonFault, queryFault } from "./faults/responses";
 import { StaleReads } from "./faults/stale-reads";
 import {
@@ -36,6 +37,11 @@ export interface EmulatorOptions {
    * @default SANDBOX_FAULTS with SANDBOX_FAULTS_SEED, else none
    */
   faults?: FaultProfile | false;
+  /**
+   * Throttling by rate: a token bucket per account, Region and API family (faults/rate-limits.ts); `false` for none.
+   * @default SANDBOX_RATE_LIMITS, else none
+   */
+  rateLimits?: RateLimits | false;
 }
 
 export interface RunningEmulator {
@@ -73,6 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = options.faults === undefined ? faultProfileFromEnvironment() : options.faults || undefined;
   const injector = faults ? new FaultInjector(faults) : undefined;
   const staleReads = faults && faults.staleMs > 0 ? new StaleReads(faults.staleMs) : undefined;
+  const rateLimits =
+    options.rateLimits === undefined ? rateLimitsFromEnvironment() : options.rateLimits || undefined;
+  const rateLimiter = rateLimits ? new RateLimiter(rateLimits) : undefined;
 
   // The state file is written at most every STATE_SAVE_DELAY_MS, and on close: writing the whole state after
   // every mutating call made a deploy of n resources write O(n²) bytes (2,218 resources: 126 s).
@@ -106,18 +115,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       const apiRequest = { headers: request.headers, body: await readBody(request) };
       const route = routeOf(apiRequest);
-      const fault = await injector?.next(route.service);
+      const scope = parseSigningScope(apiRequest.headers.authorization);
+      const region = scope?.region ?? "us-east-1";
+      const credential = scope ? state.credentials[scope.accessKeyId] : undefined;
+      const accountId = credential?.accountId;
+      const randomFault = await injector?.next(route.service);
+      // Rate limits count the calls that reach the service, as AWS's do: a call the random profile failed took no token.
+      const fault =
+        randomFault ??
+        (rateLimiter &&
+        !rateLimiter.admit({
+          accountId: accountId ?? scope?.accessKeyId ?? "anonymous",
+          region,
+          service: route.service,
+          action: route.action,
+        })
+          ? "rate"
+          : undefined);
       if (fault) {
+        const kind = fault === "rate" ? "throttle" : fault;
         const answer = route.json
-          ? jsonFault(route.service, fault)
-          : queryFault(route.service, route.xmlns, fault);
+          ? jsonFault(route.service, kind)
+          : queryFault(route.service, route.xmlns, kind);
         log.record({
           service: route.service,
           action: route.action,
-          region: parseSigningScope(apiRequest.headers.authorization)?.region ?? "us-east-1",
+          ...(accountId ? { accountId } : {}),
+          ...(credential ? { principal: credential.principalArn } : {}),
+          region,
           status: answer.status,
           errorCode: answer.code,
           fault,
+          ...(capture ? { capture: { request: apiRequest.body, response: answer.body } } : {}),
         });
         response.writeHead(answer.status, {
           ...answer.headers,

@@ -10,8 +10,9 @@ import { callLog, managementCredentials } from "./emulator-clients";
  * What the Terraform AWS provider (5.100.0, aws-sdk-go-v2's standard retryer, max_retries 25) does with each
  * service's own throttling error: it retries the codes the Go SDK knows (Organizations' TooManyRequestsException)
  * and gives up at the first License Manager RateLimitExceededException or SNS Throttled (HTTP 429, a status the
- * Go SDK does not retry), though AWS documents both as "try again later". docs/operations.md (Throttling and retries)
- * says what the project does about it; this test fails if a provider upgrade changes the behaviour, so that it is revisited.
+ * Go SDK does not retry), though AWS documents both as "try again later". docs/throttling.md says what the
+ * project does about it (lib/terraform/throttling.ts runs such a Terraform operation again); this test fails if
+ * a provider upgrade changes the behaviour, so that it is revisited.
  */
 describe("the AWS provider under each service's throttling", () => {
   let emulator: RunningEmulator | undefined;

@@ -11,6 +11,13 @@ export interface TerraformOptions {
   readonly logFile?: string;
   /** @default "terraform" on the PATH */
   readonly binary?: string;
+  /**
+   * Whether plans take the state lock. Plans and drift checks run with the read-only plan role, which may write
+   * nothing, the lock included (-lock=false); they may then read a state that an apply is writing at that moment
+   * (docs/repository-settings.md, "The plan role writes nothing").
+   * @default true
+   */
+  readonly planLock?: boolean;
 }
 
 /** Terraform failed; the message carries the end of its output, where Terraform puts the error. */
@@ -99,13 +106,18 @@ export class Terraform {
     }
   }
 
+  /** A plan waits up to 2 minutes for the lock, or takes none (planLock: false). */
+  private planLockArgs(): string[] {
+    return this.options.planLock === false ? ["-lock=false"] : ["-lock-timeout=120s"];
+  }
+
   /** Saves the plan to planFile (absolute, or relative to the stack directory). */
   plan(planFile: string, extraArgs: readonly string[] = []): Promise<RunResult> {
     return this.runInitialized([
       "plan",
       "-input=false",
       `-out=${path.resolve(this.workingDirectory, planFile)}`,
-      "-lock-timeout=120s",
+      ...this.planLockArgs(),
       ...extraArgs,
     ]);
   }
@@ -121,7 +133,7 @@ export class Terraform {
         "plan",
         "-input=false",
         `-out=${path.resolve(this.workingDirectory, planFile)}`,
-        "-lock-timeout=120s",
+        ...this.planLockArgs(),
         "-detailed-exitcode",
       ],
       [0, 2],

@@ -4,15 +4,16 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { roleNameAndPath } from "../aws/arn";
-import { trustPolicy, type PolicyDocument } from "./policies";
+import type { PolicyDocument } from "./policies";
+import { trustPolicy, type WorkflowTrust } from "./trust";
 
 export interface AccessRoleProps {
   /** arn:aws:iam::<account>:role/[path/]<name> */
   readonly roleArn: string;
   readonly description: string;
   readonly policy: PolicyDocument;
-  /** Subjects (`sub`) of GitHub's OIDC tokens that may assume the role. */
-  readonly githubSubjects: readonly string[];
+  /** The GitHub workflows whose jobs may assume the role (trust.ts). */
+  readonly githubWorkflows: readonly WorkflowTrust[];
   /** @default [] */
   readonly workstationPrincipals?: readonly string[];
 }
@@ -52,11 +53,16 @@ export class AccessRoles extends Construct {
       });
       this.oidcProviderArn = provider.arn;
     }
-    this.planRole = this.role("plan", props.plan, props.provider);
-    this.deployRole = this.role("deploy", props.deploy, props.provider);
+    this.planRole = this.role("plan", props.plan, props.repository, props.provider);
+    this.deployRole = this.role("deploy", props.deploy, props.repository, props.provider);
   }
 
-  private role(id: string, props: AccessRoleProps, provider?: TerraformProvider): IamRole {
+  private role(
+    id: string,
+    props: AccessRoleProps,
+    repository: string,
+    provider?: TerraformProvider,
+  ): IamRole {
     const { name, path } = roleNameAndPath(props.roleArn);
     const role = new IamRole(this, `${id}-role`, {
       provider,
@@ -67,7 +73,8 @@ export class AccessRoles extends Construct {
       assumeRolePolicy: JSON.stringify(
         trustPolicy({
           oidcProviderArn: this.oidcProviderArn,
-          subjects: props.githubSubjects,
+          repository,
+          workflows: props.githubWorkflows,
           workstationPrincipals: props.workstationPrincipals,
         }),
       ),

@@ -42,6 +42,7 @@ export class AccessStack extends TerraformStack {
     const scopeProps = accessPolicyProps(config, stackNames);
     this.roles = new AccessRoles(this, "roles", {
       repository: access.github.repository,
+      repositoryId: access.github.repositoryId,
       oidcProviderArn: access.oidcProviderArn,
       plan: {
         roleArn: config.planRoleArn,

@@ -87,6 +87,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
       trust: trustPolicy({
         oidcProviderArn: provider,
         repository: access.github.repository,
+        repositoryId: access.github.repositoryId,
         workflows: planWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.plan,
       }),
@@ -98,6 +99,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
       trust: trustPolicy({
         oidcProviderArn: provider,
         repository: access.github.repository,
+        repositoryId: access.github.repositoryId,
         workflows: deployWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.deploy,
       }),

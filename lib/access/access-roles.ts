@@ -23,6 +23,8 @@ export interface AccessRolesProps {
   readonly provider?: TerraformProvider;
   /** `owner/repo` */
   readonly repository: string;
+  /** GitHub's id of the repository. @default - matched by name only */
+  readonly repositoryId?: string;
   /**
    * GitHub's OIDC provider, when the account has one already (one per issuer and account).
    * @default - created here
@@ -53,16 +55,12 @@ export class AccessRoles extends Construct {
       });
       this.oidcProviderArn = provider.arn;
     }
-    this.planRole = this.role("plan", props.plan, props.repository, props.provider);
-    this.deployRole = this.role("deploy", props.deploy, props.repository, props.provider);
+    this.planRole = this.role("plan", props.plan, props);
+    this.deployRole = this.role("deploy", props.deploy, props);
   }
 
-  private role(
-    id: string,
-    props: AccessRoleProps,
-    repository: string,
-    provider?: TerraformProvider,
-  ): IamRole {
+  private role(id: string, props: AccessRoleProps, roles: AccessRolesProps): IamRole {
+    const { provider, repository, repositoryId } = roles;
     const { name, path } = roleNameAndPath(props.roleArn);
     const role = new IamRole(this, `${id}-role`, {
       provider,
@@ -74,6 +72,7 @@ export class AccessRoles extends Construct {
         trustPolicy({
           oidcProviderArn: this.oidcProviderArn,
           repository,
+          repositoryId,
           workflows: props.githubWorkflows,
           workstationPrincipals: props.workstationPrincipals,
         }),

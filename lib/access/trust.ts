@@ -47,6 +47,8 @@ export interface GitHubRepositoryTrust {
   readonly defaultBranch: string;
   /** The protected environment deploy.yml runs in. */
   readonly environment: string;
+  /** GitHub's numeric id of the repository. @default - the repository is matched by name only */
+  readonly repositoryId?: string;
 }
 
 /** One kind of job that may assume a role: a workflow file, on which ref, in which environment. */
@@ -117,11 +119,17 @@ export function deployWorkflows(github: GitHubRepositoryTrust): WorkflowTrust[] 
 const isPattern = (value: string) => /[*?]/.test(value);
 
 /** The condition of one workflow's statement. */
-export function workflowConditions(repository: string, workflow: WorkflowTrust): Conditions {
+export function workflowConditions(
+  repository: string,
+  repositoryId: string | undefined,
+  workflow: WorkflowTrust,
+): Conditions {
   const claims: [string, string][] = [
     ["aud", "sts.amazonaws.com"],
     ["sub", workflow.subject],
     ["repository", repository],
+    // A repository deleted and created again under the same name gets another id.
+    ...(repositoryId !== undefined ? [["repository_id", repositoryId] as [string, string]] : []),
     ["ref", workflow.ref],
     ["job_workflow_ref", workflow.jobWorkflowRef],
     ...(workflow.environment !== undefined
@@ -140,6 +148,8 @@ export function workflowConditions(repository: string, workflow: WorkflowTrust):
 export interface TrustProps {
   readonly oidcProviderArn: string;
   readonly repository: string;
+  /** @default - the repository is matched by name only */
+  readonly repositoryId?: string;
   /** The workflows whose jobs may assume the role, one statement each. */
   readonly workflows: readonly WorkflowTrust[];
   /** IAM principals that may assume the role from a workstation. @default [] */
@@ -152,7 +162,7 @@ export function trustPolicy(props: TrustProps): TrustPolicyDocument {
     Effect: "Allow",
     Principal: { Federated: props.oidcProviderArn },
     Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: workflowConditions(props.repository, workflow),
+    Condition: workflowConditions(props.repository, props.repositoryId, workflow),
   }));
   if (props.workstationPrincipals && props.workstationPrincipals.length > 0) {
     statements.push({

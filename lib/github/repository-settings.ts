@@ -11,6 +11,8 @@ export interface ExpectedRepositorySettings {
   readonly defaultBranch: string;
   /** The protected environment deploy.yml runs in. */
   readonly environment: string;
+  /** The id the trust policies match (access.github.repositoryId). @default - not pinned: reported */
+  readonly repositoryId?: string;
 }
 
 export interface GitHubResponse {
@@ -49,6 +51,7 @@ export function githubGet(baseUrl: string, token: string): GitHubGet {
 
 /** The documented response shapes, as far as the check reads them. */
 interface Repository {
+  readonly id: number;
   readonly full_name: string;
   readonly default_branch: string;
 }
@@ -109,6 +112,15 @@ export async function missingRepositorySettings(
   if (repo && repo.full_name !== repository) {
     missing.push(
       `repository: GitHub spells it ${JSON.stringify(repo.full_name)}, the config ${JSON.stringify(repository)}; set access.github.repository to GitHub's spelling (tokens carry it, compared exactly)`,
+    );
+  }
+  if (repo && expected.repositoryId === undefined) {
+    missing.push(
+      `repository id: the config does not pin it; set access.github.repositoryId: "${repo.id}" (the trust then refuses a repository created later under the same name)`,
+    );
+  } else if (repo && String(repo.id) !== expected.repositoryId) {
+    missing.push(
+      `repository id: the repository's is ${repo.id}, the config's access.github.repositoryId ${JSON.stringify(expected.repositoryId)}; the trust policies expect the config's: set it to "${repo.id}" if this is the repository`,
     );
   }
   if (repo && repo.default_branch !== defaultBranch) {

@@ -33,6 +33,8 @@ export interface GitHubActionsTokenOptions {
    * the context's ref, `refs/pull/1/merge` for a pull request, `refs/heads/main` for an environment's job
    */
   ref?: string;
+  /** `repository_id`, GitHub's id of the repository (a string of digits in the token). @default - none */
+  repositoryId?: string;
   /** Extra or overriding claims, e.g. { sub: "repo:other/repo:pull_request" }. */
   claims?: Record<string, unknown>;
 }
@@ -60,6 +62,7 @@ export function mintGitHubActionsToken(options: GitHubActionsTokenOptions): stri
     aud: options.audience ?? STS_AUDIENCE,
     sub: githubSubject(options.repository, options.context),
     repository: options.repository,
+    ...(options.repositoryId !== undefined && { repository_id: options.repositoryId }),
     repository_owner: owner,
     actor: "sandbox",
     event_name: "pullRequest" in options.context ? "pull_request" : "push",

@@ -74,7 +74,7 @@ describe("access config", () => {
 
   it("names unknown keys in the access section", () => {
     expect(problemsOf((d) => (d.access.github.branch = "main"))).toEqual([
-      `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch (got "main")`,
+      `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch, repositoryId (got "main")`,
     ]);
   });
 });
@@ -169,6 +169,7 @@ describe("the access stack", () => {
             [key("aud")]: "sts.amazonaws.com",
             [key("sub")]: `repo:${repo}:pull_request`,
             [key("repository")]: repo,
+            [key("repository_id")]: "1296269",
           },
           StringLike: {
             [key("ref")]: "refs/pull/*/merge",
@@ -183,6 +184,7 @@ describe("the access stack", () => {
             [key("aud")]: "sts.amazonaws.com",
             [key("sub")]: `repo:${repo}:ref:refs/heads/main`,
             [key("repository")]: repo,
+            [key("repository_id")]: "1296269",
             [key("ref")]: "refs/heads/main",
             [key("job_workflow_ref")]: `${repo}/.github/workflows/drift.yml@refs/heads/main`,
           },
@@ -197,6 +199,7 @@ describe("the access stack", () => {
           [key("aud")]: "sts.amazonaws.com",
           [key("sub")]: `repo:${repo}:environment:production`,
           [key("repository")]: repo,
+          [key("repository_id")]: "1296269",
           [key("ref")]: "refs/heads/main",
           [key("job_workflow_ref")]: `${repo}/.github/workflows/deploy.yml@refs/heads/main`,
           [key("environment")]: "production",
@@ -216,6 +219,25 @@ describe("the access stack", () => {
         Action: "sts:AssumeRole",
       });
     }
+  });
+
+  it("matches the repository by name only when the config does not pin its id", () => {
+    const unpinned = synthesizeStacks(configWith((d) => delete d.access.github.repositoryId)).access;
+    for (const role of Object.values(unpinned.resource.aws_iam_role) as Record<string, any>[]) {
+      const [statement] = JSON.parse(role.assume_role_policy).Statement;
+      expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:repository"]).toBe(
+        "example-org/license-manager-org",
+      );
+      expect(
+        statement.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"],
+      ).toBeUndefined();
+    }
+    expect(problemsOf((d) => (d.access.github.repositoryId = 1296269))).toEqual([
+      `${file}: access.github.repositoryId: expected GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id) as a quoted string, e.g. "1296269" (got 1296269)`,
+    ]);
+    expect(problemsOf((d) => (d.access.github.repositoryId = "12*"))).toEqual([
+      `${file}: access.github.repositoryId: expected GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id) (got "12*")`,
+    ]);
   });
 
   it("takes the environment and the default branch from the config", () => {

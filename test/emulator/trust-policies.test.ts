@@ -258,7 +258,7 @@ describe("AssumeRoleWithWebIdentity for GitHub Actions", () => {
 describe("the access stack's trust policies, evaluated on GitHub's claims", () => {
   const emulator = useEmulator();
   const repository = "example-org/license-manager-org";
-  const github = { repository, defaultBranch: "main", environment: "production" };
+  const github = { repository, defaultBranch: "main", environment: "production", repositoryId: "1296269" };
   const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
   const roles = { plan: roleArn("Planner"), deploy: roleArn("Deployer") };
 
@@ -276,7 +276,7 @@ describe("the access stack's trust policies, evaluated on GitHub's claims", () =
       await createRole(
         emulator(),
         name,
-        trustPolicy({ oidcProviderArn: providerArn, repository, workflows }),
+        trustPolicy({ oidcProviderArn: providerArn, repository, repositoryId: "1296269", workflows }),
       );
     }
   }
@@ -309,7 +309,7 @@ describe("the access stack's trust policies, evaluated on GitHub's claims", () =
     context: GitHubJobContext,
     ref?: string,
     claims: Record<string, unknown> = {},
-  ) => mintGitHubActionsToken({ repository, context, workflowFile, ref, claims });
+  ) => mintGitHubActionsToken({ repository, repositoryId: "1296269", context, workflowFile, ref, claims });
 
   it.each<[string, string, string[]]>([
     [
@@ -350,6 +350,11 @@ describe("the access stack's trust policies, evaluated on GitHub's claims", () =
       jobToken("deploy.yml", { environment: "production" }, undefined, {
         job_workflow_ref: "someone/else/.github/workflows/deploy.yml@refs/heads/main",
       }),
+      [],
+    ],
+    [
+      "deploy.yml of a repository created again under the same name (another id)",
+      jobToken("deploy.yml", { environment: "production" }, undefined, { repository_id: "99" }),
       [],
     ],
     [

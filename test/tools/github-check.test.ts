@@ -74,7 +74,7 @@ beforeEach(() => {
   requests.length = 0;
 });
 
-const expected = { repository, defaultBranch: "main", environment: "production" };
+const expected = { repository, defaultBranch: "main", environment: "production", repositoryId: "1296269" };
 const check = () => missingRepositorySettings(githubGet(apiUrl, "test-token"), expected);
 const githubCheck = (args: string[] = [], environment: Record<string, string> = {}) =>
   runTool("access", "", home, ["github-check", ...args], {
@@ -190,7 +190,7 @@ describe("the repository settings the trust relies on", () => {
       },
     };
     routes[base] = {
-      body: { id: 1, full_name: "Example-Org/license-manager-org", default_branch: "master" },
+      body: { id: 1296269, full_name: "Example-Org/license-manager-org", default_branch: "master" },
     };
     expect(await check()).toEqual([
       `repository: GitHub spells it "Example-Org/license-manager-org", the config "${repository}"; set access.github.repository to GitHub's spelling (tokens carry it, compared exactly)`,
@@ -201,6 +201,17 @@ describe("the repository settings the trust relies on", () => {
     expect(await check()).toContain(
       'environment "production": does not exist; create it (Settings → Environments) with required reviewers, self-review prevented and deployments from main only',
     );
+  });
+
+  it("wants the repository's id pinned in the config, and the same", async () => {
+    const unpinned = { repository, defaultBranch: "main", environment: "production" };
+    expect(await missingRepositorySettings(githubGet(apiUrl, "test-token"), unpinned)).toEqual([
+      'repository id: the config does not pin it; set access.github.repositoryId: "1296269" (the trust then refuses a repository created later under the same name)',
+    ]);
+    const other = { ...expected, repositoryId: "7" };
+    expect(await missingRepositorySettings(githubGet(apiUrl, "test-token"), other)).toEqual([
+      'repository id: the repository\'s is 1296269, the config\'s access.github.repositoryId "7"; the trust policies expect the config\'s: set it to "1296269" if this is the repository',
+    ]);
   });
 
   it("says when the token cannot read a setting", async () => {

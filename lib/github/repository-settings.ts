@@ -37,6 +37,11 @@ export function githubGet(baseUrl: string, token: string): GitHubGet {
         "X-GitHub-Api-Version": "2022-11-28",
         "User-Agent": "license-manager-org-github-check",
       },
+    }).catch((error: Error) => {
+      const cause = (error.cause as Error | undefined)?.message ?? error.message;
+      throw new GitHubApiError(
+        `GET ${base}${path}: cannot reach GitHub's API (GITHUB_API_URL ${base}): ${cause}`,
+      );
     });
     const text = await response.text();
     let body: unknown = text;

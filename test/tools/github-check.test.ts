@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -123,6 +123,31 @@ describe("npm run access -- github-check", () => {
     expect(result.stderr).toMatch(/^access: error: .*\(run access --help for usage\)$/m);
     expect(result.exitCode).toBe(2);
     expect(requests).toEqual([]);
+  });
+
+  it("compares deploy.yml with the config: its environment and its branch", async () => {
+    const config = path.join(home, "staging.yaml");
+    writeFileSync(
+      config,
+      readFileSync("config/sandbox.yaml", "utf8")
+        .replace(/^ {4}environment: production$/m, "    environment: staging")
+        .replace(/^ {4}repository: (.*)$/m, "    repository: $1\n    defaultBranch: trunk"),
+    );
+    const result = await githubCheck([], { LM_CONFIG: config });
+    const missing = result.stderr.split("\n").filter((line) => line.startsWith("missing: "));
+    expect(missing.slice(0, 2)).toEqual([
+      `missing: .github/workflows/deploy.yml: jobs.deploy.environment is "production", ${config}'s access.github.environment "staging"; make them the same`,
+      `missing: .github/workflows/deploy.yml: on.push.branches is ["main"], expected ["trunk"] (${config}'s access.github.defaultBranch)`,
+    ]);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("says when GitHub's API cannot be reached", async () => {
+    const result = await githubCheck([], { GITHUB_API_URL: "http://127.0.0.1:9" });
+    expect(result.stderr).toContain(
+      "access: error: GET http://127.0.0.1:9/repos/example-org/license-manager-org: cannot reach GitHub's API (GITHUB_API_URL http://127.0.0.1:9)",
+    );
+    expect(result.exitCode).toBe(1);
   });
 
   it("reads the repository --repo names", async () => {

@@ -20,6 +20,7 @@ import {
   planWorkflows,
   trustConditionLines,
   trustPolicy,
+  trustPolicyMaxSize,
   type TrustPolicyDocument,
 } from "../lib/access/trust";
 import { configFileFromEnvironment, loadConfig } from "../lib/config/load";
@@ -86,7 +87,6 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
       policy: planPolicy(props),
       trust: trustPolicy({
         oidcProviderArn: provider,
-        repository: access.github.repository,
         repositoryId: access.github.repositoryId,
         workflows: planWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.plan,
@@ -98,7 +98,6 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
       policy: deployPolicy(props),
       trust: trustPolicy({
         oidcProviderArn: provider,
-        repository: access.github.repository,
         repositoryId: access.github.repositoryId,
         workflows: deployWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.deploy,
@@ -222,7 +221,10 @@ async function main(args: string[]): Promise<number> {
   > = {
     policy: async (document) => document.policy,
     trust: async (document) => {
-      printLine(`${document.role} role (${document.roleArn}) may be assumed by:`);
+      const size = JSON.stringify(document.trust).replace(/\s/g, "").length;
+      printLine(
+        `${document.role} role (${document.roleArn}) may be assumed by (trust policy: ${size} of IAM's ${trustPolicyMaxSize} characters):`,
+      );
       for (const line of trustConditionLines(document.trust)) printLine(`  ${line}`);
       return document.trust;
     },

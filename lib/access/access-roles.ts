@@ -5,7 +5,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { roleNameAndPath } from "../aws/arn";
 import type { PolicyDocument } from "./policies";
-import { trustPolicy, type WorkflowTrust } from "./trust";
+import { trustPolicy, trustPolicySizeProblem, type WorkflowTrust } from "./trust";
 
 export interface AccessRoleProps {
   /** arn:aws:iam::<account>:role/[path/]<name> */
@@ -60,23 +60,31 @@ export class AccessRoles extends Construct {
   }
 
   private role(id: string, props: AccessRoleProps, roles: AccessRolesProps): IamRole {
-    const { provider, repository, repositoryId } = roles;
+    const { provider, repositoryId } = roles;
     const { name, path } = roleNameAndPath(props.roleArn);
+    const trust = (oidcProviderArn: string) =>
+      trustPolicy({
+        oidcProviderArn,
+        repositoryId,
+        workflows: props.githubWorkflows,
+        workstationPrincipals: props.workstationPrincipals,
+      });
+    // Measured as IAM will see it: a provider the stack creates is a token here, its ARN as long as this one.
+    const tooLarge = trustPolicySizeProblem(
+      id,
+      trust(
+        roles.oidcProviderArn ??
+          "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      ),
+    );
+    if (tooLarge) throw new Error(tooLarge);
     const role = new IamRole(this, `${id}-role`, {
       provider,
       name,
       path,
       description: props.description,
       maxSessionDuration: 3600,
-      assumeRolePolicy: JSON.stringify(
-        trustPolicy({
-          oidcProviderArn: this.oidcProviderArn,
-          repository,
-          repositoryId,
-          workflows: props.githubWorkflows,
-          workstationPrincipals: props.workstationPrincipals,
-        }),
-      ),
+      assumeRolePolicy: JSON.stringify(trust(this.oidcProviderArn)),
     });
     new IamRolePolicy(this, `${id}-policy`, {
       provider,

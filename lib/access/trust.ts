@@ -119,15 +119,12 @@ export function deployWorkflows(github: GitHubRepositoryTrust): WorkflowTrust[] 
 const isPattern = (value: string) => /[*?]/.test(value);
 
 /** The condition of one workflow's statement. */
-export function workflowConditions(
-  repository: string,
-  repositoryId: string | undefined,
-  workflow: WorkflowTrust,
-): Conditions {
+export function workflowConditions(repositoryId: string | undefined, workflow: WorkflowTrust): Conditions {
   const claims: [string, string][] = [
     ["aud", "sts.amazonaws.com"],
+    // `sub` names the repository already (and `job_workflow_ref` too): no `repository` key, which would only
+    // take room in a document IAM limits to 2,048 characters.
     ["sub", workflow.subject],
-    ["repository", repository],
     // A repository deleted and created again under the same name gets another id.
     ...(repositoryId !== undefined ? [["repository_id", repositoryId] as [string, string]] : []),
     ["ref", workflow.ref],
@@ -147,7 +144,6 @@ export function workflowConditions(
 
 export interface TrustProps {
   readonly oidcProviderArn: string;
-  readonly repository: string;
   /** @default - the repository is matched by name only */
   readonly repositoryId?: string;
   /** The workflows whose jobs may assume the role, one statement each. */
@@ -162,7 +158,7 @@ export function trustPolicy(props: TrustProps): TrustPolicyDocument {
     Effect: "Allow",
     Principal: { Federated: props.oidcProviderArn },
     Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: workflowConditions(props.repository, props.repositoryId, workflow),
+    Condition: workflowConditions(props.repositoryId, workflow),
   }));
   if (props.workstationPrincipals && props.workstationPrincipals.length > 0) {
     statements.push({
@@ -173,6 +169,21 @@ export function trustPolicy(props: TrustProps): TrustPolicyDocument {
     });
   }
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * A role's trust policy at IAM's default quota, counted without whitespace (IAM User Guide, "IAM and AWS STS
+ * quotas", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; the quota can be raised
+ * to 4,096).
+ */
+export const trustPolicyMaxSize = 2048;
+
+/** Why IAM would refuse the document for its size, or undefined. */
+export function trustPolicySizeProblem(role: string, trust: TrustPolicyDocument): string | undefined {
+  const size = JSON.stringify(trust).replace(/\s/g, "").length;
+  return size > trustPolicyMaxSize
+    ? `the ${role} role's trust policy would be ${size} characters, over IAM's default quota of ${trustPolicyMaxSize} (IAM and AWS STS quotas): fewer access.workstationPrincipals, or a shorter repository or branch name`
+    : undefined;
 }
 
 /** One line per statement: who, and every condition (`=` StringEquals, `~` StringLike). */

@@ -168,7 +168,6 @@ describe("the access stack", () => {
           StringEquals: {
             [key("aud")]: "sts.amazonaws.com",
             [key("sub")]: `repo:${repo}:pull_request`,
-            [key("repository")]: repo,
             [key("repository_id")]: "1296269",
           },
           StringLike: {
@@ -183,7 +182,6 @@ describe("the access stack", () => {
           StringEquals: {
             [key("aud")]: "sts.amazonaws.com",
             [key("sub")]: `repo:${repo}:ref:refs/heads/main`,
-            [key("repository")]: repo,
             [key("repository_id")]: "1296269",
             [key("ref")]: "refs/heads/main",
             [key("job_workflow_ref")]: `${repo}/.github/workflows/drift.yml@refs/heads/main`,
@@ -198,7 +196,6 @@ describe("the access stack", () => {
         StringEquals: {
           [key("aud")]: "sts.amazonaws.com",
           [key("sub")]: `repo:${repo}:environment:production`,
-          [key("repository")]: repo,
           [key("repository_id")]: "1296269",
           [key("ref")]: "refs/heads/main",
           [key("job_workflow_ref")]: `${repo}/.github/workflows/deploy.yml@refs/heads/main`,
@@ -225,8 +222,8 @@ describe("the access stack", () => {
     const unpinned = synthesizeStacks(configWith((d) => delete d.access.github.repositoryId)).access;
     for (const role of Object.values(unpinned.resource.aws_iam_role) as Record<string, any>[]) {
       const [statement] = JSON.parse(role.assume_role_policy).Statement;
-      expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:repository"]).toBe(
-        "example-org/license-manager-org",
+      expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toMatch(
+        /^repo:example-org\/license-manager-org:/,
       );
       expect(
         statement.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"],
@@ -238,6 +235,13 @@ describe("the access stack", () => {
     expect(problemsOf((d) => (d.access.github.repositoryId = "12*"))).toEqual([
       `${file}: access.github.repositoryId: expected GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id) (got "12*")`,
     ]);
+  });
+
+  it("refuses a trust policy IAM would refuse for its size, naming the role and the quota", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `arn:aws:iam::111111111111:role/Administrator${i}`);
+    expect(() => synthesizeStacks(configWith((d) => (d.access.workstationPrincipals.plan = many)))).toThrow(
+      /the plan role's trust policy would be \d+ characters, over IAM's default quota of 2048 \(IAM and AWS STS quotas\): fewer access.workstationPrincipals, or a shorter repository or branch name/,
+    );
   });
 
   it("takes the environment and the default branch from the config", () => {

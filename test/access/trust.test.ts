@@ -16,7 +16,7 @@ const github = {
 };
 const provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const policies = [planWorkflows(github), deployWorkflows(github)].map((workflows) =>
-  trustPolicy({ oidcProviderArn: provider, repository: github.repository, repositoryId: "42", workflows }),
+  trustPolicy({ oidcProviderArn: provider, repositoryId: "42", workflows }),
 );
 
 /** The keys the Service Authorization Reference lists for sts:AssumeRoleWithWebIdentity (iam-data's copy). */
@@ -48,7 +48,7 @@ describe("the trust policies' GitHub conditions", () => {
       const equals = statement.Condition!.StringEquals!;
       for (const value of Object.values(equals)) expect(String(value)).not.toMatch(/[*?]/);
       const keys = Object.values(statement.Condition!).flatMap((conditions) => Object.keys(conditions));
-      for (const claim of ["aud", "sub", "job_workflow_ref", "ref", "repository", "repository_id"]) {
+      for (const claim of ["aud", "sub", "job_workflow_ref", "ref", "repository_id"]) {
         expect(keys).toContain(`${githubIssuer}:${claim}`);
       }
     }
@@ -56,10 +56,10 @@ describe("the trust policies' GitHub conditions", () => {
 
   it("print one line per statement with each condition", () => {
     expect(trustConditionLines(policies[1]!)).toEqual([
-      "DefaultBranchDeploys: GitHub Actions tokens with aud = sts.amazonaws.com, sub = repo:acme/lm:environment:production, repository = acme/lm, repository_id = 42, ref = refs/heads/main, job_workflow_ref = acme/lm/.github/workflows/deploy.yml@refs/heads/main, environment = production",
+      "DefaultBranchDeploys: GitHub Actions tokens with aud = sts.amazonaws.com, sub = repo:acme/lm:environment:production, repository_id = 42, ref = refs/heads/main, job_workflow_ref = acme/lm/.github/workflows/deploy.yml@refs/heads/main, environment = production",
     ]);
     expect(trustConditionLines(policies[0]!)[0]).toBe(
-      "PullRequestPlans: GitHub Actions tokens with aud = sts.amazonaws.com, sub = repo:acme/lm:pull_request, repository = acme/lm, repository_id = 42, ref ~ refs/pull/*/merge, job_workflow_ref ~ acme/lm/.github/workflows/plan.yml@refs/pull/*/merge",
+      "PullRequestPlans: GitHub Actions tokens with aud = sts.amazonaws.com, sub = repo:acme/lm:pull_request, repository_id = 42, ref ~ refs/pull/*/merge, job_workflow_ref ~ acme/lm/.github/workflows/plan.yml@refs/pull/*/merge",
     );
   });
 });

@@ -276,7 +276,7 @@ describe("the access stack's trust policies, evaluated on GitHub's claims", () =
       await createRole(
         emulator(),
         name,
-        trustPolicy({ oidcProviderArn: providerArn, repository, repositoryId: "1296269", workflows }),
+        trustPolicy({ oidcProviderArn: providerArn, repositoryId: "1296269", workflows }),
       );
     }
   }

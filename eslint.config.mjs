@@ -8,15 +8,18 @@ import tseslint from "typescript-eslint";
  * These are lib/'s pure modules (no construct in them), relative to lib/; everything else in lib/ is a construct.
  */
 const pureLib = [
+  "access/access-levels.ts",
   "access/access-scope.ts",
   "access/policies.ts",
   "access/render.ts",
   "access/stack-roles.ts",
+  "access/trust.ts",
   "aws",
   "bench",
   "cdktf",
   "config",
   "drift",
+  "github",
   "license-manager/license-rule-strings.ts",
   "license-manager/service-linked-role-report.ts",
   "license-manager/settings.ts",

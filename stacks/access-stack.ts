@@ -2,7 +2,8 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AccessRoles } from "../lib/access/access-roles";
 import { accessPolicyProps } from "../lib/access/access-scope";
-import { deployPolicy, deploySubjects, planPolicy, planSubjects } from "../lib/access/policies";
+import { deployPolicy, planPolicy } from "../lib/access/policies";
+import { deployWorkflows, planWorkflows } from "../lib/access/trust";
 import { useRemoteState } from "../lib/backend/remote-state";
 import type { AccessConfig, EnvironmentConfig } from "../lib/config/model";
 import { addAwsProvider } from "../lib/providers/aws-provider";
@@ -11,8 +12,9 @@ import { awsProviderProps, remoteStateProps } from "./construct-props";
 import type { StackOptions } from "./stack-options";
 
 /**
- * Who may change the organization: GitHub's OIDC provider, a read-only plan role for pull requests and
- * drift checks, and a deploy role that only the protected environment's jobs can assume. Deployed once by
+ * Who may change the organization: GitHub's OIDC provider, a read-only plan role for pull requests' plan.yml
+ * and the default branch's drift.yml, and a deploy role that only the default branch's deploy.yml in the
+ * protected environment can assume (lib/access/trust.ts). Deployed once by
  * an administrator right after the bootstrap, apart from the stacks the roles deploy, so that no code those
  * roles run can widen its own permissions.
  */
@@ -40,19 +42,20 @@ export class AccessStack extends TerraformStack {
     const scopeProps = accessPolicyProps(config, stackNames);
     this.roles = new AccessRoles(this, "roles", {
       repository: access.github.repository,
+      repositoryId: access.github.repositoryId,
       oidcProviderArn: access.oidcProviderArn,
       plan: {
         roleArn: config.planRoleArn,
         description: `Read-only: plans and drift checks of ${access.github.repository} (license-manager-org)`,
         policy: planPolicy(scopeProps),
-        githubSubjects: planSubjects(access.github.repository, access.github.defaultBranch),
+        githubWorkflows: planWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.plan,
       },
       deploy: {
         roleArn: config.deployRoleArn,
         description: `Deploys of ${access.github.repository} from its ${access.github.environment} environment (license-manager-org)`,
         policy: deployPolicy(scopeProps),
-        githubSubjects: deploySubjects(access.github.repository, access.github.environment),
+        githubWorkflows: deployWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.deploy,
       },
     });

@@ -30,8 +30,9 @@ const toolName = "drift";
 const usage = `Usage: npm run drift -- [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
 Finds what changed outside Terraform. Synthesizes the app once (LM_CONFIG selects the config), then for
-every stack (as many at once as there are CPU cores; no stack waits for another): plan, show -json
-(terraform init first only where Terraform asks for it). Drift is the plan's resource_drift (changed or
+every stack (as many at once as there are CPU cores; no stack waits for another): plan without taking the
+state lock (-lock=false: the plan role writes nothing), show -json (terraform init first only where
+Terraform asks for it). Drift is the plan's resource_drift (changed or
 deleted outside Terraform); the plan's resource_changes are reported apart as pending configuration
 changes, which are not drift. Output changes are ignored. If the full plan fails, drift is read from a
 refresh-only plan.
@@ -157,6 +158,8 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
   const terraform = new Terraform(stack.workingDirectory, {
     env: process.env,
     logFile: path.join(context.workDirectory, `${stack.name}.log`),
+    // Read-only: no state lock (the plan role may not write one).
+    planLock: false,
   });
   try {
     const synthesized = JSON.parse(

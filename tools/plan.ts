@@ -17,8 +17,8 @@ const toolName = "plan";
 
 const usage = `Usage: npm run plan -- [--out DIR] [--stack NAME]... [--role ROLE] [--json] [--skip-synth]
 
-Synthesizes the app once (as cdktf synth does; LM_CONFIG selects the config), then plans every stack, as many at
-once as there are CPU cores (plan -out, and show -json where the plan changes something or Terraform found
+Synthesizes the app once (as cdktf synth does; LM_CONFIG selects the config), then plans every stack without
+taking the state lock (-lock=false: the plan role writes nothing), as many at once as there are CPU cores (plan -out, and show -json where the plan changes something or Terraform found
 changes made outside it, in <synthesis dir>/stacks/<stack>; terraform init first only where Terraform asks for
 it), and writes a review, stacks in dependency order:
 risk flags first (trusted access disabled, organization destroyed, License Manager settings turned off,
@@ -56,7 +56,8 @@ function artifactHint(env: NodeJS.ProcessEnv): string {
 async function planStack(stack: ManifestStack, outDirectory: string): Promise<StackReview> {
   const logFile = path.join(outDirectory, `${stack.name}.log`);
   const planFile = path.join(outDirectory, `${stack.name}.tfplan`);
-  const terraform = new Terraform(stack.workingDirectory, { env: process.env, logFile });
+  // Read-only: no state lock (the plan role may not write one).
+  const terraform = new Terraform(stack.workingDirectory, { env: process.env, logFile, planLock: false });
   try {
     const synthesized = JSON.parse(readFileSync(path.join(stack.workingDirectory, "cdk.tf.json"), "utf8"));
     // A plan with no change and nothing changed outside Terraform has nothing to review: no `terraform show

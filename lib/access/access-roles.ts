@@ -4,15 +4,16 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { roleNameAndPath } from "../aws/arn";
-import { trustPolicy, type PolicyDocument } from "./policies";
+import type { PolicyDocument } from "./policies";
+import { trustPolicy, trustPolicySizeProblem, type WorkflowTrust } from "./trust";
 
 interface AccessRoleProps {
   /** arn:aws:iam::<account>:role/[path/]<name> */
   readonly roleArn: string;
   readonly description: string;
   readonly policy: PolicyDocument;
-  /** Subjects (`sub`) of GitHub's OIDC tokens that may assume the role. */
-  readonly githubSubjects: readonly string[];
+  /** The GitHub workflows whose jobs may assume the role (trust.ts). */
+  readonly githubWorkflows: readonly WorkflowTrust[];
   /** @default [] */
   readonly workstationPrincipals?: readonly string[];
 }
@@ -22,6 +23,8 @@ interface AccessRolesProps {
   readonly provider?: TerraformProvider;
   /** `owner/repo` */
   readonly repository: string;
+  /** GitHub's id of the repository. @default - matched by name only */
+  readonly repositoryId?: string;
   /**
    * GitHub's OIDC provider, when the account has one already (one per issuer and account).
    * @default - created here
@@ -52,25 +55,36 @@ export class AccessRoles extends Construct {
       });
       this.oidcProviderArn = provider.arn;
     }
-    this.planRole = this.role("plan", props.plan, props.provider);
-    this.deployRole = this.role("deploy", props.deploy, props.provider);
+    this.planRole = this.role("plan", props.plan, props);
+    this.deployRole = this.role("deploy", props.deploy, props);
   }
 
-  private role(id: string, props: AccessRoleProps, provider?: TerraformProvider): IamRole {
+  private role(id: string, props: AccessRoleProps, roles: AccessRolesProps): IamRole {
+    const { provider, repositoryId } = roles;
     const { name, path } = roleNameAndPath(props.roleArn);
+    const trust = (oidcProviderArn: string) =>
+      trustPolicy({
+        oidcProviderArn,
+        repositoryId,
+        workflows: props.githubWorkflows,
+        workstationPrincipals: props.workstationPrincipals,
+      });
+    // Measured as IAM will see it: a provider the stack creates is a token here, its ARN as long as this one.
+    const tooLarge = trustPolicySizeProblem(
+      id,
+      trust(
+        roles.oidcProviderArn ??
+          "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      ),
+    );
+    if (tooLarge) throw new Error(tooLarge);
     const role = new IamRole(this, `${id}-role`, {
       provider,
       name,
       path,
       description: props.description,
       maxSessionDuration: 3600,
-      assumeRolePolicy: JSON.stringify(
-        trustPolicy({
-          oidcProviderArn: this.oidcProviderArn,
-          subjects: props.githubSubjects,
-          workstationPrincipals: props.workstationPrincipals,
-        }),
-      ),
+      assumeRolePolicy: JSON.stringify(trust(this.oidcProviderArn)),
     });
     new IamRolePolicy(this, `${id}-policy`, {
       provider,

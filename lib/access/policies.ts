@@ -1,7 +1,7 @@
 /**
- * The plan and deploy roles' identity policies and trust policies, as pure functions of narrow props. The
- * access stack attaches them, `npm run access` prints them and docs/permissions.md's generated section is
- * written from them. Every action is listed one by one; resources are ARNs wherever the Service Authorization
+ * The plan and deploy roles' identity policies (their trust policies: trust.ts), as pure functions of narrow
+ * props. The access stack attaches them, `npm run access` prints them and docs/permissions.md's generated section
+ * is written from them. Every action is listed one by one; resources are ARNs wherever the Service Authorization
  * Reference lets the action be scoped, `*` only where the action has no resource type.
  *
  * The lists are exactly what the sandbox's lifecycle run uses (test/e2e: every action used at least once,
@@ -27,19 +27,6 @@ export interface PolicyStatement {
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
   readonly Statement: readonly PolicyStatement[];
-}
-
-interface TrustStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Principal: Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: string;
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
-
-export interface TrustPolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly TrustStatement[];
 }
 
 export interface StateScope {
@@ -145,9 +132,11 @@ const bucketReads = [
 ];
 
 /**
- * The state: the stacks' objects, and what locking needs. A plan reads the state and writes the lock only;
- * with DynamoDB, `dynamodb:LeadingKeys` keeps it to the lock items ("<bucket>/<key>"), off the state digests
- * ("<bucket>/<key>-md5") that a deploy writes.
+ * The state: the stacks' objects, and what locking needs. A deploy writes its state and takes the lock; with
+ * DynamoDB, `dynamodb:LeadingKeys` keeps the lock statement to the lock items ("<bucket>/<key>"), off the state
+ * digests ("<bucket>/<key>-md5"). A plan only reads: plans and drift checks run with -lock=false
+ * (tools/plan.ts, tools/drift.ts, TF_CLI_ARGS_plan in the workflows), so the plan role holds no lock action at
+ * all and cannot drop a running deploy's lock.
  */
 function stateStatements(state: StateScope, partition: string, writes: boolean): PolicyStatement[] {
   const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
@@ -161,7 +150,22 @@ function stateStatements(state: StateScope, partition: string, writes: boolean):
       Resource: keys.map((key) => `${bucketArn}/${key}`),
     },
   ];
-  if (state.locking === "lockfile") {
+  if (!writes) {
+    // Unlocked reads: the digest only, which the S3 backend compares with the object it read.
+    if (state.locking === "dynamodb" && state.lockTableArn) {
+      statements.push({
+        Sid: "StateDigestRead",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem"],
+        Resource: [state.lockTableArn],
+        Condition: {
+          "ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": keys.map((key) => `${state.bucket}/${key}-md5`),
+          },
+        },
+      });
+    }
+  } else if (state.locking === "lockfile") {
     // Terraform reads the lock file back before it deletes it.
     statements.push({
       Sid: "StateLockFile",
@@ -181,9 +185,9 @@ function stateStatements(state: StateScope, partition: string, writes: boolean):
       Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": lockItems } },
     });
     statements.push({
-      Sid: writes ? "StateDigestReadWrite" : "StateDigestRead",
+      Sid: "StateDigestReadWrite",
       Effect: "Allow",
-      Action: writes ? ["dynamodb:GetItem", "dynamodb:PutItem"] : ["dynamodb:GetItem"],
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
       Resource: [state.lockTableArn],
       Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": digestItems } },
     });
@@ -263,7 +267,8 @@ function statementIf(condition: boolean, statement: PolicyStatement): PolicyStat
 
 /**
  * Reads only: plans and drift checks of every stack (the bootstrap's bucket and table, the access stack's
- * roles), `npm run roles`, `npm run org` and `npm run reconcile -- get|diff`; writes only the state lock.
+ * roles), `npm run roles`, `npm run org` and `npm run reconcile -- get|diff`; writes nothing, not even the state
+ * lock (plans run with -lock=false).
  */
 export function planPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);
@@ -410,50 +415,4 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   // What the reconcile CLI writes, kind by kind (last, so that what a resource already needs is not repeated).
   statements.push(...reconcileKinds.flatMap((kind) => kind.permissions(props).write));
   return { Version: "2012-10-17", Statement: withoutRedundant(statements) };
-}
-
-interface TrustProps {
-  readonly oidcProviderArn: string;
-  /** Token subjects (`sub`) allowed, e.g. repo:<owner>/<repo>:pull_request. */
-  readonly subjects: readonly string[];
-  /** IAM principals that may assume the role from a workstation. @default [] */
-  readonly workstationPrincipals?: readonly string[];
-}
-
-const githubIssuer = "token.actions.githubusercontent.com";
-
-export function trustPolicy(props: TrustProps): TrustPolicyDocument {
-  const statements: TrustStatement[] = [
-    {
-      Sid: "GitHubActions",
-      Effect: "Allow",
-      Principal: { Federated: props.oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${githubIssuer}:aud`]: "sts.amazonaws.com",
-          [`${githubIssuer}:sub`]: props.subjects,
-        },
-      },
-    },
-  ];
-  if (props.workstationPrincipals && props.workstationPrincipals.length > 0) {
-    statements.push({
-      Sid: "Workstations",
-      Effect: "Allow",
-      Principal: { AWS: props.workstationPrincipals },
-      Action: "sts:AssumeRole",
-    });
-  }
-  return { Version: "2012-10-17", Statement: statements };
-}
-
-/** The `sub` claims of GitHub's tokens: pull requests and the default branch's scheduled drift runs. */
-export function planSubjects(repository: string, defaultBranch: string): string[] {
-  return [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/${defaultBranch}`];
-}
-
-/** Only jobs of the protected environment. */
-export function deploySubjects(repository: string, environment: string): string[] {
-  return [`repo:${repository}:environment:${environment}`];
 }

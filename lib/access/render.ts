@@ -1,5 +1,6 @@
 import { readGeneratedSection, replaceGeneratedSection } from "../markdown/generated-section";
-import type { PolicyDocument, TrustPolicyDocument } from "./policies";
+import type { PolicyDocument } from "./policies";
+import { trustConditionLines, type TrustPolicyDocument } from "./trust";
 
 export interface RoleDocuments {
   readonly role: "plan" | "deploy";
@@ -40,19 +41,8 @@ export function renderPermissions(roles: readonly RoleDocuments[], configFile: s
     lines.push(
       "",
       `**${role.role} role** (\`${role.roleArn}\`): ${actions.length} actions, ${wildcardActions(role.policy).length} wildcards.`,
-      `Trusted: ${role.trust.Statement.map((statement) =>
-        statement.Principal.Federated
-          ? `GitHub Actions tokens with \`sub\` ${[
-              statement.Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"] ?? [],
-            ]
-              .flat()
-              .map((sub) => `\`${sub}\``)
-              .join(" or ")}`
-          : `${[statement.Principal.AWS]
-              .flat()
-              .map((principal) => `\`${principal}\``)
-              .join(", ")} (workstations)`,
-      ).join("; ")}.`,
+      "Trusted (`=` StringEquals, `~` StringLike; keys `token.actions.githubusercontent.com:<claim>`):",
+      ...trustConditionLines(role.trust).map((line) => `- ${line}`),
       "",
       "| statement | actions | resources and conditions |",
       "| --------- | ------- | ------------------------ |",

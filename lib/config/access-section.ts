@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { field } from "./field-docs";
 import {
+  formatted,
   githubBranch,
   githubEnvironment,
   githubOidcProviderArn,
@@ -14,6 +15,16 @@ import {
   section,
   uniqueItems,
 } from "./formats";
+
+/**
+ * GitHub's id of the repository, which no rename or re-creation under the same name carries over: tokens carry it
+ * as the `repository_id` claim, a string of digits.
+ */
+const githubRepositoryId = formatted(
+  /^[1-9][0-9]{0,19}$/,
+  "GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id)",
+  ' as a quoted string, e.g. "1296269"',
+);
 
 export const access = section(
   {
@@ -25,10 +36,16 @@ export const access = section(
             meaning: "The protected environment deploy.yml runs in; only its jobs may assume the deploy role",
           }),
           defaultBranch: field(githubBranch.default("main"), {
-            meaning: "The branch whose scheduled drift checks may assume the plan role",
+            meaning:
+              "The branch whose deploy.yml may assume the deploy role and whose scheduled drift checks the plan role",
+          }),
+          repositoryId: field(githubRepositoryId.optional(), {
+            meaning:
+              "The repository's numeric id: the roles then trust this repository only, not one created later under the same name (npm run access -- github-check asks for it)",
+            default: "the trust matches the repository by name",
           }),
         },
-        "the GitHub repository: { repository, environment, defaultBranch }",
+        "the GitHub repository: { repository, environment, defaultBranch, repositoryId }",
       ),
       { meaning: "Where GitHub Actions' OIDC tokens come from" },
     ),

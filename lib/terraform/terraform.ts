@@ -17,6 +17,13 @@ interface TerraformOptions {
    * @default LM_THROTTLE_ATTEMPTS (5) runs, 2 s doubling, a line on stderr for each re-run
    */
   readonly throttleRetry?: ThrottleRetryOptions;
+  /**
+   * Whether plans take the state lock. Plans and drift checks run with the read-only plan role, which may write
+   * nothing, the lock included (-lock=false); they may then read a state that an apply is writing at that moment
+   * (docs/repository-settings.md, "The plan role writes nothing").
+   * @default true
+   */
+  readonly planLock?: boolean;
 }
 
 /**
@@ -131,13 +138,18 @@ export class Terraform {
     }
   }
 
+  /** A plan waits up to 2 minutes for the lock, or takes none (planLock: false). */
+  private planLockArgs(): string[] {
+    return this.options.planLock === false ? ["-lock=false"] : ["-lock-timeout=120s"];
+  }
+
   /** Saves the plan to planFile (absolute, or relative to the stack directory). */
   plan(planFile: string, extraArgs: readonly string[] = []): Promise<RunResult> {
     return this.runInitialized([
       "plan",
       "-input=false",
       `-out=${path.resolve(this.workingDirectory, planFile)}`,
-      "-lock-timeout=120s",
+      ...this.planLockArgs(),
       ...extraArgs,
     ]);
   }
@@ -153,7 +165,7 @@ export class Terraform {
         "plan",
         "-input=false",
         `-out=${path.resolve(this.workingDirectory, planFile)}`,
-        "-lock-timeout=120s",
+        ...this.planLockArgs(),
         "-detailed-exitcode",
       ],
       [0, 2],

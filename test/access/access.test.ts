@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { actionLevels, writesThatStoreNothing } from "../../lib/access/access-levels";
 import { accessPolicyProps } from "../../lib/access/access-scope";
 import { deployPolicy, planPolicy } from "../../lib/access/policies";
 import {
@@ -74,7 +75,7 @@ describe("access config", () => {
 
   it("names unknown keys in the access section", () => {
     expect(problemsOf((d) => (d.access.github.branch = "main"))).toEqual([
-      `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch (got "main")`,
+      `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch, repositoryId (got "main")`,
     ]);
   });
 });
@@ -157,31 +158,110 @@ describe("the access stack", () => {
     ]);
   });
 
-  it("lets pull requests and the default branch assume the plan role, and only the environment the deploy role", () => {
-    const trust = roles.map((role) => JSON.parse(role.assume_role_policy));
-    const subjects = trust.map(
-      (document) => document.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-    );
-    expect(subjects).toEqual([
+  it("lets plan.yml of pull requests and drift.yml of main assume the plan role, and only main's deploy.yml in the environment the deploy role", () => {
+    const [plan, deploy] = roles.map((role) => JSON.parse(role.assume_role_policy));
+    const repo = "example-org/license-manager-org";
+    const key = (claim: string) => `token.actions.githubusercontent.com:${claim}`;
+    expect(plan.Statement.slice(0, 2).map((statement: any) => [statement.Sid, statement.Condition])).toEqual([
       [
-        "repo:example-org/license-manager-org:pull_request",
-        "repo:example-org/license-manager-org:ref:refs/heads/main",
+        "PullRequestPlans",
+        {
+          StringEquals: {
+            [key("aud")]: "sts.amazonaws.com",
+            [key("sub")]: `repo:${repo}:pull_request`,
+            [key("repository_id")]: "1296269",
+          },
+          StringLike: {
+            [key("ref")]: "refs/pull/*/merge",
+            [key("job_workflow_ref")]: `${repo}/.github/workflows/plan.yml@refs/pull/*/merge`,
+          },
+        },
       ],
-      ["repo:example-org/license-manager-org:environment:production"],
+      [
+        "DefaultBranchDrift",
+        {
+          StringEquals: {
+            [key("aud")]: "sts.amazonaws.com",
+            [key("sub")]: `repo:${repo}:ref:refs/heads/main`,
+            [key("repository_id")]: "1296269",
+            [key("ref")]: "refs/heads/main",
+            [key("job_workflow_ref")]: `${repo}/.github/workflows/drift.yml@refs/heads/main`,
+          },
+        },
+      ],
     ]);
-    for (const document of trust) {
-      expect(document.Statement[0]).toMatchObject({
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
-      });
-      expect(document.Statement[0].Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\./);
-      expect(document.Statement[1]).toEqual({
+    expect(deploy.Statement[0]).toMatchObject({
+      Sid: "DefaultBranchDeploys",
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [key("aud")]: "sts.amazonaws.com",
+          [key("sub")]: `repo:${repo}:environment:production`,
+          [key("repository_id")]: "1296269",
+          [key("ref")]: "refs/heads/main",
+          [key("job_workflow_ref")]: `${repo}/.github/workflows/deploy.yml@refs/heads/main`,
+          [key("environment")]: "production",
+        },
+      },
+    });
+    expect(deploy.Statement[0].Condition.StringLike).toBeUndefined();
+    for (const document of [plan, deploy]) {
+      const github = document.Statement.filter((statement: any) => statement.Principal.Federated);
+      for (const statement of github) {
+        expect(statement.Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\./);
+      }
+      expect(document.Statement.at(-1)).toEqual({
         Sid: "Workstations",
         Effect: "Allow",
         Principal: { AWS: ["arn:aws:iam::111111111111:user/sandbox-admin"] },
         Action: "sts:AssumeRole",
       });
     }
+  });
+
+  it("matches the repository by name only when the config does not pin its id", () => {
+    const unpinned = synthesizeStacks(configWith((d) => delete d.access.github.repositoryId)).access;
+    for (const role of Object.values(unpinned.resource.aws_iam_role) as Record<string, any>[]) {
+      const [statement] = JSON.parse(role.assume_role_policy).Statement;
+      expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toMatch(
+        /^repo:example-org\/license-manager-org:/,
+      );
+      expect(
+        statement.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"],
+      ).toBeUndefined();
+    }
+    expect(problemsOf((d) => (d.access.github.repositoryId = 1296269))).toEqual([
+      `${file}: access.github.repositoryId: expected GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id) as a quoted string, e.g. "1296269" (got 1296269)`,
+    ]);
+    expect(problemsOf((d) => (d.access.github.repositoryId = "12*"))).toEqual([
+      `${file}: access.github.repositoryId: expected GitHub's numeric id of the repository (gh api repos/<owner>/<name> --jq .id) (got "12*")`,
+    ]);
+  });
+
+  it("refuses a trust policy IAM would refuse for its size, naming the role and the quota", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `arn:aws:iam::111111111111:role/Administrator${i}`);
+    expect(() => synthesizeStacks(configWith((d) => (d.access.workstationPrincipals.plan = many)))).toThrow(
+      /the plan role's trust policy would be \d+ characters, over IAM's default quota of 2048 \(IAM and AWS STS quotas\): fewer access.workstationPrincipals, or a shorter repository or branch name/,
+    );
+  });
+
+  it("takes the environment and the default branch from the config", () => {
+    const other = synthesizeStacks(
+      configWith((d) => {
+        d.access.github.environment = "org-admin";
+        d.access.github.defaultBranch = "trunk";
+      }),
+    ).access;
+    const deploy = (Object.values(other.resource.aws_iam_role) as Record<string, any>[])
+      .map((role) => JSON.parse(role.assume_role_policy))
+      .find((document) => document.Statement[0].Sid === "DefaultBranchDeploys");
+    expect(deploy.Statement[0].Condition.StringEquals).toMatchObject({
+      "token.actions.githubusercontent.com:sub": "repo:example-org/license-manager-org:environment:org-admin",
+      "token.actions.githubusercontent.com:environment": "org-admin",
+      "token.actions.githubusercontent.com:ref": "refs/heads/trunk",
+      "token.actions.githubusercontent.com:job_workflow_ref":
+        "example-org/license-manager-org/.github/workflows/deploy.yml@refs/heads/trunk",
+    });
   });
 
   it("uses an existing OIDC provider given by ARN instead of creating one", () => {
@@ -207,20 +287,64 @@ describe("the policies", () => {
     expect(wildcardActions(deploy)).toEqual([]);
   });
 
-  it("give the plan role no write but the lock's", () => {
-    const planWrites = plan.Statement.filter((statement) =>
-      statement.Action.some((action) => writes.test(action)),
-    );
-    expect(planWrites.map((statement) => statement.Sid)).toEqual(["StateLockTable"]);
-    expect(planWrites[0].Condition).toEqual({
-      "ForAllValues:StringEquals": {
-        "dynamodb:LeadingKeys": [
-          "sandbox-license-manager-tfstate/license-manager-org/access.tfstate",
-          "sandbox-license-manager-tfstate/license-manager-org/organization.tfstate",
-          "sandbox-license-manager-tfstate/license-manager-org/license-manager.tfstate",
-        ],
+  it("give the plan role no write, the state lock's included", () => {
+    expect(
+      plan.Statement.filter((statement) => statement.Action.some((action) => writes.test(action))),
+    ).toEqual([]);
+    expect(plan.Statement.find((statement) => statement.Sid === "StateDigestRead")).toEqual({
+      Sid: "StateDigestRead",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: ["arn:aws:dynamodb:us-east-1:111111111111:table/sandbox-license-manager-tflock"],
+      Condition: {
+        "ForAllValues:StringEquals": {
+          "dynamodb:LeadingKeys": [
+            "sandbox-license-manager-tfstate/license-manager-org/access.tfstate-md5",
+            "sandbox-license-manager-tfstate/license-manager-org/organization.tfstate-md5",
+            "sandbox-license-manager-tfstate/license-manager-org/license-manager.tfstate-md5",
+          ],
+        },
       },
     });
+  });
+
+  it.each([
+    ["the sandbox (DynamoDB locking, member read roles)", sandboxConfigFile],
+    ["the example (lock file, KMS key)", docsConfigFile],
+  ])(
+    "give the plan role no action the Service Authorization Reference classes above Read or List: %s",
+    async (_name, configFile) => {
+      const levels = await actionLevels(
+        policyActions(planPolicy(accessPolicyProps(loadConfig(configFile), stackNames))),
+      );
+      expect(levels.filter((level) => level.write)).toEqual([]);
+      // What is classed Write but stores nothing is named, and only where the reference classes it so.
+      for (const level of levels.filter((candidate) => candidate.storesNothing !== undefined)) {
+        expect(Object.keys(writesThatStoreNothing)).toContain(level.action);
+        expect(level.accessLevel).toContain("Write");
+      }
+    },
+  );
+
+  it("classify writes by the reference's access levels (the deploy role's are found)", async () => {
+    const levels = await actionLevels(policyActions(deploy));
+    expect(levels.filter((level) => level.write).map((level) => level.action)).toEqual(
+      expect.arrayContaining([
+        "s3:PutObject",
+        "organizations:EnableAWSServiceAccess",
+        "iam:CreateServiceLinkedRole",
+        "license-manager:UpdateLicenseConfiguration",
+      ]),
+    );
+    for (const action of Object.keys(writesThatStoreNothing)) {
+      expect((await actionLevels([action]))[0]).toMatchObject({
+        write: false,
+        accessLevel: expect.stringContaining("Write"),
+      });
+    }
+    await expect(actionLevels(["s3:NoSuchAction"])).rejects.toThrow(
+      "s3:NoSuchAction: not an action of the Service Authorization Reference",
+    );
   });
 
   it("let the deploy role enable trusted access only for the config's principals, and disable none unless allowed", () => {

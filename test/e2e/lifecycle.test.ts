@@ -505,7 +505,7 @@ describe("changes made outside Terraform", () => {
     );
   });
 
-  it("the plan role cannot apply: the apply is denied and the organization and the state stay as they were", async () => {
+  it("the plan role cannot apply: not even the state lock is granted, and the organization and the state stay as they were", async () => {
     const serialBefore = (await statePull("organization")).serial;
     const from = new Date().toISOString();
     const apply = await runCommand("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
@@ -514,8 +514,9 @@ describe("changes made outside Terraform", () => {
     });
     denialWindows.push({ from, to: new Date().toISOString() });
     expect(apply.exitCode).not.toBe(0);
+    // The plan role holds no lock action: the apply stops at the state lock, before it calls anything.
     expect(flatten(apply)).toMatch(
-      /AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/LicenseManagerPlanner\/[\w-]+ is not authorized to perform: organizations:EnableAWSServiceAccess/,
+      /Error acquiring the state lock.*AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role\/LicenseManagerPlanner\/[\w-]+ is not authorized to perform: dynamodb:PutItem/,
     );
     expect(await enabledPrincipals()).not.toContain("license-manager.member-account.amazonaws.com");
     expect((await statePull("organization")).serial).toBe(serialBefore);

@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { DescribeOrganizationCommand, ListAccountsCommand } from "@aws-sdk/client-organizations";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { deployWorkflows, planWorkflows, trustPolicy } from "../../lib/access/trust";
 import { mintGitHubActionsToken, type GitHubJobContext } from "../../sandbox/emulator/github-oidc-token";
 import type { RunningEmulator } from "../../sandbox/emulator/server";
 import {
@@ -251,5 +252,118 @@ describe("AssumeRoleWithWebIdentity for GitHub Actions", () => {
     await setUp();
     await expect(assumeRole(emulator(), deployRole)).rejects.toMatchObject({ name: "AccessDenied" });
     await assumeRole(emulator(), await createRole(emulator(), "Workstation", trustManagementAccount));
+  });
+});
+
+describe("the access stack's trust policies, evaluated on GitHub's claims", () => {
+  const emulator = useEmulator();
+  const repository = "example-org/license-manager-org";
+  const github = { repository, defaultBranch: "main", environment: "production", repositoryId: "1296269" };
+  const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+  const roles = { plan: roleArn("Planner"), deploy: roleArn("Deployer") };
+
+  async function setUp() {
+    await clientsFor(emulator()).iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: "https://token.actions.githubusercontent.com",
+        ClientIDList: ["sts.amazonaws.com"],
+      }),
+    );
+    for (const [name, workflows] of [
+      ["Planner", planWorkflows(github)],
+      ["Deployer", deployWorkflows(github)],
+    ] as const) {
+      await createRole(
+        emulator(),
+        name,
+        trustPolicy({ oidcProviderArn: providerArn, repositoryId: "1296269", workflows }),
+      );
+    }
+  }
+
+  /** Which of the two roles the token gets. */
+  async function assumable(token: string): Promise<string[]> {
+    const sts = new STSClient({ endpoint: emulator().url, region: "us-east-1", maxAttempts: 1 });
+    const allowed: string[] = [];
+    for (const [role, arn] of Object.entries(roles)) {
+      const outcome = await sts
+        .send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: arn,
+            RoleSessionName: "github-actions",
+            WebIdentityToken: token,
+          }),
+        )
+        .then(
+          () => "allowed",
+          (error: { name?: string }) => error.name,
+        );
+      if (outcome === "allowed") allowed.push(role);
+      else expect(outcome).toBe("AccessDenied");
+    }
+    return allowed;
+  }
+
+  const jobToken = (
+    workflowFile: string,
+    context: GitHubJobContext,
+    ref?: string,
+    claims: Record<string, unknown> = {},
+  ) => mintGitHubActionsToken({ repository, repositoryId: "1296269", context, workflowFile, ref, claims });
+
+  it.each<[string, string, string[]]>([
+    [
+      "deploy.yml on main in the environment",
+      jobToken("deploy.yml", { environment: "production" }),
+      ["deploy"],
+    ],
+    [
+      "plan.yml of a pull request",
+      jobToken("plan.yml", { pullRequest: true }, "refs/pull/42/merge"),
+      ["plan"],
+    ],
+    ["drift.yml on main", jobToken("drift.yml", { ref: "refs/heads/main" }), ["plan"]],
+    [
+      "a branch's copy of deploy.yml in the environment (another ref and job_workflow_ref)",
+      jobToken("deploy.yml", { environment: "production" }, "refs/heads/feature"),
+      [],
+    ],
+    [
+      "deploy.yml on main claiming the environment without being in it",
+      jobToken("deploy.yml", { ref: "refs/heads/main" }),
+      [],
+    ],
+    [
+      "a pull request's job in the environment (deploy.yml renamed in the pull request)",
+      jobToken("deploy.yml", { environment: "production" }, "refs/pull/42/merge"),
+      [],
+    ],
+    ["plan.yml pushed on main (not a pull request)", jobToken("plan.yml", { ref: "refs/heads/main" }), []],
+    ["a branch's copy of drift.yml", jobToken("drift.yml", { ref: "refs/heads/feature" }), []],
+    [
+      "another workflow of main in the environment",
+      jobToken("release.yml", { environment: "production" }),
+      [],
+    ],
+    [
+      "a reusable workflow called by main's deploy.yml (job_workflow_ref names the callee)",
+      jobToken("deploy.yml", { environment: "production" }, undefined, {
+        job_workflow_ref: "someone/else/.github/workflows/deploy.yml@refs/heads/main",
+      }),
+      [],
+    ],
+    [
+      "deploy.yml of a repository created again under the same name (another id)",
+      jobToken("deploy.yml", { environment: "production" }, undefined, { repository_id: "99" }),
+      [],
+    ],
+    [
+      "a token without job_workflow_ref",
+      jobToken("deploy.yml", { environment: "production" }, undefined, { job_workflow_ref: undefined }),
+      [],
+    ],
+  ])("%s: may assume %j", async (_name, token, expected) => {
+    await setUp();
+    expect(await assumable(token)).toEqual(expected);
   });
 });

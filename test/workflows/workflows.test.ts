@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { loadConfig } from "../../lib/config/load";
+import { docsConfigFile } from "../../tools/access";
 
 const directory = path.join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(directory).filter((file) => file.endsWith(".yml"));
@@ -84,11 +86,11 @@ describe("GitHub Actions workflows", () => {
       expect(workflow.env.LM_ROLE).toBe("none");
     });
 
-    it("shares one state concurrency group, never cancelling a run in progress", () => {
-      expect(workflow.concurrency).toEqual({
-        group: "terraform-state-production",
-        "cancel-in-progress": false,
-      });
+    it("has a concurrency group of its own", () => {
+      expect(typeof workflow.concurrency?.group).toBe("string");
+      const others = workflows.filter((other) => other.file !== file);
+      for (const other of others)
+        expect(other.workflow.concurrency.group).not.toBe(workflow.concurrency.group);
     });
 
     it("keeps Terraform and cdktf from calling home", () => {
@@ -109,6 +111,71 @@ describe("GitHub Actions workflows", () => {
       const terraform = steps.find((step) => String(step.uses).startsWith("hashicorp/setup-terraform@"));
       expect(terraform?.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
     });
+  });
+
+  describe("concurrency: a plan or drift run never cancels nor displaces a deploy", () => {
+    /**
+     * GitHub keeps at most one running and one pending run per concurrency group and cancels the older pending
+     * run when another arrives ("Control the concurrency of workflows and jobs"): a deploy queued in a group a
+     * plan shares can be cancelled by a pull request's push. Group names are compared case-insensitively here,
+     * the conservative reading (the docs do not say whether GitHub does).
+     */
+    const deploy = workflows.find((candidate) => candidate.file === "deploy.yml")!;
+    const deployGroup = String(deploy.workflow.concurrency.group);
+    /** The part of a group name before its first expression: every value the group can take starts with it. */
+    const literalPrefix = (group: string) => group.split("${{")[0]!.toLowerCase();
+
+    it("deploy's group is a plain name (no expression) and a deploy in progress is never cancelled", () => {
+      expect(deployGroup).not.toContain("${{");
+      expect(deploy.workflow.concurrency["cancel-in-progress"]).toBe(false);
+      expect(deploy.workflow.jobs.deploy.concurrency).toBeUndefined();
+    });
+
+    it.each(workflows.filter((candidate) => candidate.file !== "deploy.yml"))(
+      "$file uses no group that could equal deploy's, at workflow or job level",
+      ({ workflow }) => {
+        const groups = [
+          workflow.concurrency,
+          ...Object.values(workflow.jobs as Record<string, any>).map((job) => job.concurrency),
+        ]
+          .filter((concurrency) => concurrency !== undefined)
+          .map((concurrency) => String(typeof concurrency === "string" ? concurrency : concurrency.group));
+        expect(groups.length).toBeGreaterThan(0);
+        for (const group of groups) {
+          const prefix = literalPrefix(group);
+          // A group that starts with an expression could evaluate to anything, deploy's name included.
+          expect(prefix).not.toBe("");
+          if (group.includes("${{")) expect(deployGroup.toLowerCase().startsWith(prefix)).toBe(false);
+          else expect(group.toLowerCase()).not.toBe(deployGroup.toLowerCase());
+        }
+      },
+    );
+
+    it("plan has one group per pull request (a newer push cancels the older plan), drift one of its own", () => {
+      const plan = workflows.find((candidate) => candidate.file === "plan.yml")!.workflow;
+      expect(plan.concurrency).toEqual({
+        group: "plan-${{ github.event.pull_request.number }}",
+        "cancel-in-progress": true,
+      });
+      const drift = workflows.find((candidate) => candidate.file === "drift.yml")!.workflow;
+      expect(drift.concurrency).toEqual({ group: "drift", "cancel-in-progress": false });
+    });
+
+    it("the check itself refuses a group that could equal deploy's", () => {
+      expect(deployGroup).toBe("deploy");
+      expect(literalPrefix("${{ github.workflow }}")).toBe("");
+      expect(deployGroup.startsWith(literalPrefix("De${{ github.ref_name }}"))).toBe(true);
+    });
+  });
+
+  it("plan and drift jobs (the plan role) run every terraform plan unlocked", () => {
+    for (const [file, job] of [
+      ["plan.yml", "plan"],
+      ["drift.yml", "drift"],
+    ]) {
+      const { workflow } = workflows.find((candidate) => candidate.file === file)!;
+      expect(workflow.jobs[job].env).toEqual(expect.objectContaining({ TF_CLI_ARGS_plan: "-lock=false" }));
+    }
   });
 
   it("plan runs on pull requests: tests without credentials, then the plan, one sticky comment found by its marker, plans artifact", () => {
@@ -142,6 +209,14 @@ describe("GitHub Actions workflows", () => {
     expect(issue.if).toContain("'2'");
     expect(issue.with.script).toContain('labels: ["drift"]');
     expect(issue.with.script).toContain('state: "closed"');
+  });
+
+  it("deploy runs in the environment and on the default branch the config's trust policy names", () => {
+    const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
+    // deploy.yml reads config/production.yaml, a copy of this example (README).
+    const { access } = loadConfig(docsConfigFile);
+    expect(workflow.jobs.deploy.environment).toBe(access!.github.environment);
+    expect(workflow.on.push.branches).toEqual([access!.github.defaultBranch]);
   });
 
   it("deploy applies the organization and License Manager stacks on main behind the production environment, then restores what Terraform cannot read back", () => {

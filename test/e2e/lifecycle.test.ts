@@ -595,15 +595,16 @@ describe("changes made outside Terraform", () => {
     expect(again.stderr).not.toContain("Restored");
   }, 300_000);
 
-  it("the service-linked role License Manager already has is adopted, by import, not created again", async () => {
+  it("the service-linked roles that already exist (License Manager's, AWS Marketplace's) are adopted, by import, not created again", async () => {
     const { Role: before } = await iam().send(
       new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),
     );
     const state = await statePull("license-manager");
-    const address = state.resources
+    const addresses = state.resources
       .filter((resource: any) => resource.type === "aws_iam_service_linked_role")
-      .map((resource: any) => `${resource.type}.${resource.name}`)[0];
-    const removed = await runCommand("terraform", ["state", "rm", address], {
+      .map((resource: any) => `${resource.type}.${resource.name}`);
+    expect(addresses).toHaveLength(2);
+    const removed = await runCommand("terraform", ["state", "rm", ...addresses], {
       cwd: stackDirectory("license-manager"),
       env: session.environment,
     });
@@ -618,6 +619,9 @@ describe("changes made outside Terraform", () => {
     expect(apply.exitCode).toBe(0);
     expect(flatten(apply)).toMatch(
       /aws_iam_service_linked_role\.service-linked-role_E7A4F1D5: Import complete/,
+    );
+    expect(flatten(apply)).toMatch(
+      /aws_iam_service_linked_role\.marketplace-service-linked-role_9F8FA714: Import complete/,
     );
     const { Role: after } = await iam().send(
       new GetRoleCommand({ RoleName: "AWSServiceRoleForAWSLicenseManagerRole" }),

@@ -137,6 +137,20 @@ async function grantsByName() {
   );
 }
 
+/** cdktf deploy of the organization stack alone, with the session's environment and these variables. */
+const deployOrganization = (environment: NodeJS.ProcessEnv = {}) =>
+  runCommand(
+    cdktf,
+    [
+      "deploy",
+      "organization",
+      "--auto-approve",
+      "--skip-provider-lock",
+      "--ignore-missing-stack-dependencies",
+    ],
+    { cwd: projectRoot, env: { ...session.environment, ...environment } },
+  );
+
 const flatten = (result: { stdout: string; stderr: string }) =>
   (result.stdout + result.stderr)
     // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
@@ -668,17 +682,7 @@ describe("protections", () => {
     const withoutSso = writeConfig("without-sso.yaml", (document) => {
       document.organization.serviceAccessPrincipals = ["cloudtrail.amazonaws.com"];
     });
-    const deploy = await runCommand(
-      cdktf,
-      [
-        "deploy",
-        "organization",
-        "--auto-approve",
-        "--skip-provider-lock",
-        "--ignore-missing-stack-dependencies",
-      ],
-      { cwd: projectRoot, env: { ...session.environment, LM_CONFIG: withoutSso } },
-    );
+    const deploy = await deployOrganization({ LM_CONFIG: withoutSso });
     const output = flatten(deploy);
     expect(deploy.exitCode).not.toBe(0);
     expect(output).toContain("Resource precondition failed");
@@ -743,18 +747,6 @@ describe("an organization owned elsewhere (organization.source: external)", () =
       delete document.organization.enabledPolicyTypes;
     }),
   };
-  const deployOrganization = (environment: NodeJS.ProcessEnv = {}) =>
-    runCommand(
-      cdktf,
-      [
-        "deploy",
-        "organization",
-        "--auto-approve",
-        "--skip-provider-lock",
-        "--ignore-missing-stack-dependencies",
-      ],
-      { cwd: projectRoot, env: { ...session.environment, ...environment } },
-    );
   const callLog = () =>
     readFileSync(session.services.callLogFile, "utf8")
       .trim()

@@ -137,6 +137,18 @@ async function grantsByName() {
   );
 }
 
+/**
+ * The principals the session's config keeps enabled, sorted: SSO and CloudTrail, License Manager's two and AWS
+ * Marketplace's (for the sandbox's Marketplace grants).
+ */
+const sessionPrincipals = [
+  "cloudtrail.amazonaws.com",
+  "license-management.marketplace.amazonaws.com",
+  "license-manager.amazonaws.com",
+  "license-manager.member-account.amazonaws.com",
+  "sso.amazonaws.com",
+];
+
 /** cdktf deploy of the organization stack alone, with the session's environment and these variables. */
 const deployOrganization = (environment: NodeJS.ProcessEnv = {}) =>
   runCommand(
@@ -688,13 +700,7 @@ describe("protections", () => {
     expect(output).toContain("Resource precondition failed");
     expect(output).toContain("Removal guard: this apply would disable trusted access for sso.amazonaws.com");
     expect(output).toContain("list them in organization.principalsAllowedToBeRemoved");
-    expect(await enabledPrincipals()).toEqual([
-      "cloudtrail.amazonaws.com",
-      "license-management.marketplace.amazonaws.com",
-      "license-manager.amazonaws.com",
-      "license-manager.member-account.amazonaws.com",
-      "sso.amazonaws.com",
-    ]);
+    expect(await enabledPrincipals()).toEqual(sessionPrincipals);
   });
 
   it("with the guard bypassed, the deploy role still cannot disable a principal or enable one the config does not name", async () => {
@@ -853,13 +859,7 @@ describe("an organization owned elsewhere (organization.source: external)", () =
     );
     const deploy = await deployOrganization();
     expect(deploy.exitCode).toBe(0);
-    expect(await enabledPrincipals()).toEqual([
-      "cloudtrail.amazonaws.com",
-      "license-management.marketplace.amazonaws.com",
-      "license-manager.amazonaws.com",
-      "license-manager.member-account.amazonaws.com",
-      "sso.amazonaws.com",
-    ]);
+    expect(await enabledPrincipals()).toEqual(sessionPrincipals);
     const types = (await statePull("organization")).resources.map(
       (resource: { type: string }) => resource.type,
     );

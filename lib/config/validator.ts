@@ -5,7 +5,11 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
-import { licenseManagerPrincipal, reportBucketPrefix } from "../names/license-manager";
+import {
+  licenseManagerPrincipal,
+  marketplaceLicenseManagementPrincipal,
+  reportBucketPrefix,
+} from "../names/license-manager";
 import { projectTagKeys } from "../names/project-tags";
 import { slug } from "../names/slug";
 import {
@@ -347,6 +351,24 @@ const grantAccountsAreListedMembers: Rule = (config, issues) => {
   });
 };
 
+// A grant's construct id is its slugged name: two names with the same slug would share a Terraform address.
+const grantNamesStayDistinct: Rule = (config, issues) =>
+  namesStayDistinct(config.licenseManager.grants, ["licenseManager", "grants"], issues);
+
+// Sharing a Marketplace license needs AWS Marketplace's trusted access: with source: external, a config that also
+// disables it (a tear-down of the grants) must drop the Marketplace grants first, as for the delegated administrator.
+const marketplaceGrantsKeepTrustedAccess: Rule = (config, issues) => {
+  const { organization, licenseManager } = config;
+  if (!organization.principalsAllowedToBeRemoved.includes(marketplaceLicenseManagementPrincipal)) return;
+  licenseManager.grants.forEach((grant, index) => {
+    if (!grant.marketplace) return;
+    issues.push({
+      path: ["licenseManager", "grants", index, "marketplace"],
+      message: `needs trusted access for ${marketplaceLicenseManagementPrincipal}, which organization.principalsAllowedToBeRemoved disables; expected no Marketplace grant while it is disabled (got marketplace: true)`,
+    });
+  });
+};
+
 const rules: readonly Rule[] = [
   rolesAreInManagementAccount,
   accessNamesBothRoles,
@@ -365,6 +387,8 @@ const rules: readonly Rule[] = [
   reportTagsFit,
   grantHomeRegionsAreManaged,
   grantAccountsAreListedMembers,
+  grantNamesStayDistinct,
+  marketplaceGrantsKeepTrustedAccess,
 ];
 
 export function validateConfig(config: ResolvedConfig): ConfigIssue[] {

@@ -16,7 +16,7 @@ import {
   ListReceivedGrantsForOrganizationCommand,
 } from "@aws-sdk/client-license-manager";
 import { z } from "zod";
-import { grantArnPattern, licenseArnPattern } from "../aws/arn";
+import { arnParts, grantArnPattern, licenseArnPattern } from "../aws/arn";
 import { clientConfig } from "../aws/client-config";
 import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
 import type { PolicyStatement } from "../access/policies";
@@ -50,6 +50,8 @@ interface LiveGrant {
   /** Null when License Manager has no such grant (deleted outside Terraform). */
   readonly status: string | null;
   readonly version: string | null;
+  /** The Marketplace activation option the grant's current version carries. */
+  readonly activationOverrideBehavior: string | null;
 }
 
 /** What one account of the organization received, as ListReceivedGrantsForOrganization tells the management account. */
@@ -95,8 +97,20 @@ const clientFor = (target: ReconcileTarget) =>
 
 const subjectOf = (grant: DesiredGrant) => `grant "${grant.name}" to ${grant.principal}`;
 
-/** Gone for Terraform too: the provider reads DELETED and REJECTED grants as absent (grant.go, FindGrantByARN). */
-const goneStatuses = new Set(["DELETED", "REJECTED"]);
+/**
+ * Gone for Terraform too: the provider reads DELETED and REJECTED grants as absent (grant.go, FindGrantByARN);
+ * PENDING_DELETE is on its way there. Only an accepted grant (DISABLED or ACTIVE) can be activated or disabled;
+ * the others (PENDING_WORKFLOW, PENDING_ACCEPT, FAILED_WORKFLOW, …) are named and left alone.
+ */
+const goneStatuses = new Set(["DELETED", "REJECTED", "PENDING_DELETE"]);
+const accepted = new Set(["ACTIVE", "DISABLED"]);
+
+/** The version a change of the grant starts from: GetGrant always returns it (API Reference, Grant). */
+function versionOf(grant: LiveGrant | undefined): string {
+  if (!grant?.version)
+    throw new Error(`License Manager returned no version for ${grant?.grantArn ?? "a grant"}`);
+  return grant.version;
+}
 
 async function readGrant(
   client: LicenseManagerClient,
@@ -107,10 +121,16 @@ async function readGrant(
   const subject = subjectOf(desired);
   try {
     const { Grant } = await client.send(new GetGrantCommand({ GrantArn: grantArn }));
-    return { subject, grantArn, status: Grant?.GrantStatus ?? null, version: Grant?.Version ?? null };
+    return {
+      subject,
+      grantArn,
+      status: Grant?.GrantStatus ?? null,
+      version: Grant?.Version ?? null,
+      activationOverrideBehavior: Grant?.Options?.ActivationOverrideBehavior ?? null,
+    };
   } catch (error) {
     if (awsErrorCode(error) === "ResourceNotFoundException")
-      return { subject, grantArn, status: null, version: null };
+      return { subject, grantArn, status: null, version: null, activationOverrideBehavior: null };
     throw new AwsCallError(`License Manager GetGrant ${grantArn} in ${region}`, error);
   }
 }
@@ -129,7 +149,7 @@ async function readReceived(
       ),
     );
     for (const grant of page.Grants ?? []) {
-      const accountId = /::(\d{12}):root$/.exec(grant.GranteePrincipalArn ?? "")?.[1];
+      const accountId = grant.GranteePrincipalArn ? arnParts(grant.GranteePrincipalArn).accountId : undefined;
       if (grant.GrantArn && accountId && grant.GrantStatus) {
         received.push({ grantArn: grant.GrantArn, accountId, status: grant.GrantStatus });
       }
@@ -158,37 +178,59 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
       const differences: Difference[] = [];
       const actions: GrantStatusChange[] = [];
       for (const grant of desired.grants) {
+        const subject = subjectOf(grant);
         const found = live.grants.find((each) => each.grantArn === grant.grantArn);
         const status = found?.status ?? null;
-        const wanted = grant.activate ? "ACTIVE" : "not ACTIVE";
+        const gone = status === null || goneStatuses.has(status);
         if (grant.deleted) {
-          if (status === null || goneStatuses.has(status)) continue;
-          differences.push({ subject: subjectOf(grant), field: "status", desired: "DELETED", live: status });
-          actions.push({ grantArn: grant.grantArn, status: "DELETED", sourceVersion: found!.version ?? "1" });
+          if (gone) continue;
+          differences.push({ subject, field: "status", desired: "DELETED", live: status });
+          actions.push({ grantArn: grant.grantArn, status: "DELETED", sourceVersion: versionOf(found) });
           continue;
         }
-        if (status === null || goneStatuses.has(status)) {
+        const wanted = grant.activate ? "ACTIVE" : "DISABLED";
+        if (gone) {
           // Terraform creates it again; the next apply of this kind activates the new one.
+          differences.push({ subject, field: "status", desired: wanted, live: status ?? "deleted" });
+          continue;
+        }
+        if (!accepted.has(status)) {
+          // Not accepted (created before the organization link, or still in AWS's workflow): only its recipients
+          // or AWS can move it on. Named, never acted on.
+          differences.push({ subject, field: "status", desired: wanted, live: status });
+          continue;
+        }
+        const override = grant.activate ? grant.activationOverrideBehavior : undefined;
+        const overrideDiffers =
+          override !== undefined && status === "ACTIVE" && found!.activationOverrideBehavior !== override;
+        if (status !== wanted || overrideDiffers) {
+          if (status !== wanted)
+            differences.push({ subject, field: "status", desired: wanted, live: status });
+          if (overrideDiffers) {
+            differences.push({
+              subject,
+              field: "activationOverrideBehavior",
+              desired: override,
+              live: found!.activationOverrideBehavior,
+            });
+          }
+          actions.push({
+            grantArn: grant.grantArn,
+            status: wanted,
+            sourceVersion: versionOf(found),
+            ...(override !== undefined && { activationOverrideBehavior: override }),
+          });
+        }
+        // A recipient's own copy: rejected or left behind, which only that account can undo. Named, not acted on.
+        for (const copy of live.received.filter((each) => each.grantArn === grant.grantArn)) {
+          if (copy.status === wanted || copy.status === status) continue;
           differences.push({
-            subject: subjectOf(grant),
+            subject: `${subject}, as account ${copy.accountId} received it`,
             field: "status",
             desired: wanted,
-            live: status ?? "deleted",
+            live: copy.status,
           });
-          continue;
         }
-        if (grant.activate === (status === "ACTIVE")) continue;
-        differences.push({ subject: subjectOf(grant), field: "status", desired: wanted, live: status });
-        if (grant.activate && status === "PENDING_ACCEPT") continue; // Only its recipients can accept it.
-        actions.push({
-          grantArn: grant.grantArn,
-          status: grant.activate ? "ACTIVE" : "DISABLED",
-          sourceVersion: found!.version ?? "1",
-          ...(grant.activate &&
-            grant.activationOverrideBehavior && {
-              activationOverrideBehavior: grant.activationOverrideBehavior,
-            }),
-        });
       }
       return { differences, actions };
     },
@@ -256,13 +298,15 @@ export const grantActivation: ReconcileKind<DesiredGrantActivation, LiveGrantAct
       const when = <T>(condition: boolean, statements: T[]): T[] => (condition ? statements : []);
       return {
         read: [
-          statement("LicenseGrantsRead", ["license-manager:GetGrant"], [grants]),
-          // No resource type (Service Authorization Reference).
-          statement(
-            "LicenseGrantsReceivedRead",
-            ["license-manager:ListReceivedGrantsForOrganization"],
-            ["*"],
-          ),
+          ...when(props.grantedLicenseArns.length > 0, [
+            statement("LicenseGrantsRead", ["license-manager:GetGrant"], [grants]),
+            // No resource type (Service Authorization Reference).
+            statement(
+              "LicenseGrantsReceivedRead",
+              ["license-manager:ListReceivedGrantsForOrganization"],
+              ["*"],
+            ),
+          ]),
           ...when(props.marketplaceGrants, [
             statement("MarketplaceServiceLinkedRoleRead", ["iam:GetRole"], [marketplaceRole]),
           ]),

@@ -77,6 +77,29 @@ describe("licenseManager.grants", () => {
     ]);
   });
 
+  it("refuses names that would share a Terraform address, and Marketplace grants while AWS Marketplace's trusted access is to be disabled", () => {
+    expect(
+      problemsOf((document) => {
+        document.licenseManager.grants[1].name = "Analytics Server Organization";
+      }),
+    ).toEqual([
+      `${file}: licenseManager.grants[1].name: would share the Terraform address "analytics-server-organization" with "analytics-server-organization"; expected a name that differs in more than case or punctuation (got "Analytics Server Organization")`,
+    ]);
+    expect(
+      problemsOf((document) => {
+        document.organization.source = "external";
+        delete document.organization.serviceAccessPrincipals;
+        delete document.organization.enabledPolicyTypes;
+        document.organization.principalsAllowedToBeRemoved = ["license-management.marketplace.amazonaws.com"];
+      }),
+    ).toEqual(
+      [0, 1].map(
+        (index) =>
+          `${file}: licenseManager.grants[${index}].marketplace: needs trusted access for license-management.marketplace.amazonaws.com, which organization.principalsAllowedToBeRemoved disables; expected no Marketplace grant while it is disabled (got marketplace: true)`,
+      ),
+    );
+  });
+
   it("synthesizes one aws_licensemanager_grant per principal, in the home region, after the settings, and their activation", () => {
     const config = configWith((document) => {
       document.licenseManager.grants[0].principals = ["organization", "ou-ab12-cd34ef56", "222222222222"];

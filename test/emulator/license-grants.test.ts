@@ -70,24 +70,26 @@ describe("License Manager grants of a license the management account holds", () 
     const received = await security.send(new ListReceivedGrantsCommand({}));
     expect(received.Grants?.map((each) => each.GrantStatus)).toEqual(["PENDING_ACCEPT"]);
     // The grantor cannot activate what nobody accepted.
-    expect(
-      await errorCodeOf(
-        management().send(
-          new CreateGrantVersionCommand({ ClientToken: "a", GrantArn: created.GrantArn, Status: "ACTIVE" }),
-        ),
+    await expect(
+      management().send(
+        new CreateGrantVersionCommand({ ClientToken: "a", GrantArn: created.GrantArn, Status: "ACTIVE" }),
       ),
-    ).toBe("ValidationException");
+    ).rejects.toMatchObject({
+      name: "ValidationException",
+      message: expect.stringContaining("pending acceptance"),
+    });
     expect(await security.send(new AcceptGrantCommand({ GrantArn: created.GrantArn }))).toMatchObject({
       Status: "DISABLED",
     });
     // Accepted, but a Marketplace license is shared only with AWS Marketplace's service-linked role.
-    expect(
-      await errorCodeOf(
-        management().send(
-          new CreateGrantVersionCommand({ ClientToken: "c", GrantArn: created.GrantArn, Status: "ACTIVE" }),
-        ),
+    await expect(
+      management().send(
+        new CreateGrantVersionCommand({ ClientToken: "c", GrantArn: created.GrantArn, Status: "ACTIVE" }),
       ),
-    ).toBe("ValidationException");
+    ).rejects.toMatchObject({
+      name: "ValidationException",
+      message: expect.stringContaining("AWSServiceRoleForMarketplaceLicenseManagement"),
+    });
     await marketplaceRole();
     await management().send(
       new CreateGrantVersionCommand({ ClientToken: "b", GrantArn: created.GrantArn, Status: "ACTIVE" }),
@@ -203,6 +205,72 @@ describe("License Manager grants of a license the management account holds", () 
     ).toBe("AWS/Marketplace");
   });
 
+  it("the grant-activation kind applies a new Marketplace option, disables a grant no longer activated, and names a recipient's rejection", async () => {
+    await link();
+    const organizationGrant = (await grant(ORGANIZATION, "organization")).GrantArn!;
+    const target = {
+      region: "us-east-1",
+      credentials: async () => ({ accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" }),
+    };
+    const desiredWith = (
+      changes: Partial<DesiredGrantActivation["grants"][number]>,
+    ): DesiredGrantActivation => ({
+      grants: [
+        {
+          name: "organization",
+          principal: "organization",
+          grantArn: organizationGrant,
+          licenseArn: LICENSE,
+          activate: true,
+          ...changes,
+        },
+      ],
+    });
+    process.env.AWS_ENDPOINT_URL_LICENSE_MANAGER = emulator().url;
+    try {
+      const converge = async (desired: DesiredGrantActivation) => {
+        const plan = grantActivation.plan(desired, await grantActivation.read(target, desired));
+        await grantActivation.apply(target, desired, plan.actions);
+        return plan;
+      };
+      await converge(desiredWith({}));
+      const overridden = await converge(
+        desiredWith({ activationOverrideBehavior: "ALL_GRANTS_PERMITTED_BY_ISSUER" }),
+      );
+      expect(overridden.differences).toEqual([
+        {
+          subject: 'grant "organization" to organization',
+          field: "activationOverrideBehavior",
+          desired: "ALL_GRANTS_PERMITTED_BY_ISSUER",
+          live: null,
+        },
+      ]);
+      const { Grant } = await management().send(new GetGrantCommand({ GrantArn: organizationGrant }));
+      expect(Grant?.Options).toEqual({ ActivationOverrideBehavior: "ALL_GRANTS_PERMITTED_BY_ISSUER" });
+
+      const disabled = await converge(desiredWith({ activate: false }));
+      expect(disabled.actions).toEqual([
+        expect.objectContaining({ grantArn: organizationGrant, status: "DISABLED" }),
+      ]);
+      expect(await receivedStatuses(organizationGrant)).toMatchObject({ [SECURITY]: "DISABLED" });
+
+      await converge(desiredWith({}));
+      await (await member("222222222222")).send(new RejectGrantCommand({ GrantArn: organizationGrant }));
+      const rejected = await converge(desiredWith({}));
+      expect(rejected.differences).toEqual([
+        {
+          subject: 'grant "organization" to organization, as account 222222222222 received it',
+          field: "status",
+          desired: "ACTIVE",
+          live: "REJECTED",
+        },
+      ]);
+      expect(rejected.actions).toEqual([]);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_LICENSE_MANAGER;
+    }
+  });
+
   it("is activated by the grant-activation kind, which names a deactivation made outside Terraform and restores it", async () => {
     await link();
     const organizationGrant = (await grant(ORGANIZATION, "organization")).GrantArn!;
@@ -270,7 +338,7 @@ describe("License Manager grants of a license the management account holds", () 
         {
           subject: `grant "security" to ${SECURITY}`,
           field: "status",
-          desired: "not ACTIVE",
+          desired: "DISABLED",
           live: "DELETED",
         },
       ]);

@@ -296,6 +296,9 @@ export const grantActions: Record<string, JsonHandler> = {
       if (status !== "ACTIVE") throw validation("ActivationOverrideBehavior needs Status ACTIVE.");
       grant.activationOverrideBehavior = override;
     }
+    if (status === "ACTIVE" && grant.status === "PENDING_ACCEPT") {
+      throw validation(`Grant ${grant.arn} is pending acceptance: its recipients must accept it first.`);
+    }
     const license = licensesOf(call.state)[grant.licenseArn];
     const marketplaceRole = Object.values(iamAccount(call.state, grant.grantorAccountId).roles).some(
       (role) => role.roleName === "AWSServiceRoleForMarketplaceLicenseManagement",
@@ -305,9 +308,7 @@ export const grantActions: Record<string, JsonHandler> = {
         "Sharing an AWS Marketplace license needs the AWSServiceRoleForMarketplaceLicenseManagement service-linked role in the grantor's account.",
       );
     }
-    if (status === "ACTIVE" && grant.status === "PENDING_ACCEPT") {
-      throw validation(`Grant ${grant.arn} is pending acceptance: its recipients must accept it first.`);
-    }
+
     if (input.GrantName !== undefined) grant.name = requireString(input, "GrantName");
     if (input.AllowedOperations !== undefined) grant.operations = operationsOf(input.AllowedOperations);
     if (typeof input.StatusReason === "string") grant.statusReason = input.StatusReason;

@@ -51,6 +51,19 @@ describe("License Manager grants of a license the management account holds", () 
         AllowedOperations: ["CheckoutLicense", "CheckInLicense"],
       }),
     );
+  /** The reconcile CLI's target: the sandbox's administrator, in the license's home region. */
+  const target = {
+    region: "us-east-1",
+    credentials: async () => ({ accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" }),
+  };
+  type DesiredGrant = DesiredGrantActivation["grants"][number];
+  const desiredGrant = (
+    name: string,
+    principal: string,
+    grantArn: string,
+    changes: Partial<DesiredGrant> = {},
+  ): DesiredGrant => ({ name, principal, grantArn, licenseArn: LICENSE, activate: true, ...changes });
+
   /** Each account's status of one grant, as the management account lists them. */
   const receivedStatuses = async (grantArn: string | undefined) => {
     const { Grants } = await management().send(
@@ -69,31 +82,25 @@ describe("License Manager grants of a license the management account holds", () 
     const security = await member(SECURITY);
     const received = await security.send(new ListReceivedGrantsCommand({}));
     expect(received.Grants?.map((each) => each.GrantStatus)).toEqual(["PENDING_ACCEPT"]);
-    // The grantor cannot activate what nobody accepted.
-    await expect(
+    const activate = (token: string) =>
       management().send(
-        new CreateGrantVersionCommand({ ClientToken: "a", GrantArn: created.GrantArn, Status: "ACTIVE" }),
-      ),
-    ).rejects.toMatchObject({
+        new CreateGrantVersionCommand({ ClientToken: token, GrantArn: created.GrantArn, Status: "ACTIVE" }),
+      );
+    const refusedFor = (reason: string) => ({
       name: "ValidationException",
-      message: expect.stringContaining("pending acceptance"),
+      message: expect.stringContaining(reason),
     });
+    // The grantor cannot activate what nobody accepted.
+    await expect(activate("a")).rejects.toMatchObject(refusedFor("pending acceptance"));
     expect(await security.send(new AcceptGrantCommand({ GrantArn: created.GrantArn }))).toMatchObject({
       Status: "DISABLED",
     });
     // Accepted, but a Marketplace license is shared only with AWS Marketplace's service-linked role.
-    await expect(
-      management().send(
-        new CreateGrantVersionCommand({ ClientToken: "c", GrantArn: created.GrantArn, Status: "ACTIVE" }),
-      ),
-    ).rejects.toMatchObject({
-      name: "ValidationException",
-      message: expect.stringContaining("AWSServiceRoleForMarketplaceLicenseManagement"),
-    });
-    await marketplaceRole();
-    await management().send(
-      new CreateGrantVersionCommand({ ClientToken: "b", GrantArn: created.GrantArn, Status: "ACTIVE" }),
+    await expect(activate("c")).rejects.toMatchObject(
+      refusedFor("AWSServiceRoleForMarketplaceLicenseManagement"),
     );
+    await marketplaceRole();
+    await activate("b");
     const { Grant } = await security.send(new GetGrantCommand({ GrantArn: created.GrantArn }));
     expect(Grant).toMatchObject({ GrantStatus: "ACTIVE", Version: "2", LicenseArn: LICENSE });
     expect(
@@ -208,23 +215,8 @@ describe("License Manager grants of a license the management account holds", () 
   it("the grant-activation kind applies a new Marketplace option, disables a grant no longer activated, and names a recipient's rejection", async () => {
     await link();
     const organizationGrant = (await grant(ORGANIZATION, "organization")).GrantArn!;
-    const target = {
-      region: "us-east-1",
-      credentials: async () => ({ accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" }),
-    };
-    const desiredWith = (
-      changes: Partial<DesiredGrantActivation["grants"][number]>,
-    ): DesiredGrantActivation => ({
-      grants: [
-        {
-          name: "organization",
-          principal: "organization",
-          grantArn: organizationGrant,
-          licenseArn: LICENSE,
-          activate: true,
-          ...changes,
-        },
-      ],
+    const desiredWith = (changes: Partial<DesiredGrant>): DesiredGrantActivation => ({
+      grants: [desiredGrant("organization", "organization", organizationGrant, changes)],
     });
     process.env.AWS_ENDPOINT_URL_LICENSE_MANAGER = emulator().url;
     try {
@@ -277,25 +269,9 @@ describe("License Manager grants of a license the management account holds", () 
     const securityGrant = (await grant(`arn:aws:iam::${SECURITY}:root`, "security")).GrantArn!;
     const desired: DesiredGrantActivation = {
       grants: [
-        {
-          name: "organization",
-          principal: "organization",
-          grantArn: organizationGrant,
-          licenseArn: LICENSE,
-          activate: true,
-        },
-        {
-          name: "security",
-          principal: SECURITY,
-          grantArn: securityGrant,
-          licenseArn: LICENSE,
-          activate: false,
-        },
+        desiredGrant("organization", "organization", organizationGrant),
+        desiredGrant("security", SECURITY, securityGrant, { activate: false }),
       ],
-    };
-    const target = {
-      region: "us-east-1",
-      credentials: async () => ({ accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" }),
     };
     const organizationDisabled = [
       {

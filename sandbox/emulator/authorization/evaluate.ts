@@ -45,7 +45,7 @@ export async function evaluateIdentity(request: IdentityEvaluation): Promise<Eva
             check.resourceAccountId ??
             accountOf(resource, request.defaultResourceAccountId),
         },
-        contextVariables: { ...request.context, ...check.context },
+        contextVariables: { ...request.context, ...check.context, ...check.resourceContext?.[resource] },
       },
       identityPolicies: request.identityPolicies.map(({ name, document }) => ({ name, policy: document })),
       serviceControlPolicies: [],

@@ -1,6 +1,7 @@
 import type { Tag } from "../state";
 import type { CallContext, JsonInput } from "../services/types";
-import { requestTagContext, tagKeysContext } from "./context-keys";
+import { licenseManagerRegion } from "../services/license-manager-settings";
+import { requestTagContext, resourceTagContext, tagKeysContext } from "./context-keys";
 import type { ContextValues, IamCheck } from "./types";
 
 /** The IAM authorization of one operation, computed from the request before the operation runs. */
@@ -103,6 +104,30 @@ const licenseConfiguration = (input: JsonInput, field = "LicenseConfigurationArn
 
 const reportGenerator = (input: JsonInput): string[] => [str(input.LicenseManagerReportGeneratorArn) || "*"];
 
+/**
+ * License Manager's checks on configurations and report generators, with aws:ResourceTag/<key> of each: both
+ * resource types list aws:ResourceTag/${TagKey} among their condition keys in the Service Authorization
+ * Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslicensemanager.html,
+ * "Resource types defined by AWS License Manager"), so every action on them is evaluated with the tags the
+ * resource carries before the call.
+ */
+function onLicenseManagerResources(
+  call: CallContext,
+  action: string,
+  resources: string[],
+  context?: ContextValues,
+): IamCheck[] {
+  const region = licenseManagerRegion(call);
+  const resourceContext: Record<string, ContextValues> = {};
+  for (const arn of resources) {
+    const tags = region.configurations[arn]?.tags ?? region.reportGenerators?.[arn]?.tags;
+    const keys = resourceTagContext(tags);
+    if (Object.keys(keys).length > 0) resourceContext[arn] = keys;
+  }
+  const [only] = check(action, resources, context);
+  return [{ ...only!, ...(Object.keys(resourceContext).length > 0 && { resourceContext }) }];
+}
+
 const grant = (input: JsonInput): string[] => [str(input.GrantArn) || "*"];
 
 /** A license's ARN names its issuer; the account that holds it is the one whose policies decide. */
@@ -159,39 +184,61 @@ export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
       ANY,
       requestTagContext(input.Tags as Tag[] | undefined),
     ),
-  GetLicenseConfiguration: (_call, input) =>
-    check("license-manager:GetLicenseConfiguration", licenseConfiguration(input)),
+  GetLicenseConfiguration: (call, input) =>
+    onLicenseManagerResources(call, "license-manager:GetLicenseConfiguration", licenseConfiguration(input)),
   ListLicenseConfigurations: () => check("license-manager:ListLicenseConfigurations"),
-  UpdateLicenseConfiguration: (_call, input) =>
-    check("license-manager:UpdateLicenseConfiguration", licenseConfiguration(input)),
-  DeleteLicenseConfiguration: (_call, input) =>
-    check("license-manager:DeleteLicenseConfiguration", licenseConfiguration(input)),
-  TagResource: (_call, input) =>
-    check(
+  UpdateLicenseConfiguration: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:UpdateLicenseConfiguration",
+      licenseConfiguration(input),
+    ),
+  DeleteLicenseConfiguration: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:DeleteLicenseConfiguration",
+      licenseConfiguration(input),
+    ),
+  TagResource: (call, input) =>
+    onLicenseManagerResources(
+      call,
       "license-manager:TagResource",
       licenseConfiguration(input, "ResourceArn"),
       requestTagContext(input.Tags as Tag[] | undefined),
     ),
-  UntagResource: (_call, input) =>
-    check(
+  UntagResource: (call, input) =>
+    onLicenseManagerResources(
+      call,
       "license-manager:UntagResource",
       licenseConfiguration(input, "ResourceArn"),
       tagKeysContext(input.TagKeys as string[] | undefined),
     ),
-  ListTagsForResource: (_call, input) =>
-    check("license-manager:ListTagsForResource", licenseConfiguration(input, "ResourceArn")),
+  ListTagsForResource: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:ListTagsForResource",
+      licenseConfiguration(input, "ResourceArn"),
+    ),
   // Authorized on every configuration it associates or disassociates.
-  UpdateLicenseSpecificationsForResource: (_call, input) => {
+  UpdateLicenseSpecificationsForResource: (call, input) => {
     const specifications = [
       ...((input.AddLicenseSpecifications as LicenseSpecification[] | undefined) ?? []),
       ...((input.RemoveLicenseSpecifications as LicenseSpecification[] | undefined) ?? []),
     ];
     const arns = [...new Set(specifications.map((s) => str(s.LicenseConfigurationArn)).filter(Boolean))];
-    return check("license-manager:UpdateLicenseSpecificationsForResource", arns.length > 0 ? arns : ANY);
+    return onLicenseManagerResources(
+      call,
+      "license-manager:UpdateLicenseSpecificationsForResource",
+      arns.length > 0 ? arns : ANY,
+    );
   },
   ListLicenseSpecificationsForResource: () => check("license-manager:ListLicenseSpecificationsForResource"),
-  ListAssociationsForLicenseConfiguration: (_call, input) =>
-    check("license-manager:ListAssociationsForLicenseConfiguration", licenseConfiguration(input)),
+  ListAssociationsForLicenseConfiguration: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:ListAssociationsForLicenseConfiguration",
+      licenseConfiguration(input),
+    ),
   // Creating a report generator has no resource type; the others take the generator's ARN.
   CreateLicenseManagerReportGenerator: (_call, input) =>
     check(
@@ -199,13 +246,25 @@ export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
       ANY,
       requestTagContext(input.Tags as Tag[] | undefined),
     ),
-  GetLicenseManagerReportGenerator: (_call, input) =>
-    check("license-manager:GetLicenseManagerReportGenerator", reportGenerator(input)),
+  GetLicenseManagerReportGenerator: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:GetLicenseManagerReportGenerator",
+      reportGenerator(input),
+    ),
   ListLicenseManagerReportGenerators: () => check("license-manager:ListLicenseManagerReportGenerators"),
-  UpdateLicenseManagerReportGenerator: (_call, input) =>
-    check("license-manager:UpdateLicenseManagerReportGenerator", reportGenerator(input)),
-  DeleteLicenseManagerReportGenerator: (_call, input) =>
-    check("license-manager:DeleteLicenseManagerReportGenerator", reportGenerator(input)),
+  UpdateLicenseManagerReportGenerator: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:UpdateLicenseManagerReportGenerator",
+      reportGenerator(input),
+    ),
+  DeleteLicenseManagerReportGenerator: (call, input) =>
+    onLicenseManagerResources(
+      call,
+      "license-manager:DeleteLicenseManagerReportGenerator",
+      reportGenerator(input),
+    ),
   // Licenses and grants are ARNs of their own (resource types license and grant); CreateGrant is authorized on
   // the license it grants, with the request's tags; the listings have no resource type.
   GetLicense: (call, input) =>

@@ -28,6 +28,8 @@ export interface IamCheck {
   resources: string[];
   /** Service-specific and request condition keys (aws:RequestTag/…, organizations:ServicePrincipal, …). */
   context?: ContextValues;
+  /** Condition keys of one resource, by its ARN (aws:ResourceTag/… of each resource the call acts on). */
+  resourceContext?: Record<string, ContextValues>;
   /**
    * A resource-based policy evaluated together with the caller's identity policies: a role's trust policy on
    * sts:AssumeRole. Trust policies apply to every caller, the administrator's long-term keys included.

@@ -80,9 +80,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
     throw new UsageError(`${config.sourceFile} has no access section: there are no roles to print`);
   }
   const props = accessPolicyProps(config, stackNames);
-  const provider =
-    access.oidcProviderArn ??
-    `arn:aws:iam::${config.managementAccountId}:oidc-provider/token.actions.githubusercontent.com`;
+  const provider = props.accessResources.oidcProviderArn;
   return [
     {
       role: "plan",

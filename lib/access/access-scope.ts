@@ -1,4 +1,4 @@
-import { arnParts } from "../aws/arn";
+import { partitionOfRegion } from "../aws/partitions";
 import type { EnvironmentConfig } from "../config/model";
 import { notificationTopicName, projectPrincipals, reportBucketName } from "../names/license-manager";
 import { environmentName, projectTags } from "../names/project-tags";
@@ -40,7 +40,8 @@ function trustedAccessScope(
 
 /** What the plan and deploy roles act on, from one environment's config. */
 export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStackNames): AccessPolicyProps {
-  const partition = config.deployRoleArn ? arnParts(config.deployRoleArn).partition : "aws";
+  // Every ARN of a config is in homeRegion's partition (lib/config/validator.ts).
+  const partition = partitionOfRegion(config.homeRegion) ?? "aws";
   const { backend, licenseManager, organization } = config;
   const lockTableArn =
     backend.locking === "dynamodb" && backend.dynamodbTable

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { z } from "zod";
 import { unwrap } from "./field-docs";
-import { invalidKey } from "./formats";
+import { environmentName as environmentNameFormat, invalidKey } from "./formats";
+import { environmentName } from "../names/project-tags";
 import type { EnvironmentConfig } from "./model";
 import { configSchema } from "./schema";
 
@@ -47,14 +48,30 @@ export function loadConfig(file: string): EnvironmentConfig {
 export function parseConfig(text: string, file: string): EnvironmentConfig {
   const raw = readYaml(text, file);
   const parsed = configSchema.safeParse(raw, { errorMap: expectedErrorMap });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) => describeZodIssue(issue, raw));
+  const fileProblem = fileEnvironmentProblem(raw, file);
+  if (!parsed.success || fileProblem) {
+    const problems = parsed.success
+      ? []
+      : parsed.error.issues.flatMap((issue) => describeZodIssue(issue, raw));
     throw new ConfigError(
       file,
-      [...new Set(problems)].map((problem) => `${file}: ${problem}`),
+      [...new Set(problems), ...(fileProblem ? [fileProblem] : [])].map((problem) => `${file}: ${problem}`),
     );
   }
   return { ...parsed.data, sourceFile: path.normalize(file) };
+}
+
+/**
+ * Without `environment`, the file's name is the environment's: it goes into the project's tags and into the
+ * deploy role's tag conditions, so it must be a name the `environment` field would accept (no `*`, `?` or
+ * `${…}`, which IAM would read as a wildcard or a policy variable).
+ */
+function fileEnvironmentProblem(raw: unknown, file: string): string | undefined {
+  if (raw && typeof raw === "object" && "environment" in raw) return undefined;
+  const name = environmentName(file);
+  const result = environmentNameFormat.safeParse(name);
+  if (result.success) return undefined;
+  return `environment: the file's name gives the environment ${JSON.stringify(name)}, which is not ${result.error.issues[0]?.message.replace(/^expected /, "")}; set environment: <name> in the file, or rename the file`;
 }
 
 const topLevelExpected = "a mapping of config keys such as managementAccountId and homeRegion";

@@ -162,9 +162,10 @@ const backend = section(
   {
     bucket: field(s3BucketName, { meaning: "State bucket name (S3 naming rules)" }),
     keyPrefix: field(
+      // S3's safe key characters but `*`, which IAM reads as a wildcard in the roles' state-key ARNs.
       formatted(
-        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
-        "an S3 key prefix without leading or trailing slash, e.g. license-manager-org",
+        /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/,
+        "an S3 key prefix without leading or trailing slash: letters, digits and ! _ . ' ( ) - between slashes (no *, which IAM reads as a wildcard), e.g. license-manager-org",
       ).default("license-manager-org"),
       { meaning: "State keys are `<keyPrefix>/<stack>.tfstate`" },
     ),

@@ -5,6 +5,7 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
+import { partitionOfRegion } from "../aws/partitions";
 import {
   licenseManagerPrincipal,
   marketplaceLicenseManagementPrincipal,
@@ -369,7 +370,38 @@ const marketplaceGrantsKeepTrustedAccess: Rule = (config, issues) => {
   });
 };
 
+/** Every string of the config, with its path. */
+function* stringsOf(
+  value: unknown,
+  path: (string | number)[] = [],
+): Generator<[(string | number)[], string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value))
+    for (const [index, item] of value.entries()) yield* stringsOf(item, [...path, index]);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) yield* stringsOf(item, [...path, key]);
+}
+
+/**
+ * One partition: the roles' policies name every resource in the partition of homeRegion, so an ARN of another
+ * partition anywhere in the file (a role, a principal, a key, a license) is a mistake that would either fail at
+ * deploy time or widen a policy to a partition the environment does not live in.
+ */
+const arnsAreInOnePartition: Rule = (config, issues) => {
+  if (!wellFormed(region, config.homeRegion)) return;
+  const partition = partitionOfRegion(config.homeRegion);
+  for (const [path, value] of stringsOf(config)) {
+    const found = /^arn:([^:]+):/.exec(value)?.[1];
+    if (found === undefined || found === partition) continue;
+    issues.push({
+      path,
+      message: `expected an ARN in the partition ${partition} of homeRegion ${config.homeRegion}: every ARN of one config is in one partition`,
+    });
+  }
+};
+
 const rules: readonly Rule[] = [
+  arnsAreInOnePartition,
   rolesAreInManagementAccount,
   accessNamesBothRoles,
   membersAreNotTheManagementAccount,

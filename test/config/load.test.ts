@@ -445,19 +445,25 @@ describe("tags follow AWS's tagging rules", () => {
 });
 
 describe("AWS identifiers: one format for the config and the CLIs", () => {
-  it("accepts FIFO topics and ARNs of other partitions", () => {
+  it("accepts FIFO topics and ARNs of other partitions, every ARN in homeRegion's partition", () => {
     const config = configWith((d) => {
       d.licenseManager.settings.snsTopicArns = {
         "eu-west-1": "arn:aws:sns:eu-west-1:111111111111:alerts.fifo",
       };
-      d.deployRoleArn = "arn:aws-us-gov:iam::111111111111:role/ops/Deployer";
       d.backend.kmsKeyArn = "arn:aws:kms:us-east-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
     });
     expect(config.licenseManager.settings.snsTopicArns["eu-west-1"]).toBe(
       "arn:aws:sns:eu-west-1:111111111111:alerts.fifo",
     );
     expect(
-      configWith((d) => {
+      problemsOf((d) => (d.deployRoleArn = "arn:aws-us-gov:iam::111111111111:role/ops/Deployer")),
+    ).toEqual([
+      `${file}: deployRoleArn: expected an ARN in the partition aws of homeRegion us-east-1: every ARN of one config is in one partition (got "arn:aws-us-gov:iam::111111111111:role/ops/Deployer")`,
+    ]);
+    expect(
+      configWith((original) => {
+        const d = JSON.parse(JSON.stringify(original).replaceAll('"arn:aws:', '"arn:aws-eusc:'));
+        Object.assign(original, d);
         d.homeRegion = "eusc-de-east-1";
         d.licenseManager.regions = ["eusc-de-east-1"];
         d.backend.region = "eusc-de-east-1";
@@ -466,6 +472,7 @@ describe("AWS identifiers: one format for the config and the CLIs", () => {
         };
         delete d.licenseManager.licenseConfigurations[1].regions;
         d.licenseManager.reports = [];
+        Object.assign(original, d);
       }).homeRegion,
     ).toBe("eusc-de-east-1");
   });

@@ -82,6 +82,26 @@ export function writeKey(
     : { keyArn: `arn:aws:kms:${region}:${accountId}:alias/aws/s3`, awsManaged: true, bucketKey };
 }
 
+/**
+ * The default key policy: the account's root may do anything with the key, so IAM policies decide (KMS
+ * Developer Guide, "Default key policy", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ * A KMS key needs its key policy to allow, IAM policies alone never do (same guide, "Key policies").
+ */
+function defaultKeyPolicy(accountId: string): unknown {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Enable IAM User Permissions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
+  };
+}
+
 /** One KMS authorization S3 asks for on the caller's behalf; none for the AWS managed key. */
 export function kmsCheck(
   action: "kms:GenerateDataKey" | "kms:Decrypt",
@@ -93,10 +113,13 @@ export function kmsCheck(
 ): IamCheck[] {
   if (key.awsManaged) return [];
   const bucketArn = `arn:aws:s3:::${bucket}`;
+  const keyAccount = /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(key.keyArn)?.[1] ?? accountId;
   return [
     {
       action,
       resources: [key.keyArn],
+      resourcePolicy: { document: defaultKeyPolicy(keyAccount), accountId: keyAccount, kind: "key" },
+      unlistedContext: true,
       context: {
         "kms:ViaService": `s3.${region}.amazonaws.com`,
         "kms:CallerAccount": accountId,

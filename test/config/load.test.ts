@@ -461,6 +461,7 @@ describe("AWS identifiers: one format for the config and the CLIs", () => {
         d.homeRegion = "eusc-de-east-1";
         d.licenseManager.regions = ["eusc-de-east-1"];
         d.backend.region = "eusc-de-east-1";
+        delete d.backend.kmsKeyArn;
         d.licenseManager.licenseConfigurations[0].associatedAmis = {
           "eusc-de-east-1": ["arn:aws-eusc:ec2:eusc-de-east-1::image/ami-0abc1234def567890"],
         };

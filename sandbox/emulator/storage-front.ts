@@ -235,7 +235,9 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     }
     if (operation === "DeleteObject") objectKeys.set(target.bucket, target.key, undefined);
     const stored = objectKeys.get(target.bucket, target.key);
-    return stored && (operation === "GetObject" || operation === "HeadObject") ? encryptionHeaders(stored) : {};
+    return stored && (operation === "GetObject" || operation === "HeadObject")
+      ? encryptionHeaders(stored)
+      : {};
   }
 
   /** The partition key of a table, for dynamodb:LeadingKeys: read from dynalite with the caller's signature. */

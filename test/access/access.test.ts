@@ -443,7 +443,9 @@ describe("the state's KMS key", () => {
         expect(contexts[0]).toBe(`arn:aws:s3:::${config.backend.bucket}`);
         expect(contexts.length).toBeGreaterThan(1);
         for (const context of contexts.slice(1))
-          expect(context).toMatch(new RegExp(`^arn:aws:s3:::${config.backend.bucket}/[^*?]+\\.(tfstate|tflock)$`));
+          expect(context).toMatch(
+            new RegExp(`^arn:aws:s3:::${config.backend.bucket}/[^*?]+\\.(tfstate|tflock)$`),
+          );
       }
     },
   );

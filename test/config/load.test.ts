@@ -200,7 +200,8 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "KMS key in another region than the backend",
-      (d) => (d.backend.kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef"),
+      (d) =>
+        (d.backend.kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef"),
       `${file}: backend.kmsKeyArn: expected a key in the backend's region us-east-1; S3 and DynamoDB use keys of their own region (got "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef")`,
     ],
     [

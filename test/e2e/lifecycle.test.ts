@@ -1024,7 +1024,8 @@ describe("the call log of the whole run", () => {
     const writes = kmsChecks(deployRole, "kms:GenerateDataKey");
     expect(writes.length).toBeGreaterThan(0);
     expect(new Set(writes.map(({ entry }) => entry.action))).toEqual(new Set(["PutObject"]));
-    for (const { check } of [...writes, ...kmsChecks(deployRole, "kms:Decrypt")]) expect(check).toEqual(expected);
+    for (const { check } of [...writes, ...kmsChecks(deployRole, "kms:Decrypt")])
+      expect(check).toEqual(expected);
   });
 
   it.each(["plan", "deploy"])("used every action of the %s role's policy at least once", (role) => {

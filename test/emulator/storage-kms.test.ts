@@ -59,12 +59,18 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
     s3(credentials, `/${BUCKET}/${path}`, { method: "PUT", body: "{}", headers });
 
   it("refuses an SSE-KMS write without kms:GenerateDataKey and a read without kms:Decrypt, with S3's AccessDenied naming the KMS action", async () => {
-    const noKms = await sessionOf(emulator, "NoKms", allow(objectStatement(["s3:GetObject", "s3:PutObject"])));
+    const noKms = await sessionOf(
+      emulator,
+      "NoKms",
+      allow(objectStatement(["s3:GetObject", "s3:PutObject"])),
+    );
     const refusedWrite = await put(noKms);
     expect(refusedWrite.status).toBe(403);
     const body = await refusedWrite.text();
     expect(body).toContain("<Code>AccessDenied</Code>");
-    expect(body).toContain(`is not authorized to perform: kms:GenerateDataKey on resource: &quot;${KEY}&quot;`);
+    expect(body).toContain(
+      `is not authorized to perform: kms:GenerateDataKey on resource: &quot;${KEY}&quot;`,
+    );
     // Refused before s3rver: nothing written.
     expect((await s3(managementCredentials, `/${BUCKET}/${OBJECT}`)).status).toBe(404);
 
@@ -182,7 +188,11 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
   });
 
   it("asks nothing of the AWS managed key aws/s3", async () => {
-    const noKms = await sessionOf(emulator, "NoKms", allow(objectStatement(["s3:GetObject", "s3:PutObject"])));
+    const noKms = await sessionOf(
+      emulator,
+      "NoKms",
+      allow(objectStatement(["s3:GetObject", "s3:PutObject"])),
+    );
     expect((await put(noKms, { "x-amz-server-side-encryption": "aws:kms" })).status).toBe(200);
     const read = await s3(noKms, `/${BUCKET}/${OBJECT}`);
     expect(read.status).toBe(200);

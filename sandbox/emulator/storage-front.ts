@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { StorageAuthorization } from "./authorization/types";
@@ -14,7 +15,15 @@ import {
   rememberTableSettings,
   type TableExtras,
 } from "./storage-dynamodb";
-import { encryptionHeaders, ObjectKeys, objectKmsChecks, objectOf, writeKey } from "./storage-kms";
+import {
+  encryptionHeaders,
+  ObjectKeys,
+  objectKmsChecks,
+  objectOf,
+  sseHeaderProblem,
+  writeKey,
+} from "./storage-kms";
+import { escapeXml } from "./xml";
 import {
   answerSubresource,
   noSuchBucket,
@@ -198,6 +207,17 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
           : noSuchBucket(bucket);
       return reply(response, answer.status, answer.headers, answer.body);
     }
+    const problem =
+      segments.length > 1 && writesObject(request, body) ? sseHeaderProblem(request.headers) : undefined;
+    if (problem) {
+      const { message, argument, value } = problem;
+      return reply(
+        response,
+        400,
+        { "content-type": "application/xml" },
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>${escapeXml(message)}</Message><ArgumentName>${argument}</ArgumentName><ArgumentValue>${escapeXml(value)}</ArgumentValue><RequestId>${randomUUID()}</RequestId></Error>`,
+      );
+    }
     if (segments.length === 1 && request.method === "DELETE" && url.search === "") {
       delete buckets[decodeURIComponent(segments[0])];
       objectKeys.forgetBucket(decodeURIComponent(segments[0]));
@@ -212,6 +232,16 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
     const extra = upstream.status < 300 ? objectEncryption(request, body) : {};
     reply(response, upstream.status, { ...upstream.headers, ...extra }, upstream.body);
   }
+
+  const writesObject = (request: IncomingMessage, body: Buffer) =>
+    ["PutObject", "CopyObject", "CreateMultipartUpload"].includes(
+      s3Operation({
+        method: request.method ?? "GET",
+        url: request.url ?? "/",
+        headers: request.headers,
+        body,
+      }).operation,
+    );
 
   /**
    * After a successful object request: remembers the key a write used (s3rver keeps no SSE-KMS) and answers

@@ -82,6 +82,37 @@ export function writeKey(
     : { keyArn: `arn:aws:kms:${region}:${accountId}:alias/aws/s3`, awsManaged: true, bucketKey };
 }
 
+/** PutObject's `x-amz-server-side-encryption` values (Amazon S3 API Reference, PutObject). */
+const SSE_ALGORITHMS = ["AES256", "aws:fsx", "aws:kms", "aws:kms:dsse"];
+
+/**
+ * S3's InvalidArgument (400) for a write whose SSE headers do not fit together: an algorithm outside PutObject's
+ * valid values, or a KMS key id without `x-amz-server-side-encryption: aws:kms` (S3's message as clients report it,
+ * e.g. aws/aws-cli#1431; the API reference names the rule, not the text). Undefined when they fit.
+ */
+export function sseHeaderProblem(
+  headers: Headers,
+): { message: string; argument: string; value: string } | undefined {
+  const algorithm = header(headers, "x-amz-server-side-encryption");
+  if (algorithm !== undefined && !SSE_ALGORITHMS.includes(algorithm)) {
+    return {
+      message: "The encryption method specified is not supported",
+      argument: "x-amz-server-side-encryption",
+      value: algorithm,
+    };
+  }
+  const keyId = header(headers, "x-amz-server-side-encryption-aws-kms-key-id");
+  if (keyId !== undefined && !isKms(algorithm)) {
+    return {
+      message:
+        "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+      argument: "x-amz-server-side-encryption-aws-kms-key-id",
+      value: keyId,
+    };
+  }
+  return undefined;
+}
+
 /**
  * The default key policy: the account's root may do anything with the key, so IAM policies decide (KMS
  * Developer Guide, "Default key policy", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).

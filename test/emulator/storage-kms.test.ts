@@ -187,6 +187,43 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
     ]);
   });
 
+  it.each([
+    [
+      "an algorithm S3 does not know",
+      { "x-amz-server-side-encryption": "aws:kms:v2" },
+      "The encryption method specified is not supported",
+      "x-amz-server-side-encryption",
+      "aws:kms:v2",
+    ],
+    [
+      "a KMS key without aws:kms",
+      { "x-amz-server-side-encryption-aws-kms-key-id": KEY },
+      "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+      "x-amz-server-side-encryption-aws-kms-key-id",
+      KEY,
+    ],
+    [
+      "a KMS key with AES256",
+      { "x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-aws-kms-key-id": KEY },
+      "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+      "x-amz-server-side-encryption-aws-kms-key-id",
+      KEY,
+    ],
+  ])(
+    "answers S3's InvalidArgument for %s, and writes nothing",
+    async (_name, headers, message, argument, value) => {
+      const refused = await put(managementCredentials, headers);
+      expect(refused.status).toBe(400);
+      const body = await refused.text();
+      expect(body).toContain("<Code>InvalidArgument</Code>");
+      expect(body).toContain(`<Message>${message}</Message>`);
+      expect(body).toContain(
+        `<ArgumentName>${argument}</ArgumentName><ArgumentValue>${value}</ArgumentValue>`,
+      );
+      expect((await s3(managementCredentials, `/${BUCKET}/${OBJECT}`)).status).toBe(404);
+    },
+  );
+
   it("asks nothing of the AWS managed key aws/s3", async () => {
     const noKms = await sessionOf(
       emulator,

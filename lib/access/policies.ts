@@ -208,8 +208,10 @@ function stateStatements(state: StateScope, partition: string, writes: boolean):
  * the cost of SSE-KMS with Amazon S3 Bucket Keys": https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
  * The state bucket turns the Bucket Key on (lib/s3/hardened-bucket.ts), so the bucket's ARN is what KMS sees; the
  * objects' ARNs stay allowed for a bucket created without one. Writes with S3 lock files encrypt the lock file too.
- * The DynamoDB lock table's key needs nothing here: DynamoDB uses the key through the grant it creates with the
- * table, not through the caller's policies.
+ * The DynamoDB lock table's key is given no statement: "when you access your table, DynamoDB decrypts the table
+ * data transparently" (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html); whether the key's policy must name
+ * the roles there, those pages do not say, and the sandbox does not model it.
  */
 function stateKeyStatement(
   kmsKeyArn: string,

@@ -54,6 +54,7 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
     locking: backend.locking,
     lockTableArn,
     kmsKeyArn: backend.kmsKeyArn,
+    region: backend.region,
   });
   const deployed = [stacks.organization, stacks.licenseManager];
   const planned = [

@@ -41,6 +41,8 @@ export interface StateScope {
   readonly lockTableArn?: string;
   /** Customer managed key of the bucket and table. @default - SSE-S3 / the AWS owned key */
   readonly kmsKeyArn?: string;
+  /** The bucket's region: S3 calls KMS there (kms:ViaService = s3.<region>.amazonaws.com). */
+  readonly region: string;
 }
 
 /** What the roles act on, read from the config by the access stack and the access CLI. */
@@ -199,15 +201,47 @@ function stateStatements(state: StateScope, partition: string, writes: boolean):
       Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": digestItems } },
     });
   }
-  if (state.kmsKeyArn) {
-    statements.push({
-      Sid: "StateKey",
-      Effect: "Allow",
-      Action: writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
-      Resource: [state.kmsKeyArn],
-    });
-  }
+  if (state.kmsKeyArn) statements.push(stateKeyStatement(state.kmsKeyArn, state, bucketArn, keys, writes));
   return statements;
+}
+
+/**
+ * The state's customer managed key, only as S3 uses it for this bucket's state objects. S3 calls KMS on the
+ * caller's behalf: GenerateDataKey to write an SSE-KMS object, Decrypt to read one, and answers AccessDenied when
+ * the caller may not (S3 User Guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)", Permissions:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms). Those calls
+ * carry kms:ViaService = s3.<region>.amazonaws.com and the encryption context `aws:s3:arn`: the object's ARN, or
+ * the bucket's ARN when the object is written with an S3 Bucket Key (same page, "Encryption context"; "Reducing
+ * the cost of SSE-KMS with Amazon S3 Bucket Keys": https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
+ * The state bucket turns the Bucket Key on (lib/s3/hardened-bucket.ts), so the bucket's ARN is what KMS sees; the
+ * objects' ARNs stay allowed for a bucket created without one. Writes with S3 lock files encrypt the lock file too.
+ * The DynamoDB lock table's key is given no statement: "when you access your table, DynamoDB decrypts the table
+ * data transparently" (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html); whether the key's policy must name
+ * the roles there, those pages do not say, and the sandbox does not model it.
+ */
+function stateKeyStatement(
+  kmsKeyArn: string,
+  state: StateScope,
+  bucketArn: string,
+  keys: readonly string[],
+  writes: boolean,
+): PolicyStatement {
+  const objects = keys.flatMap((key) =>
+    writes && state.locking === "lockfile" ? [key, `${key}.tflock`] : [key],
+  );
+  return {
+    Sid: "StateKey",
+    Effect: "Allow",
+    Action: writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+    Resource: [kmsKeyArn],
+    Condition: {
+      StringEquals: {
+        "kms:ViaService": [`s3.${state.region}.amazonaws.com`],
+        "kms:EncryptionContext:aws:s3:arn": [bucketArn, ...objects.map((key) => `${bucketArn}/${key}`)],
+      },
+    },
+  };
 }
 
 /** What every plan, drift check and deploy of the organization and License Manager stacks reads. */

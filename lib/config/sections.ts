@@ -185,7 +185,7 @@ const backend = section(
     ),
     kmsKeyArn: field(kmsKeyArn.optional(), {
       meaning:
-        "Customer managed KMS key for the bucket, the table and the state objects, in `backend.region`",
+        "Customer managed KMS key for the bucket, the table and the state objects, in `backend.region`; a key ARN, not an alias, with an `access` section (its roles' policies name the key)",
       default: "SSE-S3 for the bucket, the AWS owned key for the table",
     }),
     noncurrentVersionExpirationDays: field(wholeNumber(1, undefined, "days").default(90), {

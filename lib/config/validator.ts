@@ -207,6 +207,23 @@ const kmsKeyIsInBackendRegion: Rule = (config, issues) => {
 };
 
 /**
+ * The plan and deploy roles' policies name the state key, and an IAM policy names a KMS key by its key ARN only:
+ * an alias ARN in Resource applies to the alias, never to its key (KMS Developer Guide, "Specifying KMS keys in IAM
+ * policy statements", https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html).
+ */
+const kmsKeyIsAKeyForTheRoles: Rule = (config, issues) => {
+  const key = config.backend.kmsKeyArn;
+  if (config.access && wellFormed(kmsKeyArn, key) && arnParts(key).resource.startsWith("alias/")) {
+    issues.push({
+      path: ["backend", "kmsKeyArn"],
+      message:
+        "expected a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias: the access section's " +
+        "roles name the key in their policies, and IAM policies cannot name a KMS key by alias",
+    });
+  }
+};
+
+/**
  * Names become construct ids and so Terraform addresses (and a report generator's identity): "SQL Server" and
  * "sql-server" would collide. Each later name is told against the first one with its address.
  */
@@ -411,6 +428,7 @@ const rules: readonly Rule[] = [
   snsTopicsMatchTheirRegion,
   reportBucketHasLicenseManagerPrefix,
   kmsKeyIsInBackendRegion,
+  kmsKeyIsAKeyForTheRoles,
   licenseConfigurationNamesStayDistinct,
   licenseConfigurationTagsFit,
   reportRegionsAreManaged,

@@ -61,6 +61,8 @@ export async function guardStorageRequest(
   request: IncomingMessage,
   body: Buffer,
   partitionKey: PartitionKeyLookup,
+  /** The KMS checks S3 makes of an object operation's caller (storage-kms.ts); none when left out. */
+  kmsChecks: (operation: string, region: string, accountId: string) => IamCheck[] = () => [],
 ): Promise<GuardedStorageRequest> {
   const target = request.headers["x-amz-target"];
   const dynamo = target !== undefined;
@@ -85,7 +87,8 @@ export async function guardStorageRequest(
       body,
     });
     operation = mapped.operation;
-    checksFor = () => mapped.checks;
+    // S3's own permission first, then the KMS key's: AWS refuses the S3 action before it calls KMS.
+    checksFor = (accountId) => [...mapped.checks, ...kmsChecks(mapped.operation, region, accountId)];
   }
   const entry: GuardedStorageRequest["entry"] = {
     service: dynamo ? "dynamodb" : "s3",

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { StorageAuthorization } from "./authorization/types";
 import { FaultInjector, type FaultKind, type FaultProfile } from "./faults/profile";
 import { dynamoFault, s3Fault } from "./faults/responses";
 import { parseSigningScope } from "./identity";
+import { s3Operation } from "./authorization/s3-operations";
 import { guardStorageRequest, storageErrorCode } from "./storage-authorization";
 import {
   answerDynamo,
@@ -13,6 +15,15 @@ import {
   rememberTableSettings,
   type TableExtras,
 } from "./storage-dynamodb";
+import {
+  encryptionHeaders,
+  ObjectKeys,
+  objectKmsChecks,
+  objectOf,
+  sseHeaderProblem,
+  writeKey,
+} from "./storage-kms";
+import { escapeXml } from "./xml";
 import {
   answerSubresource,
   noSuchBucket,
@@ -112,6 +123,10 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
   const tables: Record<string, TableExtras> = {};
   const upstreamKey = options.s3UpstreamAccessKeyId ?? "S3RVER";
   const injector = options.faults ? new FaultInjector(options.faults) : undefined;
+  const objectKeys = new ObjectKeys();
+  /** The caller's account, as the guard resolved it: a bare KMS key id names a key of that account. */
+  const callerAccount = new WeakMap<IncomingMessage, string>();
+  const bucketEncryption = (bucket: string) => buckets[bucket]?.encryption;
 
   async function handleDynamo(
     request: IncomingMessage,
@@ -192,8 +207,20 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
           : noSuchBucket(bucket);
       return reply(response, answer.status, answer.headers, answer.body);
     }
+    const problem =
+      segments.length > 1 && writesObject(request, body) ? sseHeaderProblem(request.headers) : undefined;
+    if (problem) {
+      const { message, argument, value } = problem;
+      return reply(
+        response,
+        400,
+        { "content-type": "application/xml" },
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>${escapeXml(message)}</Message><ArgumentName>${argument}</ArgumentName><ArgumentValue>${escapeXml(value)}</ArgumentValue><RequestId>${randomUUID()}</RequestId></Error>`,
+      );
+    }
     if (segments.length === 1 && request.method === "DELETE" && url.search === "") {
       delete buckets[decodeURIComponent(segments[0])];
+      objectKeys.forgetBucket(decodeURIComponent(segments[0]));
     }
     const upstream = await forward(
       options.s3Upstream,
@@ -202,7 +229,45 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
       headers,
       body,
     );
-    reply(response, upstream.status, upstream.headers, upstream.body);
+    const extra = upstream.status < 300 ? objectEncryption(request, body) : {};
+    reply(response, upstream.status, { ...upstream.headers, ...extra }, upstream.body);
+  }
+
+  const writesObject = (request: IncomingMessage, body: Buffer) =>
+    ["PutObject", "CopyObject", "CreateMultipartUpload"].includes(
+      s3Operation({
+        method: request.method ?? "GET",
+        url: request.url ?? "/",
+        headers: request.headers,
+        body,
+      }).operation,
+    );
+
+  /**
+   * After a successful object request: remembers the key a write used (s3rver keeps no SSE-KMS) and answers
+   * the SSE-KMS headers S3 sends for the object.
+   */
+  function objectEncryption(request: IncomingMessage, body: Buffer): Record<string, string> {
+    const target = objectOf(request.url ?? "/");
+    if (!target) return {};
+    const { operation } = s3Operation({
+      method: request.method ?? "GET",
+      url: request.url ?? "/",
+      headers: request.headers,
+      body,
+    });
+    if (operation === "PutObject" || operation === "CopyObject") {
+      const region = parseSigningScope(request.headers.authorization)?.region ?? "us-east-1";
+      const account = callerAccount.get(request) ?? "";
+      const written = writeKey(request.headers, bucketEncryption(target.bucket), region, account);
+      objectKeys.set(target.bucket, target.key, written);
+      return written ? encryptionHeaders(written) : {};
+    }
+    if (operation === "DeleteObject") objectKeys.set(target.bucket, target.key, undefined);
+    const stored = objectKeys.get(target.bucket, target.key);
+    return stored && (operation === "GetObject" || operation === "HeadObject")
+      ? encryptionHeaders(stored)
+      : {};
   }
 
   /** The partition key of a table, for dynamodb:LeadingKeys: read from dynalite with the caller's signature. */
@@ -246,7 +311,18 @@ export async function startStorageFront(options: StorageFrontOptions): Promise<R
       const body = Buffer.concat(chunks);
       const authorization = options.authorization;
       if (!authorization) return handle(request, body, response);
-      const guarded = await guardStorageRequest(authorization, request, body, partitionKeyLookup(request));
+      const kmsChecks = (operation: string, region: string, accountId: string) => {
+        callerAccount.set(request, accountId);
+        const target = { url: request.url ?? "/", headers: request.headers };
+        return objectKmsChecks(operation, target, objectKeys, bucketEncryption, region, accountId);
+      };
+      const guarded = await guardStorageRequest(
+        authorization,
+        request,
+        body,
+        partitionKeyLookup(request),
+        kmsChecks,
+      );
       try {
         if (guarded.refusal) {
           const { status, headers, body: refusal } = guarded.refusal;

@@ -416,6 +416,90 @@ describe("the policies", () => {
   });
 });
 
+describe("the state's KMS key", () => {
+  const example = accessPolicyProps(loadConfig(docsConfigFile), stackNames);
+  const bucket = "arn:aws:s3:::acme-license-manager-org-tfstate";
+  const key = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+  const kmsStatements = (document: ReturnType<typeof planPolicy>) =>
+    document.Statement.filter((statement) => statement.Action.some((action) => action.startsWith("kms:")));
+
+  it.each([
+    ["the example (lock file)", docsConfigFile],
+    ["the sandbox (DynamoDB locking)", sandboxConfigFile],
+  ])(
+    "is used by both roles only through S3 in the backend's region, for the state bucket's objects, never by wildcard: %s",
+    (_name, configFile) => {
+      const config = loadConfig(configFile);
+      const props = accessPolicyProps(config, stackNames);
+      for (const document of [planPolicy(props), deployPolicy(props)]) {
+        const statements = kmsStatements(document);
+        expect(statements).toHaveLength(1);
+        const [statement] = statements;
+        expect(statement.Resource).toEqual([config.backend.kmsKeyArn]);
+        const conditions = statement.Condition?.StringEquals ?? {};
+        expect(conditions["kms:ViaService"]).toEqual([`s3.${config.backend.region}.amazonaws.com`]);
+        const contexts = [conditions["kms:EncryptionContext:aws:s3:arn"]].flat();
+        // The bucket's ARN (S3 Bucket Key) first, then the state objects, each named.
+        expect(contexts[0]).toBe(`arn:aws:s3:::${config.backend.bucket}`);
+        expect(contexts.length).toBeGreaterThan(1);
+        for (const context of contexts.slice(1))
+          expect(context).toMatch(
+            new RegExp(`^arn:aws:s3:::${config.backend.bucket}/[^*?]+\\.(tfstate|tflock)$`),
+          );
+      }
+    },
+  );
+
+  it("lets the plan role decrypt the state it reads and the deploy role also encrypt the state and lock files it writes", () => {
+    expect(kmsStatements(planPolicy(example))).toEqual([
+      {
+        Sid: "StateKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [key],
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": ["s3.us-east-1.amazonaws.com"],
+            "kms:EncryptionContext:aws:s3:arn": [
+              bucket,
+              `${bucket}/license-manager-org/access.tfstate`,
+              `${bucket}/license-manager-org/organization.tfstate`,
+              `${bucket}/license-manager-org/license-manager.tfstate`,
+            ],
+          },
+        },
+      },
+    ]);
+    expect(kmsStatements(deployPolicy(example))).toEqual([
+      {
+        Sid: "StateKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [key],
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": ["s3.us-east-1.amazonaws.com"],
+            "kms:EncryptionContext:aws:s3:arn": [
+              bucket,
+              `${bucket}/license-manager-org/organization.tfstate`,
+              `${bucket}/license-manager-org/organization.tfstate.tflock`,
+              `${bucket}/license-manager-org/license-manager.tfstate`,
+              `${bucket}/license-manager-org/license-manager.tfstate.tflock`,
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it("is absent without a key (SSE-S3)", () => {
+    const config = configWith((document) => delete document.backend.kmsKeyArn);
+    const props = accessPolicyProps(config, stackNames);
+    expect(kmsStatements(planPolicy(props))).toEqual([]);
+    expect(kmsStatements(deployPolicy(props))).toEqual([]);
+  });
+});
+
 describe("npm run access and the permissions page", () => {
   it("prints the same documents the access stack attaches", () => {
     const config = loadConfig(sandboxConfigFile);

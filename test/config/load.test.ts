@@ -31,6 +31,14 @@ describe("valid config files", () => {
     });
   });
 
+  it("accepts a KMS alias for the state when no access section's roles name the key", () => {
+    const config = configWith((d) => {
+      delete d.access;
+      d.backend.kmsKeyArn = "arn:aws:kms:us-east-1:111111111111:alias/state";
+    });
+    expect(config.backend.kmsKeyArn).toBe("arn:aws:kms:us-east-1:111111111111:alias/state");
+  });
+
   it("fills defaults for a minimal file", () => {
     const config = parseConfig(
       [
@@ -192,8 +200,14 @@ describe("invalid config: each problem is named with file, path, value and what 
     ],
     [
       "KMS key in another region than the backend",
-      (d) => (d.backend.kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:alias/state"),
-      `${file}: backend.kmsKeyArn: expected a key in the backend's region us-east-1; S3 and DynamoDB use keys of their own region (got "arn:aws:kms:eu-west-1:111111111111:alias/state")`,
+      (d) =>
+        (d.backend.kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef"),
+      `${file}: backend.kmsKeyArn: expected a key in the backend's region us-east-1; S3 and DynamoDB use keys of their own region (got "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef")`,
+    ],
+    [
+      "KMS alias where the access section's roles name the key",
+      (d) => (d.backend.kmsKeyArn = "arn:aws:kms:us-east-1:111111111111:alias/state"),
+      `${file}: backend.kmsKeyArn: expected a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias: the access section's roles name the key in their policies, and IAM policies cannot name a KMS key by alias (got "arn:aws:kms:us-east-1:111111111111:alias/state")`,
     ],
     [
       "rule that does not fit its counting type",
@@ -467,6 +481,7 @@ describe("AWS identifiers: one format for the config and the CLIs", () => {
         d.homeRegion = "eusc-de-east-1";
         d.licenseManager.regions = ["eusc-de-east-1"];
         d.backend.region = "eusc-de-east-1";
+        delete d.backend.kmsKeyArn;
         d.licenseManager.licenseConfigurations[0].associatedAmis = {
           "eusc-de-east-1": ["arn:aws-eusc:ec2:eusc-de-east-1::image/ami-0abc1234def567890"],
         };

@@ -31,6 +31,7 @@ import {
   ListAWSServiceAccessForOrganizationCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { parse, stringify } from "yaml";
 import { policyActions } from "../../lib/access/render";
 import { assumeRoleCredentials } from "../../lib/aws/credentials";
@@ -988,6 +989,43 @@ describe("the call log of the whole run", () => {
         "organizations:EnableAWSServiceAccess",
       ]),
     );
+  });
+
+  it("kept the state under the config's KMS key: the plan role only decrypted, the deploy role also generated data keys, through S3 with the bucket's encryption context", async () => {
+    const { backend } = loadConfig(configFile);
+    const bucketArn = `arn:aws:s3:::${backend.bucket}`;
+    const head = await new S3Client({ region: backend.region, forcePathStyle: true }).send(
+      new HeadObjectCommand({ Bucket: backend.bucket, Key: "license-manager-org/organization.tfstate" }),
+    );
+    expect([head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled]).toEqual([
+      "aws:kms",
+      backend.kmsKeyArn,
+      true,
+    ]);
+    const kmsChecks = (roleArn: string, action: string) =>
+      log
+        .filter((entry) => entry.roleArn === roleArn && entry.service === "s3")
+        .flatMap((entry) => (entry.additionalChecks ?? []).map((check) => ({ entry, check })))
+        .filter(({ check }) => check.iamAction === action);
+    const expected = {
+      resources: [backend.kmsKeyArn],
+      decision: "allowed",
+      conditionKeys: expect.objectContaining({
+        "kms:ViaService": `s3.${backend.region}.amazonaws.com`,
+        // The state bucket's S3 Bucket Key: KMS sees the bucket, not the object.
+        "kms:EncryptionContext:aws:s3:arn": bucketArn,
+      }),
+    };
+    const reads = kmsChecks(planRole, "kms:Decrypt");
+    expect(reads.map(({ entry }) => entry.action)).toEqual(reads.map(() => "GetObject"));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const { check } of reads) expect(check).toEqual(expected);
+    expect(kmsChecks(planRole, "kms:GenerateDataKey")).toEqual([]);
+    const writes = kmsChecks(deployRole, "kms:GenerateDataKey");
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes.map(({ entry }) => entry.action))).toEqual(new Set(["PutObject"]));
+    for (const { check } of [...writes, ...kmsChecks(deployRole, "kms:Decrypt")])
+      expect(check).toEqual(expected);
   });
 
   it.each(["plan", "deploy"])("used every action of the %s role's policy at least once", (role) => {

@@ -10,7 +10,7 @@ describe("remote state of every stack but the bootstrap", () => {
     const stacks = synthesizeStacks(configWith(() => {}));
 
     it.each(remoteStacks(stacks))(
-      "%s keeps its state under its own key, encrypted, locked by the table",
+      "%s keeps its state under its own key, encrypted with the config's KMS key, locked by the table",
       (name, stack) => {
         expect(stack.terraform.backend).toEqual({
           s3: {
@@ -18,6 +18,7 @@ describe("remote state of every stack but the bootstrap", () => {
             key: `license-manager-org/${name}.tfstate`,
             region: "us-east-1",
             encrypt: true,
+            kms_key_id: "arn:aws:kms:us-east-1:111111111111:key/5a4d1f3e-0c2b-4e6a-9d7f-8b1c2e3d4f50",
             dynamodb_table: "sandbox-license-manager-tflock",
             // The access stack is the administrator's; the others deploy with the deploy role.
             ...(name === "access"

@@ -127,7 +127,8 @@ export class Authorizer {
         context,
       });
       const outcome = this.outcome(check.action, check.resources, evaluation, check.context);
-      if (check.resourcePolicy && outcome.denialReason) outcome.denialReason = "trust";
+      if (check.resourcePolicy && check.resourcePolicy.kind !== "key" && outcome.denialReason)
+        outcome.denialReason = "trust";
       outcomes.push(outcome);
       // AWS stops at the first refusal; audit mode goes on to log every check.
       if (outcome.decision === "denied") break;

@@ -56,7 +56,20 @@ export async function evaluateIdentity(request: IdentityEvaluation): Promise<Eva
     if (response.resultType === "error") {
       return { result: "ImplicitlyDenied", resource, error: simulationErrorMessage(response.errors) };
     }
-    if (response.overallResult !== "Allowed") return { result: response.overallResult, resource };
+    // The policies are valid (the validating run said so); evaluate again keeping the keys it dropped.
+    // runUnsafeSimulation names the resource policy after a validated policy's metadata.
+    const result = check.unlistedContext
+      ? runUnsafeSimulation(
+          {
+            ...simulation,
+            resourcePolicy: check.resourcePolicy
+              ? createValidatedPolicy(check.resourcePolicy.document, () => [], { name: "ResourcePolicy" })
+              : undefined,
+          },
+          { simulationMode: "Strict" },
+        )
+      : response.overallResult;
+    if (result !== "Allowed") return { result, resource };
   }
   return { result: "Allowed" };
 }

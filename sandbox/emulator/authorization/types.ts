@@ -34,7 +34,18 @@ export interface IamCheck {
    * A resource-based policy evaluated together with the caller's identity policies: a role's trust policy on
    * sts:AssumeRole. Trust policies apply to every caller, the administrator's long-term keys included.
    */
-  resourcePolicy?: { document: unknown; accountId: string };
+  resourcePolicy?: {
+    document: unknown;
+    accountId: string;
+    /** A role's trust policy (the default: a refusal names no identity policy) or a KMS key's key policy. */
+    kind?: "trust" | "key";
+  };
+  /**
+   * The check's context holds keys AWS sets that the validating iam-simulate run drops as not listed for the
+   * action: `kms:EncryptionContext:aws:s3:arn` (the reference lists `kms:EncryptionContext:${EncryptionContextKey}`,
+   * whose variable part iam-simulate matches without colons). Evaluated with every key kept.
+   */
+  unlistedContext?: boolean;
   /**
    * The account that owns the resources for IAM, when it is not the one in their ARN: a license's ARN names its
    * issuer, but the account that holds it grants it. @default - the account in the ARN

@@ -93,6 +93,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
         repositoryId: access.github.repositoryId,
         workflows: planWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.plan,
+        organizationId: props.organizationId,
       }),
     },
     {
@@ -104,6 +105,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
         repositoryId: access.github.repositoryId,
         workflows: deployWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.deploy,
+        organizationId: props.organizationId,
       }),
     },
   ];

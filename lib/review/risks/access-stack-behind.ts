@@ -3,7 +3,7 @@ import { changeKind } from "../changes";
 import type { RiskRule } from "./rule";
 
 /** What an administrator runs, with the config in LM_CONFIG and their own credentials (docs/operations.md). */
-export const accessStackDeployCommand = "npx cdktf deploy access --ignore-missing-stack-dependencies";
+const accessStackDeployCommand = "npx cdktf deploy access --ignore-missing-stack-dependencies";
 
 /**
  * What a change of the access stack touches, told by its address: the construct ids `plan-role`, `plan-policy`,

@@ -125,7 +125,10 @@ describe("service-linked-roles CLI", () => {
     },
     { args: ["--bogus"], message: "Unknown option '--bogus'" },
     { args: ["--concurrency", "0"], message: '--concurrency must be a whole number from 1 to 64 (got "0")' },
-    { args: ["--concurrency", "two"], message: '--concurrency must be a whole number from 1 to 64 (got "two")' },
+    {
+      args: ["--concurrency", "two"],
+      message: '--concurrency must be a whole number from 1 to 64 (got "two")',
+    },
   ])("rejects $args with exit 1", async ({ args, message }) => {
     const result = await runTool(...args);
     expect(result.exitCode).toBe(1);

@@ -79,11 +79,14 @@ describe("access config", () => {
         "arn:aws:iam::111111111111:role/Administrator",
         "arn:aws:iam::999999999999:role/Contractor",
         "arn:aws:sts::222222222222:assumed-role/Admin/alice",
+        "bob",
       ];
       d.access.workstationPrincipals.deploy = ["arn:aws:iam::333333333334:root"];
     });
     const members = "222222222222, 333333333333, 444444444444";
+    // A malformed principal and principals outside the organization, all in one run.
     expect(problems).toEqual([
+      `${file}: access.workstationPrincipals.plan[3]: expected an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator (got "bob")`,
       `${file}: access.workstationPrincipals.plan[1]: is in account 999999999999, outside the organization as the config knows it; expected a principal of the management account 111111111111 or of a member account listed in organization.memberAccounts (${members}) (got "arn:aws:iam::999999999999:role/Contractor")`,
       `${file}: access.workstationPrincipals.deploy[0]: is in account 333333333334, outside the organization as the config knows it; expected a principal of the management account 111111111111 or of a member account listed in organization.memberAccounts (${members}); did you mean "333333333333"? (got "arn:aws:iam::333333333334:root")`,
     ]);

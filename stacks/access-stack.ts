@@ -44,6 +44,7 @@ export class AccessStack extends TerraformStack {
       repository: access.github.repository,
       repositoryId: access.github.repositoryId,
       oidcProviderArn: access.oidcProviderArn,
+      organizationId: scopeProps.organizationId,
       plan: {
         roleArn: config.planRoleArn,
         description: `Read-only: plans and drift checks of ${access.github.repository} (license-manager-org)`,

@@ -43,6 +43,8 @@ Commands:
                        statement with each condition (stderr)
   actions plan|deploy  Print the role's actions with their access level, one per line (stdout), and the count
                        of actions and of writes (stderr); the plan role has none
+  environment          Print the config's access.github.environment (stdout): deploy.yml's first job reads it,
+                       and its deploy job runs in that environment
   docs [--write]       Print the generated part of ${permissionsFile} for ${docsConfigFile},
                        or write it into ${permissionsFile} with --write
   github-check         Read the repository's settings through GitHub's REST API and print, one line each, what
@@ -91,6 +93,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
         repositoryId: access.github.repositoryId,
         workflows: planWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.plan,
+        organizationId: props.organizationId,
       }),
     },
     {
@@ -102,6 +105,7 @@ export function roleDocuments(config: EnvironmentConfig): RoleDocuments[] {
         repositoryId: access.github.repositoryId,
         workflows: deployWorkflows(access.github),
         workstationPrincipals: access.workstationPrincipals.deploy,
+        organizationId: props.organizationId,
       }),
     },
   ];
@@ -116,17 +120,32 @@ function pick(documents: RoleDocuments[], role: string | undefined): RoleDocumen
 const repositoryPattern =
   /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
-/** What deploy.yml itself says: its job's environment and the branches it runs on. */
+/** The expression deploy.yml's deploy job names its environment by: the config job's output. */
+export const configEnvironmentExpression = "${{ needs.config.outputs.environment }}";
+
+/**
+ * What deploy.yml itself says: its job's environment and the branches it runs on. The environment is either
+ * written out (then it must be the config's) or taken from the `config` job, which prints the config's
+ * (`npm run -s access -- environment`): GitHub must know it when the job starts, and a job's `environment` may
+ * read the `needs` context.
+ */
 function deployWorkflowProblems(config: EnvironmentConfig): string[] {
   const file = ".github/workflows/deploy.yml";
   const workflow = parseYaml(readFileSync(path.join(projectRoot, file), "utf8")) as {
     on?: { push?: { branches?: string[] } };
-    jobs?: Record<string, { environment?: unknown }>;
+    jobs?: Record<string, { environment?: unknown; steps?: { run?: unknown }[] }>;
   };
   const { environment, defaultBranch } = config.access!.github;
-  const environments = Object.entries(workflow.jobs ?? {}).filter(([, job]) => job.environment !== undefined);
+  const jobs = workflow.jobs ?? {};
+  const readsConfig = (jobs.config?.steps ?? []).some(
+    (step) => typeof step.run === "string" && step.run.includes("npm run -s access -- environment"),
+  );
+  const environments = Object.entries(jobs).filter(([, job]) => job.environment !== undefined);
   const problems = environments
-    .filter(([, job]) => job.environment !== environment)
+    .filter(
+      ([, job]) =>
+        job.environment !== environment && !(job.environment === configEnvironmentExpression && readsConfig),
+    )
     .map(
       ([name, job]) =>
         `${file}: jobs.${name}.environment is ${JSON.stringify(job.environment)}, ${config.sourceFile}'s access.github.environment ${JSON.stringify(environment)}; make them the same`,
@@ -200,6 +219,15 @@ async function main(args: string[]): Promise<number> {
   if (values.repo !== undefined) throw new UsageError("--repo is github-check's option");
   const [command, role, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  if (command === "environment") {
+    if (role !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(role)}`);
+    const config = loadConfig(configFileFromEnvironment());
+    if (!config.access) {
+      throw new UsageError(`${config.sourceFile} has no access section: no environment to deploy in`);
+    }
+    process.stdout.write(`${config.access.github.environment}\n`);
+    return 0;
+  }
   if (command === "docs") {
     if (role !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(role)}`);
     const section = renderPermissions(

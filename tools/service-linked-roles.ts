@@ -9,6 +9,8 @@ import {
   expectedServiceLinkedRoles,
   shortRoleName,
   checkServiceLinkedRoles,
+  defaultAccountConcurrency,
+  type ServiceLinkedRoleProgress,
   type ServiceLinkedRoleReport,
 } from "../lib/license-manager/service-linked-role-report";
 import {
@@ -24,9 +26,10 @@ import {
 const toolName = "service-linked-roles";
 const defaultMemberRoleName = "OrganizationAccountAccessRole";
 
-const usage = `Usage: tsx tools/service-linked-roles.ts [--role-arn ARN] [--member-role-name NAME] [--json]
+const usage = `Usage: tsx tools/service-linked-roles.ts [--role-arn ARN] [--member-role-name NAME] [--concurrency N] [--json]
 
-Reports which AWS License Manager service-linked roles exist in each account of the organization:
+Reports which AWS License Manager service-linked roles exist in every account of the organization (ListAccounts,
+page by page), checking several accounts at once, with its progress on stderr:
   AWSServiceRoleForAWSLicenseManagerRole               every account
   AWSServiceRoleForAWSLicenseManagerMasterAccountRole  management account only
   AWSServiceRoleForAWSLicenseManagerMemberAccountRole  member accounts only
@@ -34,6 +37,7 @@ Reports which AWS License Manager service-linked roles exist in each account of 
 Options:
   --role-arn ARN            Assume this role in the management account first
   --member-role-name NAME   Role assumed in each member account (default ${defaultMemberRoleName})
+  --concurrency N           Accounts checked at once, 1 to 64 (default ${defaultAccountConcurrency})
   --region REGION           Region for the STS, IAM and Organizations clients (default AWS_REGION or us-east-1)
   --json                    Print the report as JSON on stdout instead of a table on stderr
   -h, --help                Show this help
@@ -45,6 +49,7 @@ Exit codes: 0 the check ran (missing roles are reported, not an error), 1 error 
 const options = {
   "role-arn": { type: "string" },
   "member-role-name": { type: "string", default: defaultMemberRoleName },
+  concurrency: { type: "string", default: String(defaultAccountConcurrency) },
   region: { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -60,6 +65,12 @@ async function main(args: string[]): Promise<number> {
       `--member-role-name must be an IAM role name (letters, digits and +=,.@_-, up to 64 characters; got ${JSON.stringify(memberRoleName)})`,
     );
   }
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to 64 (got ${JSON.stringify(values.concurrency)})`,
+    );
+  }
   const region = regionOption(
     values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
   );
@@ -67,6 +78,8 @@ async function main(args: string[]): Promise<number> {
   const session = callerSession(region, roleArn, "license-manager-service-linked-roles");
   const managementIam = new IAMClient(clientConfig(region, session.credentials));
   const report = await checkServiceLinkedRoles({
+    concurrency,
+    onProgress: progressPrinter(),
     organizations: new OrganizationsClient(clientConfig(region, session.credentials)),
     iamClientFor: (accountId, kind) =>
       kind === "management"
@@ -88,6 +101,31 @@ async function main(args: string[]): Promise<number> {
   else printTable(report);
   printSummary(report);
   return report.accountsNotChecked.length > 0 ? 1 : 0;
+}
+
+/**
+ * Progress on stderr: the accounts listed once ListAccounts has no more pages, then a line at every tenth of the
+ * accounts checked (and at the last), so that a thousand accounts print a dozen lines, not a thousand.
+ */
+function progressPrinter(): (progress: ServiceLinkedRoleProgress) => void {
+  let listed = { pages: 0, accounts: 0 };
+  let reportedListing = false;
+  return (progress) => {
+    if (progress.step === "listed") {
+      listed = progress;
+      return;
+    }
+    if (!reportedListing) {
+      printLine(
+        `Listed ${listed.accounts} account(s) of the organization in ${listed.pages} page(s) of ListAccounts.`,
+      );
+      reportedListing = true;
+    }
+    const step = Math.max(1, Math.ceil(progress.total / 10));
+    if (progress.checked % step === 0 || progress.checked === progress.total) {
+      printLine(`Checked ${progress.checked}/${progress.total} accounts`);
+    }
+  };
 }
 
 // Columns two spaces apart, no borders or colours: the output stays plain text to read or grep.

@@ -30,9 +30,17 @@ interface AccessRolesProps {
    * @default - created here
    */
   readonly oidcProviderArn?: string;
+  /** The organization workstation principals must be in. @default - not known yet: no aws:PrincipalOrgID condition */
+  readonly organizationId?: string;
   readonly plan: AccessRoleProps;
   readonly deploy: AccessRoleProps;
 }
+
+/**
+ * A string Terraform keeps as written: `${` and `%{` open its template sequences, so an IAM policy variable such
+ * as `${aws:PrincipalOrgID}` is written `$${…}` (Terraform language, "Strings and Templates": escape sequences).
+ */
+const terraformLiteral = (text: string): string => text.replace(/([$%])\{/g, "$1$1{");
 
 const githubIssuerUrl = "https://token.actions.githubusercontent.com";
 
@@ -68,6 +76,7 @@ export class AccessRoles extends Construct {
         repositoryId,
         workflows: props.githubWorkflows,
         workstationPrincipals: props.workstationPrincipals,
+        organizationId: roles.organizationId,
       });
     // Measured as IAM will see it: a provider the stack creates is a token here, its ARN as long as this one.
     const tooLarge = trustPolicySizeProblem(
@@ -90,7 +99,7 @@ export class AccessRoles extends Construct {
       provider,
       name: `license-manager-org-${id}`,
       role: role.name,
-      policy: JSON.stringify(props.policy),
+      policy: terraformLiteral(JSON.stringify(props.policy)),
     });
     return role;
   }

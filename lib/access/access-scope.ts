@@ -83,7 +83,6 @@ export function accessPolicyProps(config: EnvironmentConfig, stacks: AccessStack
       .map(
         (region) => `arn:${partition}:sns:${region}:${config.managementAccountId}:${notificationTopicName}`,
       ),
-    memberAccountIds: organization.memberAccounts.map((account) => account.id),
     memberReadRoleName: config.access?.memberReadRoleName,
     accessResources: {
       roleArns: [config.planRoleArn, config.deployRoleArn].filter((arn): arn is string => arn !== undefined),

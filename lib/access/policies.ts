@@ -78,9 +78,10 @@ export interface AccessPolicyProps {
   readonly reportBuckets: readonly string[];
   /** Alert topics the License Manager stack creates and manages (ARNs). */
   readonly notificationTopics: readonly string[];
-  /** Member accounts whose read role the plan role may assume for the service-linked role report. */
-  readonly memberAccountIds: readonly string[];
-  /** @default - the plan role cannot enter member accounts */
+  /**
+   * The role the plan role may assume in every account of the organization for the service-linked role report.
+   * @default - the plan role cannot enter member accounts
+   */
   readonly memberReadRoleName?: string;
   /** The access stack's roles and OIDC provider, which the plan role reads for drift checks. */
   readonly accessResources: {
@@ -110,9 +111,7 @@ function arns(props: AccessPolicyProps) {
     ),
     bucket: (name: string) => `arn:${partition}:s3:::${name}`,
     memberReadRoles: props.memberReadRoleName
-      ? props.memberAccountIds.map(
-          (accountId) => `arn:${partition}:iam::${accountId}:role/${props.memberReadRoleName}`,
-        )
+      ? [`arn:${partition}:iam::*:role/${props.memberReadRoleName}`]
       : [],
   };
 }
@@ -358,11 +357,17 @@ export function planPolicy(props: AccessPolicyProps): PolicyDocument {
       Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
       Resource: props.notificationTopics,
     }),
+    // Every account of the organization, not a list in the config: the role in any account whose organization is
+    // the plan role's own. aws:ResourceOrgID is the organization of the resource's account, in the request context
+    // whenever that account is a member (IAM User Guide, "AWS global condition context keys"); the IAM User Guide
+    // pairs it with ${aws:PrincipalOrgID} in its example. The id is written out when the config knows it; an
+    // organization still to create is named by the policy variable (escaped for Terraform by access-roles.ts).
     ...statementIf(arn.memberReadRoles.length > 0, {
       Sid: "MemberRoleReport",
       Effect: "Allow",
       Action: ["sts:AssumeRole"],
       Resource: arn.memberReadRoles,
+      Condition: { StringEquals: { "aws:ResourceOrgID": props.organizationId ?? "${aws:PrincipalOrgID}" } },
     }),
   ];
   return {

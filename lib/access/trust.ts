@@ -150,6 +150,11 @@ interface TrustProps {
   readonly workflows: readonly WorkflowTrust[];
   /** IAM principals that may assume the role from a workstation. @default [] */
   readonly workstationPrincipals?: readonly string[];
+  /**
+   * The organization workstation principals must belong to (aws:PrincipalOrgID).
+   * @default - not known yet (an organization still to create): the config's accounts alone limit them
+   */
+  readonly organizationId?: string;
 }
 
 export function trustPolicy(props: TrustProps): TrustPolicyDocument {
@@ -166,6 +171,12 @@ export function trustPolicy(props: TrustProps): TrustPolicyDocument {
       Effect: "Allow",
       Principal: { AWS: props.workstationPrincipals },
       Action: "sts:AssumeRole",
+      // The principal's account must still be in the organization when it assumes the role: aws:PrincipalOrgID
+      // is the organization of the caller's account, in the request context whenever that account is a member
+      // (IAM User Guide, "AWS global condition context keys", aws:PrincipalOrgID).
+      ...(props.organizationId !== undefined && {
+        Condition: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } },
+      }),
     });
   }
   return { Version: "2012-10-17", Statement: statements };
@@ -190,7 +201,8 @@ export function trustPolicySizeProblem(role: string, trust: TrustPolicyDocument)
 export function trustConditionLines(trust: TrustPolicyDocument): string[] {
   return trust.Statement.map((statement) => {
     if (!statement.Principal.Federated) {
-      return `${statement.Sid}: sts:AssumeRole by ${[statement.Principal.AWS].flat().join(", ")}`;
+      const organization = statement.Condition?.StringEquals?.["aws:PrincipalOrgID"];
+      return `${statement.Sid}: sts:AssumeRole by ${[statement.Principal.AWS].flat().join(", ")}${organization === undefined ? "" : `, while in organization ${[organization].flat().join(" | ")}`}`;
     }
     const conditions = Object.entries(statement.Condition ?? {}).flatMap(([operator, keys]) =>
       Object.entries(keys).map(

@@ -57,10 +57,12 @@ export const access = section(
       section(
         {
           plan: field(z.array(iamPrincipalArn).superRefine(uniqueItems("principal")).default([]), {
-            meaning: "IAM principals that may also assume the plan role",
+            meaning:
+              "IAM principals that may also assume the plan role, each of the management account or a listed member account (the trust adds aws:PrincipalOrgID)",
           }),
           deploy: field(z.array(iamPrincipalArn).superRefine(uniqueItems("principal")).default([]), {
-            meaning: "IAM principals that may also assume the deploy role",
+            meaning:
+              "IAM principals that may also assume the deploy role, each of the management account or a listed member account (the trust adds aws:PrincipalOrgID)",
           }),
         },
         "the workstation principals: { plan, deploy }",
@@ -69,7 +71,7 @@ export const access = section(
     ),
     memberReadRoleName: field(iamRoleName.optional(), {
       meaning:
-        "A read-only role in each member account (e.g. rolled out by StackSets) that the plan role may assume for `npm run roles`",
+        "A read-only role in every account of the organization (e.g. rolled out by StackSets) that the plan role may assume for `npm run roles`: any account whose aws:ResourceOrgID is the organization's, listed in the config or not",
       default: "none: the plan role cannot enter member accounts",
     }),
   },

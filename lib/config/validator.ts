@@ -17,6 +17,7 @@ import {
   accountId,
   amiReference,
   githubOidcProviderArn,
+  iamPrincipalArn,
   kmsKeyArn,
   region,
   roleArn,
@@ -59,6 +60,27 @@ const rolesAreInManagementAccount: Rule = (config, issues) => {
     issues.push({
       path: ["access", "oidcProviderArn"],
       message: `expected the provider in the management account ${managementAccountId}`,
+    });
+  }
+};
+
+// Workstation principals are written into the roles' trust policies: a principal of an account outside the
+// organization would get the plan or deploy role. Only the management account and the listed member accounts are
+// known here (whether any other account is in the organization is not), so those are the accounts allowed; the
+// trust policy adds aws:PrincipalOrgID as well, so that an account that leaves the organization loses the role.
+const workstationPrincipalsAreInTheOrganization: Rule = (config, issues) => {
+  if (config.access === undefined || !wellFormed(accountId, config.managementAccountId)) return;
+  const members = config.organization.memberAccounts.map((account) => account.id);
+  const accounts = [config.managementAccountId, ...members];
+  for (const role of ["plan", "deploy"] as const) {
+    (config.access.workstationPrincipals?.[role] ?? []).forEach((principal, index) => {
+      if (!wellFormed(iamPrincipalArn, principal)) return;
+      const principalAccount = arnParts(principal).accountId;
+      if (accounts.includes(principalAccount)) return;
+      issues.push({
+        path: ["access", "workstationPrincipals", role, index],
+        message: `is in account ${principalAccount}, outside the organization as the config knows it; expected a principal of the management account ${config.managementAccountId} or of a member account listed in organization.memberAccounts (${listOf(members, "member accounts listed") || "none listed"})${didYouMean(principalAccount, accounts)} (got ${JSON.stringify(principal)})`,
+      });
     });
   }
 };
@@ -421,6 +443,7 @@ const rules: readonly Rule[] = [
   arnsAreInOnePartition,
   rolesAreInManagementAccount,
   accessNamesBothRoles,
+  workstationPrincipalsAreInTheOrganization,
   membersAreNotTheManagementAccount,
   delegatedAdministratorIsAListedMember,
   delegatedAdministratorKeepsTrustedAccess,

@@ -66,11 +66,22 @@ export interface ServiceLinkedRoleReport {
   readonly accountsNotChecked: readonly string[];
 }
 
+/** How far the check has come: the organization's accounts listed (page by page), then each account checked. */
+export type ServiceLinkedRoleProgress =
+  | { readonly step: "listed"; readonly pages: number; readonly accounts: number }
+  | { readonly step: "checked"; readonly checked: number; readonly total: number };
+
+/** How many accounts are checked at once unless told otherwise. */
+export const defaultAccountConcurrency = 8;
+
 interface ServiceLinkedRoleCheckOptions {
   readonly organizations: OrganizationsClient;
   /** An IAM client for the account: the caller's session for the management account, an assumed role for members. */
   readonly iamClientFor: (accountId: string, kind: AccountKind) => IAMClient;
+  /** @default defaultAccountConcurrency */
   readonly concurrency?: number;
+  /** Called after each page of ListAccounts and after each account checked. @default - nothing reported */
+  readonly onProgress?: (progress: ServiceLinkedRoleProgress) => void;
 }
 
 /** GetRole: true when the role exists, false on NoSuchEntity; other errors are thrown. */
@@ -86,11 +97,21 @@ async function roleExists(iam: IAMClient, roleName: string, accountId: string): 
   }
 }
 
-async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<Account[]> {
+/**
+ * Every account, page by page: ListAccounts returns at most 20 a page and may return fewer, even none, while
+ * NextToken says more follow (Organizations API Reference, ListAccounts), which the SDK's paginator follows.
+ */
+async function listOrganizationAccounts(
+  organizations: OrganizationsClient,
+  onProgress: ServiceLinkedRoleCheckOptions["onProgress"],
+): Promise<Account[]> {
   return awsCall(`Organizations ListAccounts in ${await organizations.config.region()}`, async () => {
     const accounts: Account[] = [];
+    let pages = 0;
     for await (const page of paginateListAccounts({ client: organizations }, {})) {
       accounts.push(...(page.Accounts ?? []));
+      pages += 1;
+      onProgress?.({ step: "listed", pages, accounts: accounts.length });
     }
     return accounts;
   });
@@ -106,7 +127,7 @@ export async function checkServiceLinkedRoles(
   const managementAccountId = Organization?.MasterAccountId;
   if (!managementAccountId)
     throw new Error("Organizations DescribeOrganization returned no management account ID");
-  const accounts = await listOrganizationAccounts(options.organizations);
+  const accounts = await listOrganizationAccounts(options.organizations, options.onProgress);
   accounts.sort((left, right) =>
     left.Id === managementAccountId
       ? -1
@@ -115,12 +136,20 @@ export async function checkServiceLinkedRoles(
         : (left.Id ?? "").localeCompare(right.Id ?? ""),
   );
 
-  const limit = pLimit(options.concurrency ?? 4);
+  const limit = pLimit(options.concurrency ?? defaultAccountConcurrency);
+  let checked = 0;
   const checks = await Promise.all(
     accounts.map((account) =>
-      limit(() =>
-        checkAccount(account, account.Id === managementAccountId ? "management" : "member", options),
-      ),
+      limit(async () => {
+        const check = await checkAccount(
+          account,
+          account.Id === managementAccountId ? "management" : "member",
+          options,
+        );
+        checked += 1;
+        options.onProgress?.({ step: "checked", checked, total: accounts.length });
+        return check;
+      }),
     ),
   );
   return {

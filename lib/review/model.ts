@@ -24,6 +24,7 @@ export interface ResourceReview {
 
 /** One of the review's safety checks; each lives in lib/review/risks/<rule>.ts. */
 export type RiskRuleId =
+  | "access-stack-redeploy-first"
   | "service-access-principal-removed"
   | "organization-replaced-or-destroyed"
   | "license-manager-settings-turned-off"

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { resolveIamMode } from "./authorization/types";
 import { parseFaultProfile } from "./faults/profile";
 import { parseRateLimits } from "./faults/rate-limits";
+import { seedWithMemberAccounts } from "./seed";
 import { startEmulator } from "./server";
 
 const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F] [--iam MODE]
@@ -24,6 +25,9 @@ AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
   --rate-limits throttling by rate, a token bucket per account, Region and API family: on (the defaults), off,
                 or <family>=<per second>/<burst>,... e.g. license-manager-read=0.5/12,sns=1/20
                 (also SANDBOX_RATE_LIMITS; families and defaults in sandbox/emulator/faults/rate-limits.ts)
+  --member-accounts N
+                grow the seeded organization to N member accounts (3 to 9999), each with the member read
+                role, e.g. 999 for an organization of 1,000 accounts whose ListAccounts pages
   --help        show this text`;
 
 async function main(): Promise<void> {
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
       capture: { type: "boolean" },
       faults: { type: "string" },
       "rate-limits": { type: "string" },
+      "member-accounts": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -46,8 +51,18 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid --port: ${values.port}`);
+  const memberAccounts =
+    values["member-accounts"] === undefined ? undefined : Number(values["member-accounts"]);
+  if (
+    memberAccounts !== undefined &&
+    !(Number.isInteger(memberAccounts) && memberAccounts >= 3 && memberAccounts <= 9999)
+  )
+    throw new Error(
+      `Invalid --member-accounts: ${values["member-accounts"]} (expected a whole number from 3 to 9999)`,
+    );
   const emulator = await startEmulator({
     port,
+    ...(memberAccounts !== undefined && { seed: seedWithMemberAccounts(memberAccounts) }),
     host: values.host,
     stateFile: values["state-file"],
     logFile: values["log-file"],

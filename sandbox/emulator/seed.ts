@@ -170,3 +170,24 @@ export const externallyOwnedSeed: SandboxSeed = {
     ],
   },
 };
+
+/**
+ * The default organization grown to `memberCount` member accounts (ids 100000000001, 100000000002, …), each with
+ * the member read role: an organization at the scale whose List* calls page (npm run roles over every account).
+ */
+export function seedWithMemberAccounts(memberCount: number, base: SandboxSeed = defaultSeed): SandboxSeed {
+  const added = Array.from(
+    { length: memberCount - (base.organization?.memberAccountIds.length ?? 0) },
+    (_, i) => String(100000000001 + i),
+  );
+  const organization = base.organization!;
+  return {
+    ...base,
+    accounts: [
+      ...base.accounts,
+      ...added.map((id) => ({ id, name: `workload-${id}`, email: `workload-${id}@sandbox.example` })),
+    ],
+    organization: { ...organization, memberAccountIds: [...organization.memberAccountIds, ...added] },
+    roles: [...base.roles, ...added.map((id) => memberReadRole(id, organization.managementAccountId))],
+  };
+}

@@ -73,6 +73,25 @@ describe("access config", () => {
     ]);
   });
 
+  it("refuses every workstation principal outside the management account and the listed member accounts", () => {
+    const problems = problemsOf((d) => {
+      d.access.workstationPrincipals.plan = [
+        "arn:aws:iam::111111111111:role/Administrator",
+        "arn:aws:iam::999999999999:role/Contractor",
+        "arn:aws:sts::222222222222:assumed-role/Admin/alice",
+        "bob",
+      ];
+      d.access.workstationPrincipals.deploy = ["arn:aws:iam::333333333334:root"];
+    });
+    const members = "222222222222, 333333333333, 444444444444";
+    // A malformed principal and principals outside the organization, all in one run.
+    expect(problems).toEqual([
+      `${file}: access.workstationPrincipals.plan[3]: expected an IAM user, role or account-root ARN such as arn:aws:iam::111111111111:role/Administrator (got "bob")`,
+      `${file}: access.workstationPrincipals.plan[1]: is in account 999999999999, outside the organization as the config knows it; expected a principal of the management account 111111111111 or of a member account listed in organization.memberAccounts (${members}) (got "arn:aws:iam::999999999999:role/Contractor")`,
+      `${file}: access.workstationPrincipals.deploy[0]: is in account 333333333334, outside the organization as the config knows it; expected a principal of the management account 111111111111 or of a member account listed in organization.memberAccounts (${members}); did you mean "333333333333"? (got "arn:aws:iam::333333333334:root")`,
+    ]);
+  });
+
   it("names unknown keys in the access section", () => {
     expect(problemsOf((d) => (d.access.github.branch = "main"))).toEqual([
       `${file}: access.github.branch: unknown key; expected one of repository, environment, defaultBranch, repositoryId (got "main")`,
@@ -215,6 +234,7 @@ describe("the access stack", () => {
         Effect: "Allow",
         Principal: { AWS: ["arn:aws:iam::111111111111:user/sandbox-admin"] },
         Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-sandbox00001" } },
       });
     }
   });
@@ -262,6 +282,58 @@ describe("the access stack", () => {
       "token.actions.githubusercontent.com:job_workflow_ref":
         "example-org/license-manager-org/.github/workflows/deploy.yml@refs/heads/trunk",
     });
+  });
+
+  it("leaves out aws:PrincipalOrgID while the organization is still to create: no id to name yet", () => {
+    const created = synthesizeStacks(
+      configWith((d) => {
+        d.organization = {
+          source: "create",
+          serviceAccessPrincipals: [],
+          memberAccounts: d.organization.memberAccounts,
+        };
+      }),
+    ).access;
+    for (const role of Object.values(created.resource.aws_iam_role) as Record<string, any>[]) {
+      const workstations = JSON.parse(role.assume_role_policy).Statement.at(-1);
+      expect(workstations.Sid).toBe("Workstations");
+      expect(workstations.Condition).toBeUndefined();
+    }
+  });
+
+  it("lets the plan role into the member read role of every account of the organization, not a list", () => {
+    const { access } = synthesizeStacks(configWith(() => {}));
+    const planPolicyOf = (stack: any) =>
+      JSON.parse(
+        (Object.values(stack.resource.aws_iam_role_policy) as Record<string, any>[]).find((policy) =>
+          String(policy.name).endsWith("-plan"),
+        )!.policy,
+      );
+    expect(planPolicyOf(access).Statement.find((s: any) => s.Sid === "MemberRoleReport")).toEqual({
+      Sid: "MemberRoleReport",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: ["arn:aws:iam::*:role/LicenseManagerRoleReader"],
+      Condition: { StringEquals: { "aws:ResourceOrgID": "o-sandbox00001" } },
+    });
+    // An organization still to create has no id yet: the plan role's own organization, as a policy variable,
+    // escaped so that Terraform writes it as IAM reads it.
+    const created = configWith((d) => {
+      d.organization = {
+        source: "create",
+        serviceAccessPrincipals: [],
+        memberAccounts: d.organization.memberAccounts,
+      };
+    });
+    const printed = roleDocuments(created).find((role) => role.role === "plan")!.policy;
+    expect(printed.Statement.find((s) => s.Sid === "MemberRoleReport")!.Condition).toEqual({
+      StringEquals: { "aws:ResourceOrgID": "${aws:PrincipalOrgID}" },
+    });
+    const synthesized = (
+      Object.values(synthesizeStacks(created).access.resource.aws_iam_role_policy) as Record<string, any>[]
+    ).find((policy) => String(policy.name).endsWith("-plan"))!.policy as string;
+    expect(synthesized).toContain('"aws:ResourceOrgID":"$${aws:PrincipalOrgID}"');
+    expect(synthesized.replaceAll("$${", "${")).toBe(JSON.stringify(printed));
   });
 
   it("uses an existing OIDC provider given by ARN instead of creating one", () => {

@@ -683,6 +683,29 @@ describe("plan review", () => {
       "- **organization** `aws_organizations_organization.organization_DC53FF14` (`organization/organization/organization`): disables trusted access for sso.amazonaws.com",
     );
   });
+
+  it("npm run plan (plan role) flags a region added as the access stack's to deploy first, naming the administrator's command", async () => {
+    const addRegion = writeConfig("add-region.yaml", (document) => {
+      document.licenseManager.regions = [...document.licenseManager.regions, "us-west-2"];
+    });
+    const result = await tool(
+      "plan",
+      ["--json", "--out", path.join(workDirectory, "access-plans"), "--stack", "access"],
+      {
+        LM_CONFIG: addRegion,
+      },
+    );
+    expect(result.exitCode).toBe(2);
+    const risks = JSON.parse(result.stdout).risks as { rule: string; stack: string; reason: string }[];
+    // The plan role read the roles' live policies (GetRolePolicy) and found both built from the config's regions.
+    expect(risks.map((risk) => [risk.rule, risk.stack, risk.reason.split(":")[0]]).sort()).toEqual([
+      ["access-stack-redeploy-first", "access", "changes the deploy role's permissions (update)"],
+      ["access-stack-redeploy-first", "access", "changes the plan role's permissions (update)"],
+    ]);
+    expect(risks[0]!.reason).toContain(
+      "`LM_CONFIG=<this config> npx cdktf deploy access --ignore-missing-stack-dependencies` with administrator credentials",
+    );
+  });
 });
 
 describe("protections", () => {

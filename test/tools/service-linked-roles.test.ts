@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { LicenseManagerClient, UpdateServiceSettingsCommand } from "@aws-sdk/client-license-manager";
 import { EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
+import type { CallLogEntry } from "../../sandbox/emulator/call-log";
+import { seedWithMemberAccounts } from "../../sandbox/emulator/seed";
 import { administratorRoleArn, seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { runTool as runToolAgainst, sandboxCredentials, type ToolResult } from "./run-tool";
 
@@ -88,7 +90,16 @@ describe("service-linked-roles CLI", () => {
     const result = await runTool("--role-arn", administratorRoleArn);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("");
-    const lines = result.stderr.split("\n");
+    const allLines = result.stderr.split("\n");
+    // Progress first: the listing, then every account checked (4 accounts: a line each).
+    expect(allLines.slice(0, 5)).toEqual([
+      "Listed 4 account(s) of the organization in 1 page(s) of ListAccounts.",
+      "Checked 1/4 accounts",
+      "Checked 2/4 accounts",
+      "Checked 3/4 accounts",
+      "Checked 4/4 accounts",
+    ]);
+    const lines = allLines.slice(5);
     expect(lines[0]).toMatch(
       /^Account\s+Name\s+Kind\s+LicenseManagerRole\s+MasterAccountRole\s+MemberAccountRole$/,
     );
@@ -113,6 +124,11 @@ describe("service-linked-roles CLI", () => {
         '--role-arn must be an IAM role ARN such as arn:aws:iam::111111111111:role/LicenseManagerDeployer (got "LicenseManagerDeployer")',
     },
     { args: ["--bogus"], message: "Unknown option '--bogus'" },
+    { args: ["--concurrency", "0"], message: '--concurrency must be a whole number from 1 to 64 (got "0")' },
+    {
+      args: ["--concurrency", "two"],
+      message: '--concurrency must be a whole number from 1 to 64 (got "two")',
+    },
   ])("rejects $args with exit 1", async ({ args, message }) => {
     const result = await runTool(...args);
     expect(result.exitCode).toBe(1);
@@ -124,4 +140,40 @@ describe("service-linked-roles CLI", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/^Usage: tsx tools\/service-linked-roles\.ts/);
   });
+});
+
+describe("service-linked-roles CLI in an organization of 1,000 accounts", () => {
+  let large: RunningEmulator;
+  beforeAll(async () => {
+    large = await startEmulator({ port: 0, seed: seedWithMemberAccounts(999) });
+  });
+  afterAll(() => large.close());
+
+  it("pages through ListAccounts as AWS pages it and checks every account, several at once", async () => {
+    const result = await runToolAgainst(
+      "service-linked-roles",
+      large.url,
+      homeDirectory,
+      ["--member-role-name", "LicenseManagerRoleReader", "--concurrency", "16", "--json"],
+      { AWS_REGION: region },
+    );
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as { accounts: { accountId: string; kind: string }[] };
+    expect(report.accounts).toHaveLength(1000);
+    expect(new Set(report.accounts.map((account) => account.accountId)).size).toBe(1000);
+    expect(report.accounts.filter((account) => account.kind === "member")).toHaveLength(999);
+    expect(JSON.parse(result.stdout).accountsNotChecked).toEqual([]);
+
+    const log = (await (await fetch(`${large.url}/_sandbox/log`)).json()) as CallLogEntry[];
+    const listCalls = log.filter((entry) => entry.action === "ListAccounts");
+    // 20 accounts a page at most (Organizations API Reference, ListAccounts: MaxResults 1–20).
+    expect(listCalls).toHaveLength(50);
+    expect(log.filter((entry) => entry.action === "AssumeRole")).toHaveLength(999);
+
+    const progress = result.stderr.split("\n").filter((line) => /^(Listed|Checked) /.test(line));
+    expect(progress).toEqual([
+      "Listed 1000 account(s) of the organization in 50 page(s) of ListAccounts.",
+      ...Array.from({ length: 10 }, (_, i) => `Checked ${(i + 1) * 100}/1000 accounts`),
+    ]);
+  }, 240_000);
 });

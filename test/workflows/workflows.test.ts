@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config/load";
-import { docsConfigFile } from "../../tools/access";
+import { configEnvironmentExpression, docsConfigFile } from "../../tools/access";
 
 const directory = path.join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(directory).filter((file) => file.endsWith(".yml"));
@@ -215,14 +215,24 @@ describe("GitHub Actions workflows", () => {
     const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     // deploy.yml reads config/production.yaml, a copy of this example (README).
     const { access } = loadConfig(docsConfigFile);
-    expect(workflow.jobs.deploy.environment).toBe(access!.github.environment);
+    // The environment follows the config: GitHub needs it at the job's start, so a first job reads it.
+    expect(workflow.jobs.deploy.needs).toBe("config");
+    expect(workflow.jobs.deploy.environment).toBe(configEnvironmentExpression);
+    expect(workflow.jobs.config.outputs.environment).toBe("${{ steps.config.outputs.environment }}");
+    const read = workflow.jobs.config.steps.find((step: any) => step.id === "config");
+    expect(read.run).toBe(
+      'environment="$(npm run -s access -- environment)"\necho "environment=${environment}" >> "$GITHUB_OUTPUT"\n',
+    );
+    // The config job holds no credentials: no id-token, no environment.
+    expect(workflow.jobs.config.permissions).toEqual({ contents: "read" });
+    expect(workflow.jobs.config.environment).toBeUndefined();
     expect(workflow.on.push.branches).toEqual([access!.github.defaultBranch]);
   });
 
-  it("deploy applies the organization and License Manager stacks on main behind the production environment, then restores what Terraform cannot read back", () => {
-    const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
+  it("deploy applies the organization and License Manager stacks on main behind the config's environment, then restores what Terraform cannot read back", () => {
+    const { workflow, text } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
-    expect(workflow.jobs.deploy.environment).toBe("production");
+    expect(text).not.toMatch(/environment: production/);
     expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
       "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
       "npm run reconcile -- restore",

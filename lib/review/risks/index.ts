@@ -1,3 +1,4 @@
+import { accessStackBehind } from "./access-stack-behind";
 import { delegatedAdministratorRemoved } from "./delegated-administrator-removed";
 import { licenseConfigurationReplaced } from "./license-configuration-replaced";
 import { licenseGrantNarrowed } from "./license-grant-narrowed";
@@ -10,6 +11,7 @@ import { stateBackendChanged } from "./state-backend-changed";
 
 /** Every rule the review applies, in the order its flags are listed for one resource. */
 export const riskRules: readonly RiskRule[] = [
+  accessStackBehind,
   organizationReplacedOrDestroyed,
   servicePrincipalRemoved,
   delegatedAdministratorRemoved,

@@ -125,6 +125,8 @@ export class Authorizer {
         check,
         defaultResourceAccountId: credential.accountId,
         context,
+        organizationOf: (accountId) =>
+          organization?.accountIds.includes(accountId) ? organization.id : undefined,
       });
       const outcome = this.outcome(check.action, check.resources, evaluation, check.context);
       if (check.resourcePolicy && check.resourcePolicy.kind !== "key" && outcome.denialReason)

@@ -21,6 +21,8 @@ export interface IdentityEvaluation {
   defaultResourceAccountId: string;
   /** Global condition keys of the request (aws:PrincipalArn, aws:RequestedRegion, …). */
   context: ContextValues;
+  /** The organization of an account, when it is a member of one: aws:ResourceOrgID of its resources. */
+  organizationOf?: (accountId: string) => string | undefined;
 }
 
 const accountOf = (arn: string, fallback: string): string =>
@@ -34,18 +36,25 @@ const accountOf = (arn: string, fallback: string): string =>
 export async function evaluateIdentity(request: IdentityEvaluation): Promise<Evaluation> {
   const { check } = request;
   for (const resource of check.resources) {
+    const resourceAccountId =
+      check.resourcePolicy?.accountId ??
+      check.resourceAccountId ??
+      accountOf(resource, request.defaultResourceAccountId);
+    // aws:ResourceOrgID: "the identifier of the organization in AWS Organizations to which the resource
+    // belongs", included only when the resource's account is a member of an organization (IAM User Guide, "AWS
+    // global condition context keys").
+    const resourceOrgId = request.organizationOf?.(resourceAccountId);
     const simulation: Simulation = {
       request: {
         principal: request.principalArn,
         action: check.action,
-        resource: {
-          resource,
-          accountId:
-            check.resourcePolicy?.accountId ??
-            check.resourceAccountId ??
-            accountOf(resource, request.defaultResourceAccountId),
+        resource: { resource, accountId: resourceAccountId },
+        contextVariables: {
+          ...request.context,
+          ...(resourceOrgId !== undefined && { "aws:ResourceOrgID": resourceOrgId }),
+          ...check.context,
+          ...check.resourceContext?.[resource],
         },
-        contextVariables: { ...request.context, ...check.context, ...check.resourceContext?.[resource] },
       },
       identityPolicies: request.identityPolicies.map(({ name, document }) => ({ name, policy: document })),
       serviceControlPolicies: [],

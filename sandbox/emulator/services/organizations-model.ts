@@ -86,3 +86,46 @@ export function describeRoot(org: OrganizationState) {
     PolicyTypes: org.enabledPolicyTypes.map((type) => ({ Type: type, Status: "ENABLED" })),
   };
 }
+
+/**
+ * One page of a List* answer, as Organizations pages them: at most `maxPageSize` items (the API Reference gives
+ * each operation's MaxResults "Valid Range: Minimum value of 1. Maximum value of 20" for ListAccounts), the rest
+ * behind an opaque NextToken. Out-of-range values and foreign tokens are InvalidInputException with the reasons
+ * MIN_VALUE_EXCEEDED, MAX_VALUE_EXCEEDED and INVALID_NEXT_TOKEN (InvalidInputExceptionReason in the API model).
+ * Without MaxResults AWS uses "a value that is specific to the operation" and does not say which: here the maximum.
+ */
+export function organizationsPage<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  maxPageSize: number,
+): { items: T[]; nextToken?: string } {
+  const maxResults = input.MaxResults ?? maxPageSize;
+  if (typeof maxResults !== "number" || !Number.isInteger(maxResults) || maxResults < 1) {
+    throw new AwsError(
+      "InvalidInputException",
+      `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+      400,
+      { Reason: "MIN_VALUE_EXCEEDED" },
+    );
+  }
+  if (maxResults > maxPageSize) {
+    throw new AwsError(
+      "InvalidInputException",
+      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${maxPageSize}`,
+      400,
+      { Reason: "MAX_VALUE_EXCEEDED" },
+    );
+  }
+  let start = 0;
+  if (input.NextToken !== undefined) {
+    const match = typeof input.NextToken === "string" ? /^page:(\d+)$/.exec(input.NextToken) : null;
+    start = match ? Number(match[1]) : -1;
+    if (start <= 0 || start >= items.length) {
+      throw new AwsError("InvalidInputException", "The provided NextToken is not valid.", 400, {
+        Reason: "INVALID_NEXT_TOKEN",
+      });
+    }
+  }
+  const end = start + maxResults;
+  return { items: items.slice(start, end), ...(end < items.length && { nextToken: `page:${end}` }) };
+}

@@ -7,6 +7,7 @@ import {
   describeRoot,
   findMemberAccount,
   managedOrganization,
+  organizationsPage,
   requireAllFeatures,
 } from "./organizations-model";
 import { delegatedAdministratorActions } from "./organizations-delegated";
@@ -110,9 +111,13 @@ const organizationActions: Record<string, JsonHandler> = {
 
   ListRoots: (call) => ({ Roots: [describeRoot(managedOrganization(call))] }),
 
-  ListAccounts: (call) => {
+  ListAccounts: (call, input) => {
     const org = managedOrganization(call);
-    return { Accounts: org.accountIds.map((id) => describeAccount(org, call.state.accounts[id])) };
+    const page = organizationsPage(org.accountIds, input, 20);
+    return {
+      Accounts: page.items.map((id) => describeAccount(org, call.state.accounts[id])),
+      ...(page.nextToken !== undefined && { NextToken: page.nextToken }),
+    };
   },
 
   DescribeAccount: (call, input) => {

@@ -25,11 +25,32 @@ async function referenceKeys(action: string): Promise<{ keys: string[]; write: b
   };
 }
 
-/** Whether a policy's condition key is one of the reference's, whose `${TagKey}` stands for any tag key. */
+/**
+ * Global condition keys apply to every action, so the reference does not list them per action (IAM User Guide,
+ * "AWS global condition context keys"). The tag keys are not among these: they must be listed for the action.
+ */
+const globalKeys = [
+  "aws:CalledVia",
+  "aws:PrincipalAccount",
+  "aws:PrincipalArn",
+  "aws:PrincipalOrgID",
+  "aws:ResourceAccount",
+  "aws:ResourceOrgID",
+  "aws:SecureTransport",
+  "aws:SourceAccount",
+  "aws:SourceArn",
+  "aws:ViaAWSService",
+].map((key) => key.toLowerCase());
+
+/**
+ * Whether a policy's condition key is a global one or one of the reference's, whose `${...}` placeholder
+ * (`${TagKey}`, `${EncryptionContextKey}`) stands for any suffix.
+ */
 const listed = (key: string, keys: readonly string[]) =>
+  globalKeys.includes(key.toLowerCase()) ||
   keys.some((candidate) =>
-    candidate.includes("${TagKey}")
-      ? key.startsWith(candidate.slice(0, candidate.indexOf("${TagKey}")))
+    candidate.includes("${")
+      ? key.toLowerCase().startsWith(candidate.slice(0, candidate.indexOf("${")).toLowerCase())
       : candidate.toLowerCase() === key.toLowerCase(),
   );
 

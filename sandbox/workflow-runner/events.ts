@@ -42,10 +42,9 @@ function filteredBranch(event: WorkflowEvent, repository: RepositoryIdentity): s
 const globToRegExp = (pattern: string) =>
   new RegExp(
     `^${pattern
-      .replace(/[.+^${}()|\\]/g, "\\$&")
-      .replace(/\*\*/g, "\u0000")
-      .replace(/\*/g, "[^/]*")
-      .replace(/\u0000/g, ".*")}$`,
+      .split("**")
+      .map((part) => part.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+      .join(".*")}$`,
   );
 
 /**

@@ -100,8 +100,36 @@ export class WorkflowRunnerError extends Error {
   }
 }
 
-type Step = Record<string, any>;
-type Job = Record<string, any>;
+/** The parts of a workflow file the runner reads (GitHub Docs, "Workflow syntax for GitHub Actions"). */
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, unknown>>;
+  readonly if?: string | boolean;
+  readonly shell?: string;
+  readonly "working-directory"?: string;
+  readonly "continue-on-error"?: boolean | string;
+}
+interface Job {
+  readonly needs?: string | readonly string[];
+  readonly if?: string | boolean;
+  readonly env?: Readonly<Record<string, unknown>>;
+  readonly environment?: string | { readonly name?: string };
+  readonly permissions?: Readonly<Record<string, string>>;
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly steps?: readonly Step[];
+  readonly "timeout-minutes"?: number;
+  readonly [key: string]: unknown;
+}
+interface Workflow {
+  readonly name?: string;
+  readonly on?: unknown;
+  readonly env?: Readonly<Record<string, unknown>>;
+  readonly jobs?: Readonly<Record<string, Job>>;
+}
 
 const AWS_CREDENTIAL_VARIABLES = [
   "AWS_ACCESS_KEY_ID",
@@ -121,7 +149,7 @@ const stepName = (step: Step, index: number) =>
 
 /** Everything that would stop the run, found before any job starts. */
 function problemsOf(
-  workflow: Record<string, any>,
+  workflow: Workflow,
   requested: readonly string[],
   jobIds: readonly string[],
   options: WorkflowRunOptions,
@@ -193,7 +221,7 @@ export function parseCommandFile(text: string): Record<string, string> {
 export async function runWorkflow(options: WorkflowRunOptions): Promise<WorkflowRunResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const file = path.basename(options.workflowFile);
-  const workflow = parse(readFileSync(options.workflowFile, "utf8")) as Record<string, any>;
+  const workflow = parse(readFileSync(options.workflowFile, "utf8")) as Workflow;
   const jobs = (workflow.jobs ?? {}) as Record<string, Job>;
   const assumed = options.assumeSucceeded ?? [];
   const requested = options.jobs ?? Object.keys(jobs).filter((id) => !assumed.includes(id));
@@ -240,7 +268,7 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
 
 interface JobRun {
   readonly options: WorkflowRunOptions;
-  readonly workflow: Record<string, any>;
+  readonly workflow: Workflow;
   readonly run: RunIdentity;
   readonly results: Readonly<Record<string, JobResult>>;
   readonly artifactsDirectory: string;

@@ -403,6 +403,7 @@ describe("read-only work with the plan role", () => {
 
 describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
   const workflowsDirectory = path.join(projectRoot, ".github/workflows");
+  let runCount = 0;
   /** One run of a workflow file's jobs against the sandbox, as GitHub would run them for the event. */
   const runJobs = (
     workflowFile: string,
@@ -412,7 +413,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
   ) => {
     const { repository, repositoryId, defaultBranch } = session.config.access!.github!;
     return runWorkflow({
-      workflowFile: path.join(workflowsDirectory, workflowFile),
+      workflowFile: path.resolve(workflowsDirectory, workflowFile),
       event,
       repository: { repository, repositoryId: repositoryId!, defaultBranch },
       vars: {
@@ -423,11 +424,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       },
       jobs,
       sourceDirectory: projectRoot,
-      workDirectory: path.join(
-        workDirectory,
-        "workflows",
-        `${path.basename(workflowFile, ".yml")}-${jobs.join("-")}`,
-      ),
+      workDirectory: path.join(workDirectory, "workflows", `run-${(runCount += 1)}`),
       machineEnvironment: offlineRunnerEnvironment(session.environment),
       // npm ci takes minutes here: each job's workspace links the project's installed node_modules instead.
       replaceRunSteps: { "npm ci": `ln -s ${path.join(projectRoot, "node_modules")} node_modules` },
@@ -456,7 +453,19 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
     expect(plan.steps[4].notes?.assumedRole).toMatch(
       /^arn:aws:sts::111111111111:assumed-role\/LicenseManagerPlanner\/plan-/,
     );
-    expect(plan.steps[5].outputs).toEqual({ "exit-code": "0" });
+    // The session's bootstrap state is the administrator's local file until the migration scenario
+    // (backend.bootstrapStateInBackend: false): a checkout has none, so the bootstrap plans as new, as it would on
+    // GitHub before the migration (exit 2, changes); every stack whose state is in the bucket plans no change.
+    expect(plan.steps[5].outputs).toEqual({ "exit-code": "2" });
+    const summary = JSON.parse(readFileSync(path.join(plan.workspace, "plan-summary.json"), "utf8"));
+    expect(
+      summary.stacks.map((stack: { stack: string; status: string }) => [stack.stack, stack.status]),
+    ).toEqual([
+      ["bootstrap", "changes"],
+      ["access", "no-changes"],
+      ["organization", "no-changes"],
+      ["license-manager", "no-changes"],
+    ]);
     const review = readFileSync(path.join(plan.workspace, "plans/review.md"), "utf8");
     expect(readFileSync(path.join(plan.workspace, "../../artifacts/plans/review.md"), "utf8")).toBe(review);
     expect(plan.steps[6].notes?.githubApiCalls).toEqual([
@@ -464,7 +473,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       { call: "issues.createComment", params: expect.objectContaining({ issue_number: 12, body: review }) },
     ]);
     planJobToken = plan.idToken!;
-  });
+  }, 600_000);
 
   it("the pull request's token cannot assume the deploy role", async () => {
     const window = { from: new Date().toISOString(), to: "" };
@@ -503,7 +512,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       const after = job.steps.slice(job.steps.indexOf(credentials) + 1);
       if (job.steps.includes(credentials)) expect(after.map((step) => step.outcome)).not.toContain("success");
     }
-  });
+  }, 300_000);
 
   it("drift.yml's job on main (its schedule) runs with the plan role, finds no drift and closes no issue", async () => {
     const { jobs } = await runJobs("drift.yml", { name: "schedule" }, ["drift"]);
@@ -539,7 +548,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       .map((step) => step.notes?.assumedRole)
       .filter(Boolean);
     expect(assumed).toEqual([expect.stringContaining("assumed-role/LicenseManagerDeployer/deploy-")]);
-  });
+  }, 900_000);
 });
 
 describe("changes made outside Terraform", () => {

@@ -527,7 +527,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
     expect(jobs.drift.steps[6].notes?.githubApiCalls).toEqual([
       { call: "issues.listForRepo", paginate: true, params: expect.objectContaining({ labels: "drift" }) },
     ]);
-  });
+  }, 600_000);
 
   it("deploy.yml's jobs on a push to main run every step with the deploy role", async () => {
     const workflow = parse(readFileSync(path.join(workflowsDirectory, "deploy.yml"), "utf8"));

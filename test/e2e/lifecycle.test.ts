@@ -439,6 +439,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
   it("plan.yml's plan job on a pull request assumes the plan role, plans every stack and posts and uploads its review", async () => {
     const { jobs } = await runJobs("plan.yml", pullRequest, ["plan"], { assumeSucceeded: ["test"] });
     const plan = jobs.plan;
+    planJobToken = plan.idToken!;
     expect(stepsOf(plan)).toEqual([
       "success: Run actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
       "success: Run actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
@@ -457,7 +458,9 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
     // (backend.bootstrapStateInBackend: false): a checkout has none, so the bootstrap plans as new, as it would on
     // GitHub before the migration (exit 2, changes); every stack whose state is in the bucket plans no change.
     expect(plan.steps[5].outputs).toEqual({ "exit-code": "2" });
-    const summary = JSON.parse(readFileSync(path.join(plan.workspace, "plan-summary.json"), "utf8"));
+    // plans/summary.json, not plan-summary.json: the workflow redirects `npm run plan`'s stdout, npm's banner
+    // included.
+    const summary = JSON.parse(readFileSync(path.join(plan.workspace, "plans/summary.json"), "utf8"));
     expect(
       summary.stacks.map((stack: { stack: string; status: string }) => [stack.stack, stack.status]),
     ).toEqual([
@@ -472,7 +475,6 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       { call: "issues.listComments", paginate: true, params: expect.objectContaining({ issue_number: 12 }) },
       { call: "issues.createComment", params: expect.objectContaining({ issue_number: 12, body: review }) },
     ]);
-    planJobToken = plan.idToken!;
   }, 600_000);
 
   it("the pull request's token cannot assume the deploy role", async () => {

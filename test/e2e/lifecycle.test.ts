@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { GetRolePolicyCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import {
   CreateGrantVersionCommand,
   GetLicenseConfigurationCommand,
@@ -42,6 +43,8 @@ import type { CallLogEntry } from "../../sandbox/emulator/call-log";
 import { SANDBOX_MARKETPLACE_LICENSE_ARN } from "../../sandbox/emulator/seed";
 import { readSandboxReport, type SandboxReport } from "../../sandbox/report";
 import { deployAllStacks, startSandboxSession, type SandboxSession } from "../../sandbox/session";
+import { offlineRunnerEnvironment } from "../../sandbox/workflow-runner/machine";
+import { runWorkflow, type WorkflowRunOptions } from "../../sandbox/workflow-runner/runner";
 import { roleDocuments } from "../../tools/access";
 import { interruptedDeployScenarios } from "./interrupted-deploy.scenarios";
 
@@ -397,6 +400,158 @@ describe("read-only work with the plan role", () => {
     expect(diff.exitCode).toBe(0);
     expect(diff.hasChanges).toBe(false);
   });
+});
+
+describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
+  const workflowsDirectory = path.join(projectRoot, ".github/workflows");
+  let runCount = 0;
+  /** One run of a workflow file's jobs against the sandbox, as GitHub would run them for the event. */
+  const runJobs = (
+    workflowFile: string,
+    event: WorkflowRunOptions["event"],
+    jobs: string[],
+    options: Partial<WorkflowRunOptions> = {},
+  ) => {
+    const { repository, repositoryId, defaultBranch } = session.config.access!.github!;
+    return runWorkflow({
+      workflowFile: path.resolve(workflowsDirectory, workflowFile),
+      event,
+      repository: { repository, repositoryId: repositoryId!, defaultBranch },
+      vars: {
+        LM_CONFIG: configFile,
+        AWS_PLAN_ROLE_ARN: planRole,
+        AWS_DEPLOY_ROLE_ARN: deployRole,
+        AWS_REGION: "us-east-1",
+      },
+      jobs,
+      sourceDirectory: projectRoot,
+      workDirectory: path.join(workDirectory, "workflows", `run-${(runCount += 1)}`),
+      machineEnvironment: offlineRunnerEnvironment(session.environment),
+      // npm ci takes minutes here: each job's workspace links the project's installed node_modules instead.
+      replaceRunSteps: { "npm ci": `ln -s ${path.join(projectRoot, "node_modules")} node_modules` },
+      ...options,
+    });
+  };
+  const stepsOf = (job: { steps: readonly { name: string; outcome: string }[] }) =>
+    job.steps.map((step) => `${step.outcome}: ${step.name}`);
+  const pullRequest = { name: "pull_request", number: 12, headBranch: "feature" } as const;
+  let planJobToken: string;
+
+  it("plan.yml's plan job on a pull request assumes the plan role, plans every stack and posts and uploads its review", async () => {
+    const { jobs } = await runJobs("plan.yml", pullRequest, ["plan"], { assumeSucceeded: ["test"] });
+    const plan = jobs.plan;
+    planJobToken = plan.idToken!;
+    expect(stepsOf(plan)).toEqual([
+      "success: Run actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+      "success: Run actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
+      "success: Run npm ci",
+      "success: Run hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd",
+      "success: Run aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502",
+      "success: npm run plan",
+      "success: Post or update the review comment",
+      "success: Upload the plans",
+      "skipped: Fail when a stack could not be planned",
+    ]);
+    expect(plan.steps[4].notes?.assumedRole).toMatch(
+      /^arn:aws:sts::111111111111:assumed-role\/LicenseManagerPlanner\/plan-/,
+    );
+    // The session's bootstrap state is the administrator's local file until the migration scenario
+    // (backend.bootstrapStateInBackend: false): a checkout has none, so the bootstrap plans as new, as it would on
+    // GitHub before the migration (exit 2, changes); every stack whose state is in the bucket plans no change.
+    expect(plan.steps[5].outputs).toEqual({ "exit-code": "2" });
+    // plans/summary.json, not plan-summary.json: the workflow redirects `npm run plan`'s stdout, npm's banner
+    // included.
+    const summary = JSON.parse(readFileSync(path.join(plan.workspace, "plans/summary.json"), "utf8"));
+    expect(
+      summary.stacks.map((stack: { stack: string; status: string }) => [stack.stack, stack.status]),
+    ).toEqual([
+      ["bootstrap", "changes"],
+      ["access", "no-changes"],
+      ["organization", "no-changes"],
+      ["license-manager", "no-changes"],
+    ]);
+    const review = readFileSync(path.join(plan.workspace, "plans/review.md"), "utf8");
+    expect(readFileSync(path.join(plan.workspace, "../../artifacts/plans/review.md"), "utf8")).toBe(review);
+    expect(plan.steps[6].notes?.githubApiCalls).toEqual([
+      { call: "issues.listComments", paginate: true, params: expect.objectContaining({ issue_number: 12 }) },
+      { call: "issues.createComment", params: expect.objectContaining({ issue_number: 12, body: review }) },
+    ]);
+  }, 600_000);
+
+  it("the pull request's token cannot assume the deploy role", async () => {
+    const window = { from: new Date().toISOString(), to: "" };
+    const sts = new STSClient({ region: "us-east-1" });
+    await expect(
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: deployRole,
+          RoleSessionName: expectedDenialSession,
+          WebIdentityToken: planJobToken,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "AccessDenied" });
+    denialWindows.push({ ...window, to: new Date().toISOString() });
+  });
+
+  it("a branch's copy of deploy.yml (job_workflow_ref on the branch, the production environment) is refused the deploy role and runs nothing after", async () => {
+    const copy = parse(readFileSync(path.join(workflowsDirectory, "deploy.yml"), "utf8"));
+    copy.on.push.branches = ["feature"];
+    const file = path.join(workDirectory, "branch-copy", "deploy.yml");
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, stringify(copy));
+    const window = { from: new Date().toISOString(), to: "" };
+    const { jobs } = await runJobs(file, { name: "push", branch: "feature" }, Object.keys(copy.jobs));
+    denialWindows.push({ ...window, to: new Date().toISOString() });
+    const credentials = Object.values(jobs)
+      .flatMap((job) => job.steps)
+      .find((step) => step.name.includes("configure-aws-credentials"))!;
+    expect(credentials).toMatchObject({
+      outcome: "failure",
+      error:
+        "Could not assume role with OIDC: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    });
+    for (const job of Object.values(jobs)) {
+      expect(job.result).not.toBe("success");
+      const after = job.steps.slice(job.steps.indexOf(credentials) + 1);
+      if (job.steps.includes(credentials)) expect(after.map((step) => step.outcome)).not.toContain("success");
+    }
+  }, 300_000);
+
+  it("drift.yml's job on main (its schedule) runs with the plan role, finds no drift and closes no issue", async () => {
+    const { jobs } = await runJobs("drift.yml", { name: "schedule" }, ["drift"]);
+    expect(stepsOf(jobs.drift).slice(4)).toEqual([
+      "success: Run aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502",
+      "success: npm run drift",
+      "success: Open, update or close the drift issue",
+      "skipped: Fail on drift or error",
+    ]);
+    expect(jobs.drift.steps[4].notes?.assumedRole).toContain("assumed-role/LicenseManagerPlanner/drift-");
+    expect(jobs.drift.steps[5].outputs).toEqual({ "exit-code": "0" });
+    expect(jobs.drift.steps[6].notes?.githubApiCalls).toEqual([
+      { call: "issues.listForRepo", paginate: true, params: expect.objectContaining({ labels: "drift" }) },
+    ]);
+  }, 600_000);
+
+  it("deploy.yml's jobs on a push to main run every step with the deploy role", async () => {
+    const workflow = parse(readFileSync(path.join(workflowsDirectory, "deploy.yml"), "utf8"));
+    const { jobs } = await runJobs(
+      "deploy.yml",
+      { name: "push", branch: "main" },
+      Object.keys(workflow.jobs),
+    );
+    for (const job of Object.values(jobs)) {
+      expect({ job: job.job, failed: job.steps.filter((step) => step.outcome === "failure") }).toEqual({
+        job: job.job,
+        failed: [],
+      });
+      expect(job.result).toBe("success");
+    }
+    const assumed = Object.values(jobs)
+      .flatMap((job) => job.steps)
+      .map((step) => step.notes?.assumedRole)
+      .filter(Boolean);
+    expect(assumed).toEqual([expect.stringContaining("assumed-role/LicenseManagerDeployer/deploy-")]);
+  }, 900_000);
 });
 
 describe("changes made outside Terraform", () => {

@@ -53,7 +53,12 @@ function resourceRow(resource: ResourceReview): string {
     ...(resource.importing ? ["import"] : []),
     ...(resource.kind === "no-op" ? [] : [resource.kind]),
   ];
-  const reason = resource.actionReason ? ` (${resource.actionReason})` : "";
+  const reason =
+    resource.replacedBecauseOf.length > 0
+      ? ` (forced by ${resource.replacedBecauseOf.join(", ")})`
+      : resource.actionReason
+        ? ` (${resource.actionReason})`
+        : "";
   const attributes = resource.changedAttributes.length > 0 ? resource.changedAttributes.join(", ") : "";
   return `| ${code(resource.address)} | ${constructPathCell(resource)} | ${actions.join(", ")}${reason} | ${cell(attributes)} |`;
 }

@@ -5,6 +5,7 @@ import { licenseLimitLowered } from "./license-limit-lowered";
 import { organizationReplacedOrDestroyed } from "./organization-replaced-or-destroyed";
 import type { RiskRule } from "./rule";
 import { outOfBandChangeReverted, reconciledRiskRules } from "./reconciled";
+import { servicePrincipalEnabled } from "./service-access-principal-enabled";
 import { servicePrincipalRemoved } from "./service-access-principal-removed";
 import { stateBackendChanged } from "./state-backend-changed";
 
@@ -12,6 +13,7 @@ import { stateBackendChanged } from "./state-backend-changed";
 export const riskRules: readonly RiskRule[] = [
   organizationReplacedOrDestroyed,
   servicePrincipalRemoved,
+  servicePrincipalEnabled,
   delegatedAdministratorRemoved,
   licenseConfigurationReplaced,
   licenseLimitLowered,

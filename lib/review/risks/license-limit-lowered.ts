@@ -12,7 +12,8 @@ interface LoweredLimit {
 
 /** A hard-limited license_count the change lowers, or undefined. */
 export function loweredHardLimit(change: ResourceChangeJson): LoweredLimit | undefined {
-  if (change.type !== "aws_licensemanager_license_configuration" || change.mode !== "managed") return undefined;
+  if (change.type !== "aws_licensemanager_license_configuration" || change.mode !== "managed")
+    return undefined;
   const kind = changeKind(change.change.actions);
   if (kind !== "update" && kind !== "replace") return undefined;
   const before = asRecord(change.change.before);

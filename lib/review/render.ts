@@ -123,7 +123,7 @@ export function renderReview(review: PlanReview, options: RenderOptions = {}): R
     "",
   );
 
-  const truncationNote = `> ✂️ This review was cut to fit GitHub's comment limit. The full review (review-full.md) and every stack's plan are in ${hint}.`;
+  const truncationNote = `> ✂️ This review was cut to fit GitHub's comment limit. The full review (review-full.md) is in ${hint}.`;
   const budget = maxLength - truncationNote.length - 2;
   let markdown = head.join("\n");
   let truncated = false;

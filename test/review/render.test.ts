@@ -72,7 +72,9 @@ describe("renderReview", () => {
       expect(cut.markdown).toMatch(
         /…and \d+ more resource change\(s\): see the `plans` artifact of this run\./,
       );
-      expect(cut.markdown).toContain("every stack's plan are in the `plans` artifact of this run");
+      expect(cut.markdown).toContain(
+        "The full review (review-full.md) is in the `plans` artifact of this run.",
+      );
       // Every <details> that was opened is closed.
       expect(cut.markdown.split("<details>").length).toBe(cut.markdown.split("</details>").length);
     });

@@ -53,7 +53,7 @@ export function readSavedPlans(directory: string): SavedPlans {
 }
 
 /** What the apply does with one saved stack plan, decided before anything runs. */
-export type StackStep =
+type StackStep =
   | { readonly stack: string; readonly action: "apply"; readonly planFile: string }
   | { readonly stack: string; readonly action: "skip"; readonly why: string }
   | { readonly stack: string; readonly action: "stop"; readonly why: string };

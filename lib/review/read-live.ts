@@ -11,8 +11,8 @@ const arnRegion = (arn: string): string | undefined => arn.split(":")[3] || unde
 
 /**
  * Reads what the review shows as live impact for one stack's plan: the licenses in use now of each license
- * configuration whose hard-limited count the plan lowers (GetLicenseConfiguration returns ConsumedLicenses,
- * "The number of licenses consumed", License Manager API Reference). The plan role may call it
+ * configuration whose hard-limited count the plan lowers (GetLicenseConfiguration returns ConsumedLicenses, "Number
+ * of licenses consumed": https://docs.aws.amazon.com/license-manager/latest/APIReference/API_GetLicenseConfiguration.html). The plan role may call it
  * (lib/access/policies.ts, LicenseConfigurationRead). A read that fails is reported in the review, not fatal:
  * the plan stands and the reviewer sees that the usage is unknown.
  */

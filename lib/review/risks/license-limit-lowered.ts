@@ -40,9 +40,10 @@ function usageClause(after: number, inUse: LicensesInUse | undefined): string {
 }
 
 /**
- * With license_count_hard_limit, License Manager blocks launches beyond license_count ("Hard limit: … the
- * instance launch is blocked", License Manager User Guide, "License configurations"): lowering the count can
- * block launches, and a count below the licenses in use blocks every new one; removing the limit lets usage
+ * With license_count_hard_limit, License Manager blocks launches beyond license_count ("Exceeding a hard limit
+ * blocks the launch of new instances", LicenseCountHardLimit in
+ * https://docs.aws.amazon.com/license-manager/latest/APIReference/API_CreateLicenseConfiguration.html; AWS does
+ * not say what happens to usage already above a lowered count): lowering the count can block launches, and a count below the licenses in use blocks every new one; removing the limit lets usage
  * exceed what was bought without a stop. The review names the licenses in use now (GetLicenseConfiguration's
  * ConsumedLicenses, read by the plan tool) so that a reviewer sees the impact, not only the numbers.
  */

@@ -9,10 +9,10 @@ export const principalEnabledReason = (principal: string) =>
   `enables trusted access for ${principal}: the service gets access to every account of the organization`;
 
 /**
- * Enabling trusted access lets the service create service-linked roles and act in every account of the
- * organization ("Using AWS Organizations with other AWS services": "When you enable trusted access … the
- * service can create an IAM role called a service-linked role in every account"): a reviewer should see each
- * principal the apply adds, on a new organization too.
+ * Enabling trusted access lets the service act in every account of the organization: "you allow the specified
+ * service to create a service-linked role in all the accounts in your organization"
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnableAWSServiceAccess.html). A reviewer
+ * should see each principal the apply adds, on a new organization too.
  */
 export const servicePrincipalEnabled: RiskRule = {
   id: "service-access-principal-enabled",

@@ -54,14 +54,14 @@ interface GitHubRepositoryTrust {
 /** One kind of job that may assume a role: a workflow file, on which ref, in which environment. */
 export interface WorkflowTrust {
   readonly sid: string;
-  /** The file under .github/workflows/. */
-  readonly workflowFile: string;
+  /** The files under .github/workflows/ (one statement for several on the same ref keeps the policy short). */
+  readonly workflowFiles: readonly string[];
   /** The token's `sub` under GitHub's default subject template. */
   readonly subject: string;
   /** `ref`: a branch, or the pattern of pull requests' merge refs. */
   readonly ref: string;
-  /** `job_workflow_ref`: the workflow file at that ref. */
-  readonly jobWorkflowRef: string;
+  /** `job_workflow_ref`: each workflow file at that ref (IAM matches any of a condition key's values). */
+  readonly jobWorkflowRefs: readonly string[];
   /** `environment`, for jobs of an environment. */
   readonly environment?: string;
 }
@@ -70,8 +70,8 @@ const workflowRef = (repository: string, file: string, ref: string) =>
   `${repository}/.github/workflows/${file}@${ref}`;
 
 /**
- * The plan role: plan.yml of pull requests (its `ref` is `refs/pull/<number>/merge`), and drift.yml on the
- * default branch (scheduled and dispatched runs). A pull request runs its own copy of plan.yml: that is why the
+ * The plan role: plan.yml of pull requests (its `ref` is `refs/pull/<number>/merge`), and deploy.yml's plan job
+ * and drift.yml on the default branch. A pull request runs its own copy of plan.yml: that is why the
  * plan role reads only and writes nothing, not even the state lock.
  */
 export function planWorkflows(github: GitHubRepositoryTrust): WorkflowTrust[] {
@@ -80,17 +80,20 @@ export function planWorkflows(github: GitHubRepositoryTrust): WorkflowTrust[] {
   return [
     {
       sid: "PullRequestPlans",
-      workflowFile: "plan.yml",
+      workflowFiles: ["plan.yml"],
       subject: `repo:${repository}:pull_request`,
       ref: "refs/pull/*/merge",
-      jobWorkflowRef: workflowRef(repository, "plan.yml", "refs/pull/*/merge"),
+      jobWorkflowRefs: [workflowRef(repository, "plan.yml", "refs/pull/*/merge")],
     },
     {
-      sid: "DefaultBranchDrift",
-      workflowFile: "drift.yml",
+      // drift.yml (scheduled and dispatched runs), and deploy.yml's plan job: it saves the plans the protected
+      // environment's reviewers approve, outside the environment (GitHub gates a job when it starts, so a job in
+      // it could not show what to approve). One statement: the policy must stay under IAM's 2,048 characters.
+      sid: "DefaultBranchPlans",
+      workflowFiles: ["deploy.yml", "drift.yml"],
       subject: `repo:${repository}:ref:${branch}`,
       ref: branch,
-      jobWorkflowRef: workflowRef(repository, "drift.yml", branch),
+      jobWorkflowRefs: ["deploy.yml", "drift.yml"].map((file) => workflowRef(repository, file, branch)),
     },
   ];
 }
@@ -106,10 +109,10 @@ export function deployWorkflows(github: GitHubRepositoryTrust): WorkflowTrust[] 
   return [
     {
       sid: "DefaultBranchDeploys",
-      workflowFile: "deploy.yml",
+      workflowFiles: ["deploy.yml"],
       subject: `repo:${repository}:environment:${environment}`,
       ref: branch,
-      jobWorkflowRef: workflowRef(repository, "deploy.yml", branch),
+      jobWorkflowRefs: [workflowRef(repository, "deploy.yml", branch)],
       environment,
     },
   ];
@@ -120,7 +123,7 @@ const isPattern = (value: string) => /[*?]/.test(value);
 
 /** The condition of one workflow's statement. */
 function workflowConditions(repositoryId: string | undefined, workflow: WorkflowTrust): Conditions {
-  const claims: [string, string][] = [
+  const claims: [string, string | readonly string[]][] = [
     ["aud", "sts.amazonaws.com"],
     // `sub` names the repository already (and `job_workflow_ref` too): no `repository` key, which would only
     // take room in a document IAM limits to 2,048 characters.
@@ -128,14 +131,22 @@ function workflowConditions(repositoryId: string | undefined, workflow: Workflow
     // A repository deleted and created again under the same name gets another id.
     ...(repositoryId !== undefined ? [["repository_id", repositoryId] as [string, string]] : []),
     ["ref", workflow.ref],
-    ["job_workflow_ref", workflow.jobWorkflowRef],
+    [
+      "job_workflow_ref",
+      workflow.jobWorkflowRefs.length === 1
+        ? (workflow.jobWorkflowRefs[0] as string)
+        : workflow.jobWorkflowRefs,
+    ],
     ...(workflow.environment !== undefined
       ? [["environment", workflow.environment] as [string, string]]
       : []),
   ];
-  const equals: Record<string, string> = {};
-  const like: Record<string, string> = {};
-  for (const [claim, value] of claims) (isPattern(value) ? like : equals)[`${githubIssuer}:${claim}`] = value;
+  const equals: Record<string, string | readonly string[]> = {};
+  const like: Record<string, string | readonly string[]> = {};
+  for (const [claim, value] of claims) {
+    const pattern = typeof value === "string" ? isPattern(value) : value.some(isPattern);
+    (pattern ? like : equals)[`${githubIssuer}:${claim}`] = value;
+  }
   return {
     StringEquals: equals,
     ...(Object.keys(like).length > 0 && { StringLike: like }),

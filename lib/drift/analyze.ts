@@ -3,7 +3,8 @@ import { changedPaths, changeKind } from "../review/changes";
 import type { PlanJson } from "../terraform/plan-json";
 import { constructPaths, type SynthesizedStackJson } from "../cdktf/synthesized-stack";
 import { isManagedElsewhere } from "./managed-elsewhere";
-import type { DriftedResource, PendingChange } from "./model";
+import type { AttributeDrift, DriftedResource, PendingChange } from "./model";
+import type { PlanChangeJson } from "../terraform/plan-json";
 
 export interface PlanDrift {
   readonly drift: readonly DriftedResource[];
@@ -41,6 +42,7 @@ export function analyzePlanDrift(plan: PlanJson, synthesized?: SynthesizedStackJ
       ...(constructPath !== undefined && { constructPath }),
       actions: change.change.actions,
       changedAttributes,
+      changes: changedAttributes.map((attribute) => attributeDrift(change.change, attribute)),
     });
   }
   const drifted = new Set(drift.map((resource) => resource.address));
@@ -56,4 +58,44 @@ export function analyzePlanDrift(plan: PlanJson, synthesized?: SynthesizedStackJ
       };
     });
   return { drift, pendingChanges };
+}
+
+/** The value at a dotted path (changedPaths' form, two levels), or null when absent. */
+function valueAt(value: unknown, attribute: string): unknown {
+  let current = value;
+  for (const part of attribute.split(".")) {
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return null;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current ?? null;
+}
+
+/**
+ * Whether a path is sensitive in a before_sensitive/after_sensitive mirror: true on the path or on any object
+ * that holds it, or anywhere inside it (a list or map with one sensitive element is masked whole).
+ */
+function isSensitive(mirror: unknown, attribute: string): boolean {
+  let current = mirror;
+  for (const part of attribute.split(".")) {
+    if (current === true) return true;
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return containsTrue(current);
+}
+
+const containsTrue = (value: unknown): boolean =>
+  value === true ||
+  (Array.isArray(value) && value.some(containsTrue)) ||
+  (typeof value === "object" && value !== null && Object.values(value).some(containsTrue));
+
+/**
+ * One attribute's recorded and live value; only its name where the plan marks either side sensitive: the report
+ * goes to logs, issues and job summaries.
+ */
+function attributeDrift(change: PlanChangeJson, attribute: string): AttributeDrift {
+  if (isSensitive(change.before_sensitive, attribute) || isSensitive(change.after_sensitive, attribute)) {
+    return { attribute, sensitive: true };
+  }
+  return { attribute, recorded: valueAt(change.before, attribute), live: valueAt(change.after, attribute) };
 }

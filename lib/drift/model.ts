@@ -12,7 +12,20 @@ export interface DriftedResource {
   readonly actions: readonly PlanAction[];
   /** Attribute paths whose live value differs from the state, e.g. aws_service_access_principals, tags.Owner. */
   readonly changedAttributes: readonly string[];
+  /** Each changed attribute with its value in the state and live, in changedAttributes' order. */
+  readonly changes: readonly AttributeDrift[];
 }
+
+/** One drifted attribute: `license_count: 96 → 10`; a sensitive one by its name only, its values never copied. */
+export type AttributeDrift =
+  | {
+      readonly attribute: string;
+      /** The value the state recorded (JSON). */
+      readonly recorded: unknown;
+      /** The value read live (JSON). */
+      readonly live: unknown;
+    }
+  | { readonly attribute: string; readonly sensitive: true };
 
 /** A change the next apply would make (the plan's resource_changes): not drift by itself. */
 export interface PendingChange {

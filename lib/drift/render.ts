@@ -21,10 +21,18 @@ function stackLines(stack: StackDrift): string[] {
           .join("\n"),
   ];
   for (const resource of stack.drift) {
-    const what = resource.actions.includes("delete")
-      ? "deleted outside Terraform"
-      : `changed: ${resource.changedAttributes.join(", ")}`;
-    lines.push(`  drift ${where(resource)}: ${what}`);
+    if (resource.actions.includes("delete")) {
+      lines.push(`  drift ${where(resource)}: deleted outside Terraform`);
+      continue;
+    }
+    lines.push(`  drift ${where(resource)}: changed (recorded → live):`);
+    for (const change of resource.changes) {
+      lines.push(
+        "sensitive" in change
+          ? `    ${change.attribute}: (sensitive value changed)`
+          : `    ${change.attribute}: ${shownValue(change.recorded)} → ${shownValue(change.live)}`,
+      );
+    }
   }
   for (const reconciled of stack.reconciled) {
     lines.push(
@@ -61,6 +69,12 @@ function stackLines(stack: StackDrift): string[] {
   if (stack.error)
     lines.push("  the full plan failed, so pending changes are unknown:", ...indent(stack.error, 4));
   return lines;
+}
+
+/** A value as the report shows it: JSON, cut at 400 characters (a list of principals fits). */
+function shownValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
 }
 
 function indent(text: string, spaces = 2): string[] {

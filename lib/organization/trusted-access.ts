@@ -18,6 +18,7 @@ import type { PolicyStatement } from "../access/policies";
 import { clientConfig } from "../aws/client-config";
 import { awsCall } from "../aws/errors";
 import { didYouMean, listOf } from "../messages/alternatives";
+import { principalEnabledReason } from "../review/risks/service-access-principal-enabled";
 import { ownPrincipals } from "../names/license-manager";
 import type { ReconcileKind, ReconcileTarget } from "../reconcile/contract";
 
@@ -176,6 +177,11 @@ export const trustedAccess: ReconcileKind<DesiredTrustedAccess, LiveTrustedAcces
     }
   },
   risks: [
+    {
+      id: "service-access-principal-enabled",
+      check: (before, after) =>
+        (after?.enable ?? []).filter((name) => !before.enable.includes(name)).map(principalEnabledReason),
+    },
     {
       // Disabling trusted access cuts the service off from every account of the organization.
       id: "service-access-principal-removed",

@@ -1,4 +1,4 @@
-import { changedAttributes, changeKind } from "./changes";
+import { changedAttributes, changeKind, replacementAttributes, replacementCauses } from "./changes";
 import {
   countedKinds,
   type ChangeCounts,
@@ -9,6 +9,7 @@ import {
 } from "./model";
 import type { PlanJson, ResourceChangeJson } from "../terraform/plan-json";
 import { flagsOf, riskRules } from "./risks";
+import type { LiveFacts } from "./live";
 import { constructPaths, type SynthesizedStackJson } from "../cdktf/synthesized-stack";
 
 /** The resource part of an address: aws_x.y["key"] -> aws_x.y (module prefixes kept). */
@@ -30,27 +31,40 @@ export function analyzeStackPlan(
   stack: string,
   plan: PlanJson,
   synthesized?: SynthesizedStackJson,
+  live?: LiveFacts,
 ): PlannedStackReview {
   const paths = constructPaths(synthesized);
   const changes = (plan.resource_changes ?? []).filter(isChange);
   const resources: ResourceReview[] = changes.map((change) => {
     const constructPath = paths.get(resourceAddress(change));
+    const kind = changeKind(change.change.actions);
     return {
       address: change.address,
       type: change.type,
       ...(constructPath !== undefined && { constructPath }),
       actions: change.change.actions,
-      kind: changeKind(change.change.actions),
+      kind,
       importing: change.change.importing !== undefined,
       ...(change.action_reason !== undefined && { actionReason: change.action_reason }),
       // A destroyed resource loses every attribute: listing them says nothing.
       changedAttributes:
-        changeKind(change.change.actions) === "destroy" ? [] : changedAttributes(change.change),
+        kind === "destroy"
+          ? []
+          : kind === "replace"
+            ? replacementAttributes(change.change)
+            : changedAttributes(change.change),
+      replacedBecauseOf: kind === "replace" ? replacementCauses(change.change) : [],
     };
   });
   const risks = changes.flatMap((change) =>
     riskRules.flatMap((rule) =>
-      flagsOf(rule, { stack, change, constructPath: paths.get(resourceAddress(change)), synthesized }),
+      flagsOf(rule, {
+        stack,
+        change,
+        constructPath: paths.get(resourceAddress(change)),
+        synthesized,
+        ...(live !== undefined && { live }),
+      }),
     ),
   );
   const outputChanges: OutputChange[] = Object.entries(plan.output_changes ?? {})

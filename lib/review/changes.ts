@@ -23,6 +23,30 @@ export function changedAttributes(change: PlanChangeJson): string[] {
     .sort();
 }
 
+/**
+ * For a replacement, the attributes that force it (the plan's replace_paths, which Terraform fills from the
+ * provider's RequiresReplace attributes: configured ones, never a computed id or arn), top-level names sorted.
+ */
+export function replacementCauses(change: PlanChangeJson): string[] {
+  const names = (change.replace_paths ?? []).map((path) => String(path[0]));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * A replacement's attributes a reviewer needs: those whose configured value changes (known on both sides) and
+ * those that force it. Every computed attribute becomes unknown on a replacement (id, arn, owner_account_id):
+ * listing them says nothing.
+ */
+export function replacementAttributes(change: PlanChangeJson): string[] {
+  const before = asRecord(change.before);
+  const after = asRecord(change.after);
+  const unknown = asRecord(change.after_unknown);
+  const known = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (name) => !isUnknown(unknown[name]) && !deepEqual(before[name] ?? null, after[name] ?? null),
+  );
+  return [...new Set([...known, ...replacementCauses(change)])].sort();
+}
+
 /** Changed attribute paths to two levels (e.g. tags.Owner), for drift where the detail matters. */
 export function changedPaths(before: unknown, after: unknown, depth = 2, prefix = ""): string[] {
   const left = asRecord(before);

@@ -18,14 +18,20 @@ export interface ResourceReview {
   readonly importing: boolean;
   /** Terraform's action_reason, e.g. replace_because_cannot_update. */
   readonly actionReason?: string;
-  /** Top-level attributes whose value changes (known before and after, or becoming unknown). */
+  /**
+   * Top-level attributes whose value changes (known before and after, or becoming unknown); for a replacement
+   * only the configured ones that change and those that force it, not every computed one.
+   */
   readonly changedAttributes: readonly string[];
+  /** For a replacement, the attributes that force it (replace_paths); empty otherwise. */
+  readonly replacedBecauseOf: readonly string[];
 }
 
 /** One of the review's safety checks; each lives in lib/review/risks/<rule>.ts. */
 export type RiskRuleId =
   | "access-stack-redeploy-first"
   | "service-access-principal-removed"
+  | "service-access-principal-enabled"
   | "organization-replaced-or-destroyed"
   | "license-manager-settings-turned-off"
   | "license-configuration-replaced"

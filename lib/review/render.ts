@@ -53,7 +53,12 @@ function resourceRow(resource: ResourceReview): string {
     ...(resource.importing ? ["import"] : []),
     ...(resource.kind === "no-op" ? [] : [resource.kind]),
   ];
-  const reason = resource.actionReason ? ` (${resource.actionReason})` : "";
+  const reason =
+    resource.replacedBecauseOf.length > 0
+      ? ` (forced by ${resource.replacedBecauseOf.join(", ")})`
+      : resource.actionReason
+        ? ` (${resource.actionReason})`
+        : "";
   const attributes = resource.changedAttributes.length > 0 ? resource.changedAttributes.join(", ") : "";
   return `| ${code(resource.address)} | ${constructPathCell(resource)} | ${actions.join(", ")}${reason} | ${cell(attributes)} |`;
 }
@@ -118,7 +123,7 @@ export function renderReview(review: PlanReview, options: RenderOptions = {}): R
     "",
   );
 
-  const truncationNote = `> ✂️ This review was cut to fit GitHub's comment limit. The full review (review-full.md) and every stack's plan are in ${hint}.`;
+  const truncationNote = `> ✂️ This review was cut to fit GitHub's comment limit. The full review (review-full.md) is in ${hint}.`;
   const budget = maxLength - truncationNote.length - 2;
   let markdown = head.join("\n");
   let truncated = false;

@@ -12,6 +12,9 @@ export interface PlanChangeJson {
   /** Mirrors `after`: true where the value is known only after apply. */
   readonly after_unknown?: unknown;
   readonly replace_paths?: readonly (readonly (string | number)[])[];
+  /** Mirror `before` and `after`: true where the value is sensitive (shown as (sensitive value) by Terraform). */
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
   /** Present when the resource is being imported (Terraform 1.5+). */
   readonly importing?: { readonly id?: string };
 }

@@ -252,6 +252,19 @@ export class Terraform {
     }
   }
 
+  /**
+   * Applies a saved plan as it is: Terraform takes the state lock, refuses a plan whose state changed since
+   * ("Saved plan is stale") and changes nothing then. Never run again on failure (RERUNNABLE_COMMANDS).
+   */
+  applySavedPlan(planFile: string): Promise<RunResult> {
+    return this.runInitialized([
+      "apply",
+      "-input=false",
+      "-lock-timeout=120s",
+      path.resolve(this.workingDirectory, planFile),
+    ]);
+  }
+
   /** `terraform show -json` of a saved plan, or of the current state without one. */
   async showJson(planFile?: string): Promise<string> {
     const args = ["show", "-json", ...(planFile ? [path.resolve(this.workingDirectory, planFile)] : [])];

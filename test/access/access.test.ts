@@ -177,7 +177,7 @@ describe("the access stack", () => {
     ]);
   });
 
-  it("lets plan.yml of pull requests and drift.yml of main assume the plan role, and only main's deploy.yml in the environment the deploy role", () => {
+  it("lets plan.yml of pull requests, deploy.yml's plan job and drift.yml of main assume the plan role, and only main's deploy.yml in the environment the deploy role", () => {
     const [plan, deploy] = roles.map((role) => JSON.parse(role.assume_role_policy));
     const repo = "example-org/license-manager-org";
     const key = (claim: string) => `token.actions.githubusercontent.com:${claim}`;
@@ -197,14 +197,17 @@ describe("the access stack", () => {
         },
       ],
       [
-        "DefaultBranchDrift",
+        "DefaultBranchPlans",
         {
           StringEquals: {
             [key("aud")]: "sts.amazonaws.com",
             [key("sub")]: `repo:${repo}:ref:refs/heads/main`,
             [key("repository_id")]: "1296269",
             [key("ref")]: "refs/heads/main",
-            [key("job_workflow_ref")]: `${repo}/.github/workflows/drift.yml@refs/heads/main`,
+            [key("job_workflow_ref")]: [
+              `${repo}/.github/workflows/deploy.yml@refs/heads/main`,
+              `${repo}/.github/workflows/drift.yml@refs/heads/main`,
+            ],
           },
         },
       ],

@@ -20,6 +20,18 @@ const principalsDrift: StackDrift["drift"][number] = {
   constructPath: "organization/organization/organization",
   actions: ["update"],
   changedAttributes: ["aws_service_access_principals"],
+  changes: [
+    {
+      attribute: "aws_service_access_principals",
+      recorded: [
+        "cloudtrail.amazonaws.com",
+        "license-manager.amazonaws.com",
+        "license-manager.member-account.amazonaws.com",
+        "sso.amazonaws.com",
+      ],
+      live: ["cloudtrail.amazonaws.com", "license-manager.amazonaws.com", "sso.amazonaws.com"],
+    },
+  ],
 };
 
 describe("analyzePlanDrift on real plans", () => {
@@ -45,6 +57,7 @@ describe("analyzePlanDrift on real plans", () => {
         constructPath: "license-manager/us-east-1/license-configuration-sql-server/configuration",
         actions: ["update"],
         changedAttributes: ["license_count"],
+        changes: [{ attribute: "license_count", recorded: 64, live: 10 }],
       },
     ]);
     expect(result.pendingChanges).toEqual([
@@ -141,11 +154,14 @@ describe("drift report", () => {
     pendingChanges: [],
   };
 
-  it("names each drifted resource with its construct path and changed attributes", () => {
+  it("names each drifted resource with its construct path and each attribute's recorded and live value", () => {
     const text = renderDrift(combineDrift([clean, drifted]));
     expect(text).toContain("bootstrap: no drift");
     expect(text).toContain(
-      "  drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed: aws_service_access_principals",
+      [
+        "  drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed (recorded → live):",
+        '    aws_service_access_principals: ["cloudtrail.amazonaws.com","license-manager.amazonaws.com","license-manager.member-account.amazonaws.com","sso.amazonaws.com"] → ["cloudtrail.amazonaws.com","license-manager.amazonaws.com","sso.amazonaws.com"]',
+      ].join("\n"),
     );
     expect(text).toContain("    enableCrossAccountsDiscovery: desired true, live false");
   });
@@ -189,6 +205,74 @@ describe("drift report", () => {
     expect(driftExitCode(combineDrift([clean, drifted]))).toBe(2);
     const failed: StackDrift = { ...clean, stack: "license-manager", status: "failed", error: "boom" };
     expect(driftExitCode(combineDrift([drifted, failed]))).toBe(1);
+  });
+});
+
+describe("drifted values", () => {
+  const plan = (before: unknown, after: unknown, sensitive: Record<string, unknown> = {}) =>
+    parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        resource_drift: [
+          {
+            address: "aws_licensemanager_license_configuration.c",
+            mode: "managed",
+            type: "aws_licensemanager_license_configuration",
+            name: "c",
+            change: { actions: ["update"], before, after, ...sensitive },
+          },
+        ],
+      }),
+      "drift plan",
+    );
+  const report = (drift: ReturnType<typeof analyzePlanDrift>["drift"]): StackDrift => ({
+    stack: "license-manager",
+    status: "drift",
+    drift,
+    reconciled: [],
+    pendingChanges: [],
+  });
+
+  it("shows each drifted attribute as recorded → live, nested ones by their path, in text and JSON", () => {
+    const { drift } = analyzePlanDrift(
+      plan(
+        { license_count: 96, description: "Windows", tags: { Owner: "platform", Team: "a" } },
+        { license_count: 10, description: "Windows", tags: { Owner: "someone", Team: "a" } },
+      ),
+    );
+    expect(drift[0]!.changes).toEqual([
+      { attribute: "license_count", recorded: 96, live: 10 },
+      { attribute: "tags.Owner", recorded: "platform", live: "someone" },
+    ]);
+    const text = renderDrift(combineDrift([report(drift)]));
+    expect(text).toContain("    license_count: 96 → 10\n");
+    expect(text).toContain('    tags.Owner: "platform" → "someone"');
+    expect(JSON.parse(JSON.stringify(combineDrift([report(drift)]))).stacks[0].drift[0].changes).toEqual(
+      drift[0]!.changes,
+    );
+  });
+
+  it("masks sensitive values on either side, in text and JSON, and names the attribute", () => {
+    const { drift } = analyzePlanDrift(
+      plan(
+        { license_count: 96, secret: "recorded-secret", tags: { Owner: "a", Key: "old-key" } },
+        { license_count: 10, secret: "live-secret", tags: { Owner: "a", Key: "new-key" } },
+        { before_sensitive: { secret: true }, after_sensitive: { tags: { Key: true } } },
+      ),
+    );
+    expect(drift[0]!.changes).toEqual([
+      { attribute: "license_count", recorded: 96, live: 10 },
+      { attribute: "secret", sensitive: true },
+      { attribute: "tags.Key", sensitive: true },
+    ]);
+    const text = renderDrift(combineDrift([report(drift)]));
+    const json = JSON.stringify(combineDrift([report(drift)]));
+    for (const secret of ["recorded-secret", "live-secret", "old-key", "new-key"]) {
+      expect(text).not.toContain(secret);
+      expect(json).not.toContain(secret);
+    }
+    expect(text).toContain("    secret: (sensitive value changed)");
+    expect(text).toContain("    tags.Key: (sensitive value changed)");
   });
 });
 

@@ -648,6 +648,7 @@ describe("changes made outside Terraform", () => {
         constructPath:
           "license-manager/us-east-1/license-configuration-windows-server-datacenter/configuration",
         changedAttributes: ["license_count"],
+        changes: [{ attribute: "license_count", recorded: 96, live: 10 }],
       }),
     ]);
     expect(reconciled("license-manager-grant-activation")).toEqual([
@@ -683,8 +684,12 @@ describe("changes made outside Terraform", () => {
       }),
     ]);
     expect(result.stderr).toContain(
-      "drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed: aws_service_access_principals",
+      "drift aws_organizations_organization.organization_DC53FF14 (organization/organization/organization): changed (recorded → live):",
     );
+    expect(result.stderr).toMatch(
+      /\n {4}aws_service_access_principals: \[[^\n]*"license-manager\.member-account\.amazonaws\.com"[^\n]*\] → \[[^\n]*\]\n/,
+    );
+    expect(result.stderr).toContain("\n    license_count: 96 → 10\n");
   });
 
   it("the plan role cannot apply: not even the state lock is granted, and the organization and the state stay as they were", async () => {

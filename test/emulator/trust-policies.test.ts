@@ -329,8 +329,13 @@ describe("the access stack's trust policies, evaluated on GitHub's claims", () =
       [],
     ],
     [
-      "deploy.yml on main claiming the environment without being in it",
+      "deploy.yml's plan job on main, outside the environment: the plan role only",
       jobToken("deploy.yml", { ref: "refs/heads/main" }),
+      ["plan"],
+    ],
+    [
+      "deploy.yml's plan job of a branch (another ref and job_workflow_ref)",
+      jobToken("deploy.yml", { ref: "refs/heads/feature" }),
       [],
     ],
     [

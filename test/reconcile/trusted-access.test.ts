@@ -90,6 +90,19 @@ describe("review flags of trusted access", () => {
     ]);
   });
 
+  it("flags a principal newly enabled, and only that one", () => {
+    expect(
+      flags(
+        change({ input: input([manager], []) }, { input: input([manager, member], []) }, {}, [
+          "delete",
+          "create",
+        ]),
+      ),
+    ).toEqual([
+      `service-access-principal-enabled: enables trusted access for ${member}: the service gets access to every account of the organization`,
+    ]);
+  });
+
   it("flags nothing when the principals stay enabled, and does not disable on destroy", () => {
     expect(
       flags(change({ input: input([manager, member], []) }, { input: input([manager, member], []) })),

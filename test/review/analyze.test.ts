@@ -29,8 +29,13 @@ describe("analyzeStackPlan on real plans", () => {
         changedAttributes: expect.arrayContaining(["aws_service_access_principals"]),
       }),
     ]);
-    // Adding License Manager's principals removes none.
-    expect(review.risks).toEqual([]);
+    // Adding License Manager's principals removes none, and names each one enabled: it reaches every account.
+    expect(review.risks.map((flag) => [flag.rule, flag.reason])).toEqual(
+      ["license-manager.amazonaws.com", "license-manager.member-account.amazonaws.com"].map((principal) => [
+        "service-access-principal-enabled",
+        `enables trusted access for ${principal}: the service gets access to every account of the organization`,
+      ]),
+    );
     expect(planExitCode(combineReviews([review]))).toBe(2);
   });
 
@@ -105,7 +110,7 @@ describe("analyzeStackPlan on real plans", () => {
           "license-limit-lowered",
           "license-manager",
           "aws_licensemanager_license_configuration.us-east-1_license-configuration-sql-server_configuration",
-          "lowers license_count from 64 to 40 while the hard limit is on: launches beyond 40 are blocked",
+          "lowers license_count from 64 to 40 while the hard limit is on: launches beyond 40 are blocked; licenses in use now: not read",
         ],
         [
           "license-configuration-replaced",

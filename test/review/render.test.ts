@@ -22,7 +22,7 @@ describe("renderReview", () => {
       "<details><summary><b>license-manager</b>: 2 to update, 3 to replace, 1 to destroy</summary>",
     );
     expect(markdown).toContain(
-      "| `aws_licensemanager_license_configuration.us-east-1_license-configuration-windows-server_configuration` | `license-manager/us-east-1/license-configuration-windows-server/configuration` | replace (replace_because_cannot_update) |",
+      "| `aws_licensemanager_license_configuration.us-east-1_license-configuration-windows-server_configuration` | `license-manager/us-east-1/license-configuration-windows-server/configuration` | replace (forced by license_rules) | description, license_rules, tags |",
     );
   });
 
@@ -72,7 +72,9 @@ describe("renderReview", () => {
       expect(cut.markdown).toMatch(
         /…and \d+ more resource change\(s\): see the `plans` artifact of this run\./,
       );
-      expect(cut.markdown).toContain("every stack's plan are in the `plans` artifact of this run");
+      expect(cut.markdown).toContain(
+        "The full review (review-full.md) is in the `plans` artifact of this run.",
+      );
       // Every <details> that was opened is closed.
       expect(cut.markdown.split("<details>").length).toBe(cut.markdown.split("</details>").length);
     });

@@ -97,13 +97,23 @@ describe("GitHub Actions workflows", () => {
       expect(workflow.env.CHECKPOINT_DISABLE).toBe("1");
     });
 
-    it("assumes the plan role (plan, drift) or the deploy role (deploy) with OIDC from a repository variable, no stored keys", () => {
-      const credentials = steps.find((step) =>
-        String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
+    it("assumes the deploy role only in the protected environment's job, the plan role elsewhere, with OIDC from a repository variable, no stored keys", () => {
+      const withCredentials = jobs.filter(([, job]) =>
+        (job.steps as any[]).some((step) =>
+          String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
+        ),
       );
-      expect(credentials?.with["role-to-assume"]).toBe(
-        file === "deploy.yml" ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}" : "${{ vars.AWS_PLAN_ROLE_ARN }}",
-      );
+      expect(withCredentials.length).toBeGreaterThan(0);
+      for (const [, job] of withCredentials) {
+        const credentials = (job.steps as any[]).find((step) =>
+          String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
+        );
+        expect(credentials.with["role-to-assume"]).toBe(
+          job.environment === "production"
+            ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+            : "${{ vars.AWS_PLAN_ROLE_ARN }}",
+        );
+      }
       expect(text).not.toMatch(/aws-access-key-id|secrets\.AWS_|vars\.AWS_ROLE_ARN/);
     });
 
@@ -172,6 +182,7 @@ describe("GitHub Actions workflows", () => {
     for (const [file, job] of [
       ["plan.yml", "plan"],
       ["drift.yml", "drift"],
+      ["deploy.yml", "plan"],
     ]) {
       const { workflow } = workflows.find((candidate) => candidate.file === file)!;
       expect(workflow.jobs[job].env).toEqual(expect.objectContaining({ TF_CLI_ARGS_plan: "-lock=false" }));
@@ -195,8 +206,32 @@ describe("GitHub Actions workflows", () => {
     const upload = workflow.jobs.plan.steps.find((step: any) =>
       String(step.uses).startsWith("actions/upload-artifact@"),
     );
-    expect(upload.with.path).toBe("plans/");
     expect(upload.if).toContain("always()");
+    expect(reviewArtifactPaths(upload)).toEqual([
+      "plans/review.md",
+      "plans/review-full.md",
+      "plans/summary.json",
+    ]);
+  });
+
+  /** An upload's paths, one a line; none may be a plan file or a directory that could hold one. */
+  const reviewArtifactPaths = (upload: any) =>
+    String(upload.with.path)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+
+  it("no artifact a reviewer downloads holds a plan file (they hold the prior state): reviews and summaries only", () => {
+    for (const { workflow } of workflows) {
+      for (const job of Object.values(workflow.jobs as Record<string, any>)) {
+        for (const step of job.steps as any[]) {
+          if (!String(step.uses).startsWith("actions/upload-artifact@") || step.with.name === "saved-plans")
+            continue;
+          for (const uploaded of reviewArtifactPaths(step)) expect(uploaded).toMatch(/\.(md|json)$/);
+          expect(reviewArtifactPaths(step).join(" ")).not.toMatch(/tfplan|plan\.json/);
+        }
+      }
+    }
   });
 
   it("drift runs on a schedule and by hand, and exit 2 reaches the issue step", () => {
@@ -211,12 +246,57 @@ describe("GitHub Actions workflows", () => {
     expect(issue.with.script).toContain('state: "closed"');
   });
 
+  describe("deploy applies what was approved", () => {
+    const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
+    const { plan, deploy } = workflow.jobs;
+    const runs = (job: any) => (job.steps as any[]).map((step) => step.run).filter(Boolean);
+
+    it("plans outside the environment with the plan role, saves the plans and shows the review in the job summary", () => {
+      expect(Object.keys(workflow.jobs)).toEqual(["plan", "deploy"]);
+      expect(plan.environment).toBeUndefined();
+      expect(plan.permissions).toEqual({ contents: "read", "id-token": "write" });
+      const planRun = runs(plan).find((run: string) => run.includes("npm run plan"));
+      expect(planRun).toContain(
+        "npm run plan -- --stack organization --stack license-manager --out plans --save saved-plans",
+      );
+      expect(runs(plan)).toContain('cat plans/review.md >> "$GITHUB_STEP_SUMMARY"');
+    });
+
+    it("hands the saved plans to the deploy job only: one day, then deleted once the deploy job ran", () => {
+      const saved = (plan.steps as any[]).find((step) => step.with?.name === "saved-plans");
+      expect(saved.with).toEqual(
+        expect.objectContaining({ path: "saved-plans/", "retention-days": 1, "if-no-files-found": "error" }),
+      );
+      const download = (deploy.steps as any[]).find((step) =>
+        String(step.uses).startsWith("actions/download-artifact@"),
+      );
+      expect(download.with).toEqual({ name: "saved-plans", path: "saved-plans" });
+      const removal = (deploy.steps as any[]).at(-1);
+      expect(removal.if).toBe("always()");
+      expect(removal.with.script).toContain("deleteArtifact");
+      expect(removal.with.script).toContain('name: "saved-plans"');
+      expect(deploy.permissions.actions).toBe("write");
+    });
+
+    it("the deploy job waits for the environment's approval, then applies the saved plans: no new plan, no cdktf deploy", () => {
+      expect(deploy.needs).toBe("plan");
+      expect(deploy.environment).toBe("production");
+      expect(runs(deploy)).toEqual([
+        "npm ci",
+        "npm run adopt",
+        "npm run apply -- saved-plans",
+        "npm run reconcile -- restore",
+      ]);
+      expect(runs(deploy).join("\n")).not.toMatch(/cdktf deploy|npm run plan|terraform apply/);
+    });
+  });
+
   it("deploy runs in the environment and on the default branch the config's trust policy names", () => {
     const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     // deploy.yml reads config/production.yaml, a copy of this example (README).
     const { access } = loadConfig(docsConfigFile);
     // The environment follows the config: GitHub needs it at the job's start, so a first job reads it.
-    expect(workflow.jobs.deploy.needs).toBe("config");
+    expect(workflow.jobs.deploy.needs).toEqual(["config", "plan"]);
     expect(workflow.jobs.deploy.environment).toBe(configEnvironmentExpression);
     expect(workflow.jobs.config.outputs.environment).toBe("${{ steps.config.outputs.environment }}");
     const read = workflow.jobs.config.steps.find((step: any) => step.id === "config");
@@ -229,13 +309,9 @@ describe("GitHub Actions workflows", () => {
     expect(workflow.on.push.branches).toEqual([access!.github.defaultBranch]);
   });
 
-  it("deploy applies the organization and License Manager stacks on main behind the config's environment, then restores what Terraform cannot read back", () => {
+  it("deploy runs on pushes to main, behind the config's environment (never a hard-coded one)", () => {
     const { workflow, text } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(text).not.toMatch(/environment: production/);
-    expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
-      "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
-      "npm run reconcile -- restore",
-    ]);
   });
 });

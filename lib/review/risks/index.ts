@@ -6,6 +6,7 @@ import { licenseLimitLowered } from "./license-limit-lowered";
 import { organizationReplacedOrDestroyed } from "./organization-replaced-or-destroyed";
 import type { RiskRule } from "./rule";
 import { outOfBandChangeReverted, reconciledRiskRules } from "./reconciled";
+import { servicePrincipalEnabled } from "./service-access-principal-enabled";
 import { servicePrincipalRemoved } from "./service-access-principal-removed";
 import { stateBackendChanged } from "./state-backend-changed";
 
@@ -14,6 +15,7 @@ export const riskRules: readonly RiskRule[] = [
   accessStackBehind,
   organizationReplacedOrDestroyed,
   servicePrincipalRemoved,
+  servicePrincipalEnabled,
   delegatedAdministratorRemoved,
   licenseConfigurationReplaced,
   licenseLimitLowered,

@@ -1,6 +1,7 @@
 import type { RiskFlag, RiskRuleId } from "../model";
 import type { ResourceChangeJson } from "../../terraform/plan-json";
 import type { SynthesizedStackJson } from "../../cdktf/synthesized-stack";
+import type { LiveFacts } from "../live";
 
 /** What a rule sees: one resource change of one stack, and that stack's synthesized JSON. */
 export interface RiskContext {
@@ -8,6 +9,8 @@ export interface RiskContext {
   readonly change: ResourceChangeJson;
   readonly constructPath?: string;
   readonly synthesized?: SynthesizedStackJson;
+  /** What the plan tool read from AWS for this review (absent in a review made from the plan alone). */
+  readonly live?: LiveFacts;
 }
 
 /** A safety check: a pure function of one change, returning why it is risky (empty when it is not). */

@@ -109,7 +109,7 @@ describe("GitHub Actions workflows", () => {
           String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
         );
         expect(credentials.with["role-to-assume"]).toBe(
-          job.environment === "production"
+          job.environment !== undefined
             ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
             : "${{ vars.AWS_PLAN_ROLE_ARN }}",
         );
@@ -252,7 +252,7 @@ describe("GitHub Actions workflows", () => {
     const runs = (job: any) => (job.steps as any[]).map((step) => step.run).filter(Boolean);
 
     it("plans outside the environment with the plan role, saves the plans and shows the review in the job summary", () => {
-      expect(Object.keys(workflow.jobs)).toEqual(["plan", "deploy"]);
+      expect(Object.keys(workflow.jobs)).toEqual(["config", "plan", "deploy"]);
       expect(plan.environment).toBeUndefined();
       expect(plan.permissions).toEqual({ contents: "read", "id-token": "write" });
       const planRun = runs(plan).find((run: string) => run.includes("npm run plan"));
@@ -279,8 +279,8 @@ describe("GitHub Actions workflows", () => {
     });
 
     it("the deploy job waits for the environment's approval, then applies the saved plans: no new plan, no cdktf deploy", () => {
-      expect(deploy.needs).toBe("plan");
-      expect(deploy.environment).toBe("production");
+      expect(deploy.needs).toEqual(["config", "plan"]);
+      expect(deploy.environment).toBe(configEnvironmentExpression);
       expect(runs(deploy)).toEqual([
         "npm ci",
         "npm run adopt",

@@ -67,12 +67,18 @@ async function withDeployedScale<T>(
       cwd: path.join(projectRoot, "cdktf.out", "stacks", "license-manager"),
       env: session.environment,
     });
-    if (state.exitCode !== 0) throw new Error(`terraform state list exited ${state.exitCode}:\n${state.stderr}`);
+    if (state.exitCode !== 0)
+      throw new Error(`terraform state list exited ${state.exitCode}:\n${state.stderr}`);
     const resources = state.stdout
       .split("\n")
       .filter((line) => line.trim() && !line.startsWith("data.")).length;
     console.error(`  ${size}: license-manager deployed in ${seconds.toFixed(1)} s, ${resources} resources`);
-    return await measure(session, { licenseConfigurations: size, associations: size * amis, resources, seconds });
+    return await measure(session, {
+      licenseConfigurations: size,
+      associations: size * amis,
+      resources,
+      seconds,
+    });
   } finally {
     await session.close();
   }

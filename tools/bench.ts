@@ -52,7 +52,7 @@ Options:
   -h, --help        Show this help
 
 Benchmarks are not tests: nothing here fails on a slow run. Exit codes: 0 measured, 1 error (bad usage,
-a synthesis that failed).`;
+a synthesis or deploy that failed).`;
 
 const options = {
   runs: { type: "string", default: "5" },
@@ -131,7 +131,9 @@ async function main(args: string[]): Promise<number> {
   const warmupRuns = wholeNumber("warmup", values.warmup, 0);
   const sizes = parseSizes(values.sizes);
   const planAndDriftSizes =
-    values["plan-and-drift"] === undefined ? undefined : parseSizes(values["plan-and-drift"], "plan-and-drift");
+    values["plan-and-drift"] === undefined
+      ? undefined
+      : parseSizes(values["plan-and-drift"], "plan-and-drift");
   const projectDirectory = path.resolve(values.project ?? repositoryRoot);
   const outDirectory = path.resolve(values.out ?? path.join(repositoryRoot, ".bench"));
   if (values.deploy !== undefined) {

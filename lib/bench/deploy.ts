@@ -13,7 +13,7 @@ export interface DeployRun {
   readonly seconds: number;
 }
 
-export interface DeployCase extends DeployRun {
+interface DeployCase extends DeployRun {
   readonly secondsPerResource: number;
   /** Seconds per resource over the smallest size's. */
   readonly ratioToSmallest: number;
@@ -29,7 +29,7 @@ export interface DeployBench {
 }
 
 /** Per-resource time may grow this much from the smallest size to the largest and still count as flat. */
-export const deployTolerance = 0.25;
+const deployTolerance = 0.25;
 
 /** The runs, smallest first, with their time per resource and its ratio to the smallest size's. */
 export function deployBench(runs: readonly DeployRun[]): DeployBench {
@@ -37,7 +37,9 @@ export function deployBench(runs: readonly DeployRun[]): DeployBench {
   const sorted = [...runs].sort((a, b) => a.licenseConfigurations - b.licenseConfigurations);
   const perResource = (run: DeployRun) => {
     if (run.resources <= 0) {
-      throw new Error(`the deploy of ${run.licenseConfigurations} configurations left no resource in the state`);
+      throw new Error(
+        `the deploy of ${run.licenseConfigurations} configurations left no resource in the state`,
+      );
     }
     return run.seconds / run.resources;
   };

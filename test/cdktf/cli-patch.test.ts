@@ -97,21 +97,23 @@ describe("the patched cdktf CLI's log decoration", () => {
   });
 
   it("costs the same per line for a stack of 5,000 resources as for one of 100 (unpatched: about 50 times more)", () => {
-    const timePerLine = (resources: number) => {
+    const lines = Array.from({ length: 100 }, (_, index) =>
+      index % 2 === 0 ? `      + license_configuration_arn = (known after apply) ${index}` : `line ${index}`,
+    );
+    // The fastest of several passes over the same lines: the least disturbed by other work on the machine.
+    const timePerLine = (resources: number, passes: number) => {
       const decorate = decorator(stackOf(resources).stack);
-      const lines = Array.from({ length: 200 }, (_, index) =>
-        index % 2 === 0
-          ? `      + license_configuration_arn = (known after apply) ${index}`
-          : `line ${index}`,
-      );
-      const started = performance.now();
-      for (const line of lines) decorate(line);
-      return (performance.now() - started) / lines.length;
+      let fastest = Infinity;
+      for (let pass = 0; pass < passes; pass++) {
+        const started = performance.now();
+        for (const line of lines) decorate(line);
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return fastest / lines.length;
     };
-    timePerLine(100); // warm-up
-    const small = Math.min(timePerLine(100), timePerLine(100));
-    const large = Math.min(timePerLine(5_000), timePerLine(5_000));
-    expect(large / small).toBeLessThan(5);
+    const small = timePerLine(100, 10);
+    const large = timePerLine(5_000, 5);
+    expect(large / small).toBeLessThan(10);
   });
 });
 

@@ -6,26 +6,30 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { deployBench, renderDeployBench, type DeployRun } from "../lib/bench/deploy";
 import { callsBetween, renderScaleRuns, type ScaleRun, type ToolRun } from "../lib/bench/plan-and-drift";
 import { scaleConfigYaml } from "../lib/bench/scale-config";
 import { runCommand } from "../lib/process/run-command";
 import { readCallLog } from "./role-summary";
-import { deployAllStacks, startSandboxSession } from "./session";
+import { deployAllStacks, startSandboxSession, type SandboxSession } from "./session";
 import { runSandboxCli } from "./run-cli";
 
-const usage = `Usage: npm run sandbox:scale [-- --sizes 100,200] [--amis N] [--json]
+const usage = `Usage: npm run sandbox:scale [-- --sizes 100,200] [--amis N] [--deploy-only] [--json]
 
 For each size N: writes a scale config (config/sandbox.yaml with its license configurations replaced by N vCPU
 configurations of N×--amis AMI associations in one region, into .sandbox/scale/), starts the sandbox afresh
 with it, deploys every stack with the real cdktf CLI, then runs npm run plan and npm run drift (the plan role,
 as CI runs them) and reads from the call log which calls each made. Prints per size the resources the
 license-manager stack holds, the deploy, plan and drift times, the calls of plan and drift by operation, and
-seconds and calls per resource (flat from one size to the next = linear); writes .sandbox/scale-runs.json.
-A size of 200 takes several minutes on 2 cores.
+seconds and calls per resource (flat from one size to the next = linear); writes .sandbox/scale-runs.json (.sandbox/scale-deploys.json with --deploy-only).
+A size of 200 takes several minutes on 2 cores. With --deploy-only, stops after the deploy and prints
+the license-manager stack's deploy time per resource instead (what npm run bench -- --deploy runs).
 
 Options:
   --sizes LIST   license configurations per run, comma-separated (default 100,200)
   --amis N       AMI associations per configuration (default 10)
+  --deploy-only  time the license-manager stack's deploy only (no plan, no drift); JSON {"runs": [...]}
+                 of deploy runs
   --json         also print the JSON on stdout
   -h, --help     show this help
 
@@ -34,7 +38,12 @@ Exit codes: 0 measured, 1 error (bad option, a deploy, plan or drift that failed
 const projectRoot = path.resolve(__dirname, "..");
 const outputDirectory = path.join(projectRoot, ".sandbox");
 
-async function scaleRun(size: number, amis: number): Promise<ScaleRun> {
+/** A fresh sandbox with `size` configurations deployed; `measure` runs in it before it closes. */
+async function withDeployedScale<T>(
+  size: number,
+  amis: number,
+  measure: (session: SandboxSession, deployed: DeployRun) => Promise<T>,
+): Promise<T> {
   const scaleDirectory = path.join(outputDirectory, "scale");
   mkdirSync(scaleDirectory, { recursive: true });
   const configFile = path.relative(projectRoot, path.join(scaleDirectory, `scale-${size}.yaml`));
@@ -49,18 +58,35 @@ async function scaleRun(size: number, amis: number): Promise<ScaleRun> {
     configFile,
   });
   try {
-    let deployLicenseManagerSeconds = 0;
+    let seconds = 0;
     await deployAllStacks(session, (stack, _index, durationMs) => {
       if (durationMs === undefined) console.error(`  ${size}: deploying ${stack} ...`);
-      else if (stack === "license-manager") deployLicenseManagerSeconds = durationMs / 1000;
+      else if (stack === "license-manager") seconds = durationMs / 1000;
     });
     const state = await runCommand("terraform", ["state", "list"], {
       cwd: path.join(projectRoot, "cdktf.out", "stacks", "license-manager"),
       env: session.environment,
     });
+    if (state.exitCode !== 0)
+      throw new Error(`terraform state list exited ${state.exitCode}:\n${state.stderr}`);
     const resources = state.stdout
       .split("\n")
       .filter((line) => line.trim() && !line.startsWith("data.")).length;
+    console.error(`  ${size}: license-manager deployed in ${seconds.toFixed(1)} s, ${resources} resources`);
+    return await measure(session, {
+      licenseConfigurations: size,
+      associations: size * amis,
+      resources,
+      seconds,
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Plan and drift, timed and their calls counted, against `size` deployed configurations. */
+function scaleRun(size: number, amis: number): Promise<ScaleRun> {
+  return withDeployedScale(size, amis, async (session, deployed) => {
     const tool = async (name: string, args: string[]): Promise<ToolRun> => {
       console.error(`  ${size}: npm run ${name} ...`);
       const from = Date.now();
@@ -85,16 +111,14 @@ async function scaleRun(size: number, amis: number): Promise<ScaleRun> {
     const plan = await tool("plan", ["--out", path.join(session.logDirectory, "plans")]);
     const drift = await tool("drift", []);
     return {
-      licenseConfigurations: size,
-      associations: size * amis,
-      resources,
-      deployLicenseManagerSeconds,
+      licenseConfigurations: deployed.licenseConfigurations,
+      associations: deployed.associations,
+      resources: deployed.resources,
+      deployLicenseManagerSeconds: deployed.seconds,
       plan,
       drift,
     };
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 async function main(): Promise<number> {
@@ -102,6 +126,7 @@ async function main(): Promise<number> {
     options: {
       sizes: { type: "string", default: "100,200" },
       amis: { type: "string", default: "10" },
+      "deploy-only": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -116,9 +141,17 @@ async function main(): Promise<number> {
     console.error(`sandbox:scale: --sizes and --amis expect whole numbers from 1\n\n${usage}`);
     return 1;
   }
+  mkdirSync(outputDirectory, { recursive: true });
+  if (values["deploy-only"]) {
+    const runs: DeployRun[] = [];
+    for (const size of sizes) runs.push(await withDeployedScale(size, amis, async (_session, run) => run));
+    writeFileSync(path.join(outputDirectory, "scale-deploys.json"), `${JSON.stringify({ runs }, null, 2)}\n`);
+    console.error(renderDeployBench(deployBench(runs)));
+    if (values.json) console.log(JSON.stringify({ runs }, null, 2));
+    return 0;
+  }
   const runs: ScaleRun[] = [];
   for (const size of sizes) runs.push(await scaleRun(size, amis));
-  mkdirSync(outputDirectory, { recursive: true });
   writeFileSync(path.join(outputDirectory, "scale-runs.json"), `${JSON.stringify({ runs }, null, 2)}\n`);
   console.error(renderScaleRuns(runs));
   if (values.json) console.log(JSON.stringify({ runs }, null, 2));

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { spawn } from "node:child_process";
+import { deployBench, renderDeployBench, type DeployRun } from "../lib/bench/deploy";
 import { CommandMeter } from "../lib/bench/measure";
 import { renderScaleRuns, type ScaleRun } from "../lib/bench/plan-and-drift";
 import { renderSynthesis, synthesisCase, type BenchReport, type SynthesisCase } from "../lib/bench/report";
@@ -13,6 +15,7 @@ import { parseToolOptions, printJson, printLine, runCli, UsageError } from "./cl
 const toolName = "bench";
 
 const usage = `Usage: npm run bench -- [--runs N] [--sizes N,N,...] [--json] [--out DIR]
+       npm run bench -- --deploy N,N,... [--json] [--out DIR] [--project DIR]
 
 Times synthesis (cdktf.json's app, node --require tsx/cjs main.ts) with the shipped config and with generated scale
 configs: the shipped config with its license configurations replaced by N vCPU configurations, each with
@@ -39,18 +42,24 @@ Options:
                     Also deploy LIST license configurations (comma-separated, e.g. 50,200) into a fresh sandbox
                     each (npm run sandbox:scale, in --project) and time npm run plan and npm run drift there, with
                     their calls by operation and per resource; minutes per size, so off by default
+  --deploy LIST     Instead of synthesis: deploy LIST license configurations × 10 AMI associations
+                    (comma-separated, e.g. 50,200,500) into a fresh sandbox each (npm run sandbox:scale --
+                    --deploy-only, in --project), time the real cdktf deploy of the license-manager stack,
+                    and print seconds per resource and the largest size's over the smallest's (flat within
+                    25 % = linear); minutes per size
   --out DIR         Where the JSON goes (default .bench/ in this checkout, git-ignored)
   --json            Also print the JSON on stdout
   -h, --help        Show this help
 
 Benchmarks are not tests: nothing here fails on a slow run. Exit codes: 0 measured, 1 error (bad usage,
-a synthesis that failed).`;
+a synthesis or deploy that failed).`;
 
 const options = {
   runs: { type: "string", default: "5" },
   warmup: { type: "string", default: "1" },
   sizes: { type: "string", default: "100,1000,2000" },
   "plan-and-drift": { type: "string" },
+  deploy: { type: "string" },
   config: { type: "string", default: "config/sandbox.yaml" },
   project: { type: "string" },
   app: { type: "string" },
@@ -70,12 +79,13 @@ function wholeNumber(flag: string, text: string, minimum: number): number {
   return value;
 }
 
-function parseSizes(text: string): number[] {
+/** A comma-separated list of sizes: whole numbers ≥ 1, sorted, each once. */
+export function parseSizes(text: string, flag = "sizes"): number[] {
   const sizes = text
     .split(",")
     .map((part) => part.trim())
     .filter((part) => part !== "")
-    .map((part) => wholeNumber("sizes", part, 1));
+    .map((part) => wholeNumber(flag, part, 1));
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
@@ -121,9 +131,16 @@ async function main(args: string[]): Promise<number> {
   const warmupRuns = wholeNumber("warmup", values.warmup, 0);
   const sizes = parseSizes(values.sizes);
   const planAndDriftSizes =
-    values["plan-and-drift"] === undefined ? undefined : parseSizes(values["plan-and-drift"]);
+    values["plan-and-drift"] === undefined
+      ? undefined
+      : parseSizes(values["plan-and-drift"], "plan-and-drift");
   const projectDirectory = path.resolve(values.project ?? repositoryRoot);
   const outDirectory = path.resolve(values.out ?? path.join(repositoryRoot, ".bench"));
+  if (values.deploy !== undefined) {
+    const deploySizes = parseSizes(values.deploy, "deploy");
+    if (deploySizes.length === 0) throw new UsageError("--deploy expects at least one size, e.g. 50,200,500");
+    return deployOnly(projectDirectory, outDirectory, deploySizes, values.json);
+  }
   const shippedFile = path.resolve(projectDirectory, values.config);
   if (!existsSync(shippedFile)) throw new UsageError(`no config file ${shippedFile}`);
   const command =
@@ -228,18 +245,10 @@ async function main(args: string[]): Promise<number> {
       return measured;
     });
 
-    const cpus = os.cpus();
-    const report: BenchReport = {
+    const report: BenchReport & { synthesis: NonNullable<BenchReport["synthesis"]> } = {
       schemaVersion: 1,
       createdAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus.length,
-        cpuModel: cpus[0]?.model ?? "unknown",
-        totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
-        platform: `${os.platform()} ${os.release()}`,
-        node: process.version,
-        loadAverage: { before: rounded(loadBefore, 2), after: rounded(os.loadavg()[0], 2) },
-      },
+      machine: machineOf(loadBefore),
       git: await gitState(projectDirectory),
       synthesis: {
         command,
@@ -252,11 +261,7 @@ async function main(args: string[]): Promise<number> {
       ...(planAndDriftSizes && { planAndDrift: await planAndDrift(projectDirectory, planAndDriftSizes) }),
     };
 
-    mkdirSync(outDirectory, { recursive: true });
-    const reportFile = path.join(outDirectory, `bench-${report.createdAt.replace(/[:.]/g, "-")}.json`);
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    writeFileSync(reportFile, json);
-    writeFileSync(path.join(outDirectory, "latest.json"), json);
+    const reportFile = writeReport(outDirectory, report);
 
     printLine();
     printLine(renderSynthesis(report.synthesis));
@@ -264,17 +269,96 @@ async function main(args: string[]): Promise<number> {
       printLine();
       printLine(renderScaleRuns(report.planAndDrift));
     }
-    printLine();
-    printLine(
-      `1-minute load average ${report.machine.loadAverage.before} before, ${report.machine.loadAverage.after} after ` +
-        `(${report.machine.cpus} CPUs). Written to ${path.relative(process.cwd(), reportFile) || reportFile}`,
-    );
+    printTrailer(report, reportFile);
     if (values.json) printJson(report);
     return 0;
   } finally {
     meter.dispose();
     rmSync(workDirectory, { recursive: true, force: true });
   }
+}
+
+function machineOf(loadBefore: number): BenchReport["machine"] {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    loadAverage: { before: rounded(loadBefore, 2), after: rounded(os.loadavg()[0], 2) },
+  };
+}
+
+/** <out>/bench-<time>.json and <out>/latest.json; returns the first. */
+function writeReport(outDirectory: string, report: BenchReport): string {
+  mkdirSync(outDirectory, { recursive: true });
+  const reportFile = path.join(outDirectory, `bench-${report.createdAt.replace(/[:.]/g, "-")}.json`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(reportFile, json);
+  writeFileSync(path.join(outDirectory, "latest.json"), json);
+  return reportFile;
+}
+
+function printTrailer(report: BenchReport, reportFile: string): void {
+  printLine();
+  printLine(
+    `1-minute load average ${report.machine.loadAverage.before} before, ${report.machine.loadAverage.after} after ` +
+      `(${report.machine.cpus} CPUs). Written to ${path.relative(process.cwd(), reportFile) || reportFile}`,
+  );
+}
+
+/** --deploy: the deploy benchmark alone (synthesis is timed without it). */
+async function deployOnly(
+  projectDirectory: string,
+  outDirectory: string,
+  sizes: readonly number[],
+  json: boolean,
+): Promise<number> {
+  const loadBefore = os.loadavg()[0];
+  printLine(
+    `Deploy benchmark: ${sizes.join(", ")} license configurations × 10 AMI associations, a fresh sandbox each ` +
+      `(npm run sandbox:scale -- --deploy-only in ${projectDirectory})`,
+  );
+  const runs = await deploys(projectDirectory, sizes);
+  const report: BenchReport = {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    machine: machineOf(loadBefore),
+    git: await gitState(projectDirectory),
+    deploy: deployBench(runs),
+  };
+  const reportFile = writeReport(outDirectory, report);
+  printLine();
+  printLine(renderDeployBench(report.deploy!));
+  printTrailer(report, reportFile);
+  if (json) printJson(report);
+  return 0;
+}
+
+/** npm run sandbox:scale -- --deploy-only in the measured checkout; its progress goes straight to our stderr. */
+function deploys(projectDirectory: string, sizes: readonly number[]): Promise<DeployRun[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      path.join(projectDirectory, "node_modules/.bin/tsx"),
+      ["sandbox/scale-run.ts", "--sizes", sizes.join(","), "--deploy-only", "--json"],
+      {
+        cwd: projectDirectory,
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const stdout: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) {
+        reject(new Error(`npm run sandbox:scale -- --deploy-only exited ${code} (its output is above)`));
+        return;
+      }
+      resolve((JSON.parse(Buffer.concat(stdout).toString("utf8")) as { runs: DeployRun[] }).runs);
+    });
+  });
 }
 
 /** npm run sandbox:scale in the measured checkout: a sandbox per size, plan and drift timed there. */
@@ -291,4 +375,4 @@ async function planAndDrift(projectDirectory: string, sizes: readonly number[]):
   return (JSON.parse(result.stdout) as { runs: ScaleRun[] }).runs;
 }
 
-runCli(toolName, main);
+if (require.main === module) runCli(toolName, main);

@@ -1,7 +1,8 @@
 /**
- * The benchmark's JSON report and its table. One section per kind of measurement: `synthesis` now;
- * `planAndDrift` (issue 10, point 3: plan and drift against the sandbox at scale) goes next to it.
+ * The benchmark's JSON report and its table. One section per kind of measurement: `synthesis`, `planAndDrift`
+ * (plan and drift against the sandbox at scale) and `deploy` (deploy time per resource at scale).
  */
+import type { DeployBench } from "./deploy";
 import type { ScaleRun } from "./plan-and-drift";
 import { rounded, type Spread } from "./stats";
 import type { MemoryMethod } from "./measure";
@@ -47,9 +48,12 @@ export interface BenchReport {
     readonly loadAverage: { readonly before: number; readonly after: number };
   };
   readonly git: { readonly commit: string | null; readonly dirty: boolean | null };
-  readonly synthesis: SynthesisBench;
+  /** Absent with --deploy, which times deploys alone. */
+  readonly synthesis?: SynthesisBench;
   /** With --plan-and-drift: npm run plan and npm run drift against that many deployed configurations. */
   readonly planAndDrift?: readonly ScaleRun[];
+  /** With --deploy: cdktf deploy of the license-manager stack at each size, seconds per resource. */
+  readonly deploy?: DeployBench;
 }
 
 /** The shipped config's medians are the reference for ratios and per-configuration figures. */

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config/load";
 import { docsConfigFile } from "../../tools/access";
+import { deploySteps } from "../../tools/deploy";
 
 const directory = path.join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(directory).filter((file) => file.endsWith(".yml"));
@@ -223,7 +224,10 @@ describe("GitHub Actions workflows", () => {
     const { workflow } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(workflow.jobs.deploy.environment).toBe("production");
-    expect(workflow.jobs.deploy.steps.slice(-2).map((step: any) => step.run)).toEqual([
+    // One sequence in one place: tools/deploy.ts, which workstations run too.
+    expect(workflow.jobs.deploy.steps.slice(-1).map((step: any) => step.run)).toEqual(["npm run deploy"]);
+    expect(deploySteps(false, []).map((step) => [step.command, ...step.args].join(" "))).toEqual([
+      "npm run adopt",
       "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
       "npm run reconcile -- restore",
     ]);

@@ -5,9 +5,9 @@ import { Construct } from "constructs";
 import { projectTagKeys } from "../names/project-tags";
 
 /** The Resource Groups Tagging API's name of a license configuration (`service:resourceType`). */
-export const licenseConfigurationResourceType = "license-manager:license-configuration";
+const licenseConfigurationResourceType = "license-manager:license-configuration";
 
-export interface UnmanagedConfigurationLookupProps {
+interface UnmanagedConfigurationLookupProps {
   /** The provider of the region. */
   readonly provider: TerraformProvider;
   /** The project tags (project, environment, stack) that the stack's provider puts on everything it creates. */

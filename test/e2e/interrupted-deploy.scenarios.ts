@@ -198,7 +198,7 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
       );
       expect(
         importLines.filter((line) =>
-          /aws_licensemanager_license_configuration\.\S+ will be imported/.test(line),
+          /aws_licensemanager_license_configuration\.\S+ .*will be imported/.test(line),
         ),
       ).toHaveLength(orphans);
       // The rest are created; the discovery-and-reports input, which lists every configuration's ARN, is replaced.

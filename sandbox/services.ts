@@ -56,6 +56,7 @@ function sandboxEnvironment(emulatorUrl: string, storageUrl: string): Record<str
     AWS_ENDPOINT_URL_ORGANIZATIONS: emulatorUrl,
     AWS_ENDPOINT_URL_LICENSE_MANAGER: emulatorUrl,
     AWS_ENDPOINT_URL_SNS: emulatorUrl,
+    AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: emulatorUrl,
     AWS_ENDPOINT_URL_S3: storageUrl,
     AWS_ENDPOINT_URL_DYNAMODB: storageUrl,
     AWS_EC2_METADATA_DISABLED: "true",

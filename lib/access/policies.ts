@@ -278,6 +278,9 @@ function readStatements(props: AccessPolicyProps): PolicyStatement[] {
       Action: ["license-manager:GetLicenseConfiguration"],
       Resource: arn.licenseConfigurations,
     },
+    // The plan-time lookup of the stack's tagged license configurations that no state holds, which the deploy
+    // adopts (lib/license-manager/unmanaged-lookup.ts). GetResources has no resource type.
+    { Sid: "TaggedResourceList", Effect: "Allow", Action: ["tag:GetResources"], Resource: ["*"] },
     ...reconcileKinds.flatMap((kind) => kind.permissions(props).read),
   ];
 }

@@ -275,19 +275,47 @@ const licenseConfigurationNamesStayDistinct: Rule = (config, issues) =>
     issues,
   );
 
-// AWS allows 50 tags per resource, and the provider adds defaultTags to a license configuration's own.
+// AWS allows 50 tags per resource; the provider adds defaultTags and the 3 project tags to a license
+// configuration's own, and the stack its name tag (lib/license-manager/unmanaged-lookup.ts).
 const licenseConfigurationTagsFit: Rule = (config, issues) => {
   if (!wellFormed(tags, config.defaultTags)) return;
   config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) => {
     if (!wellFormed(tags, licenseConfig.tags)) return;
-    const keys = new Set([...Object.keys(config.defaultTags), ...Object.keys(licenseConfig.tags)]);
+    const keys = new Set([
+      ...Object.keys(config.defaultTags),
+      ...Object.keys(licenseConfig.tags),
+      ...Object.values(projectTagKeys),
+    ]);
     if (keys.size > maximumTagsPerResource) {
       issues.push({
         path: ["licenseManager", "licenseConfigurations", index, "tags"],
-        message: `expected at most ${maximumTagsPerResource} tags together with defaultTags, AWS's limit per resource (got ${keys.size} tags)`,
+        message: `expected at most ${maximumTagsPerResource} tags together with defaultTags and the 4 project tags, AWS's limit per resource (got ${keys.size} tags)`,
       });
     }
   });
+};
+
+// The project's tag keys tie a live resource to its stack and a configuration to its configured name: a user's
+// value would be overwritten (or, in defaultTags, would make the stack's resources look like another's).
+const projectTagKeysAreReserved: Rule = (config, issues) => {
+  const reserved: readonly string[] = Object.values(projectTagKeys);
+  const check = (tagged: unknown, path: (string | number)[]) => {
+    if (!wellFormed(tags, tagged)) return;
+    for (const key of Object.keys(tagged)) {
+      if (!reserved.includes(key)) continue;
+      issues.push({
+        path: [...path, key],
+        message: `expected a tag key other than the project's own (${reserved.join(", ")}), which the stacks set themselves; remove it (got ${JSON.stringify(key)})`,
+      });
+    }
+  };
+  check(config.defaultTags, ["defaultTags"]);
+  config.licenseManager.licenseConfigurations.forEach((licenseConfig, index) =>
+    check(licenseConfig.tags, ["licenseManager", "licenseConfigurations", index, "tags"]),
+  );
+  config.licenseManager.reports.forEach((report, index) =>
+    check(report.tags, ["licenseManager", "reports", index, "tags"]),
+  );
 };
 
 const reportRegionsAreManaged: Rule = (config, issues) => {
@@ -349,7 +377,9 @@ const reportTagsFit: Rule = (config, issues) => {
     const keys = new Set([
       ...Object.keys(config.defaultTags),
       ...Object.keys(report.tags),
-      ...Object.values(projectTagKeys),
+      projectTagKeys.project,
+      projectTagKeys.environment,
+      projectTagKeys.stack,
     ]);
     if (keys.size > maximumTagsPerResource) {
       issues.push({
@@ -454,6 +484,7 @@ const rules: readonly Rule[] = [
   kmsKeyIsAKeyForTheRoles,
   licenseConfigurationNamesStayDistinct,
   licenseConfigurationTagsFit,
+  projectTagKeysAreReserved,
   reportRegionsAreManaged,
   reportedConfigurationsExistInTheReportRegions,
   reportNamesStayDistinct,

@@ -47,14 +47,20 @@ export function analyzePlanDrift(plan: PlanJson, synthesized?: SynthesizedStackJ
   }
   const drifted = new Set(drift.map((resource) => resource.address));
   const pendingChanges: PendingChange[] = (plan.resource_changes ?? [])
-    .filter((change) => change.mode === "managed" && changeKind(change.change.actions) !== "no-op")
+    .filter(
+      (change) =>
+        change.mode === "managed" &&
+        (changeKind(change.change.actions) !== "no-op" || change.change.importing !== undefined),
+    )
     .map((change) => {
       const constructPath = paths.get(resourceAddress(change));
+      const adopts = change.change.importing?.id;
       return {
         address: change.address,
         ...(constructPath !== undefined && { constructPath }),
         kind: changeKind(change.change.actions),
         revertsDrift: drifted.has(change.address),
+        ...(adopts !== undefined && { adopts }),
       };
     });
   return { drift, pendingChanges };

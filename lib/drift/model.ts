@@ -34,6 +34,11 @@ export interface PendingChange {
   readonly kind: ChangeKind;
   /** The change puts back what drifted (the same resource drifted). */
   readonly revertsDrift: boolean;
+  /**
+   * The live id the apply imports into this address: a resource of the stack that no state holds (an
+   * interrupted apply's), which the plan-time lookup adopts (lib/license-manager/unmanaged-lookup.ts).
+   */
+  readonly adopts?: string;
 }
 
 /**

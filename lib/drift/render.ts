@@ -61,8 +61,13 @@ function stackLines(stack: StackDrift): string[] {
   if (stack.pendingChanges.length > 0) {
     lines.push(`  pending configuration changes (not drift; the next apply makes them):`);
     for (const change of stack.pendingChanges) {
+      const action = !change.adopts
+        ? change.kind
+        : change.kind === "no-op"
+          ? `adopts ${change.adopts} into`
+          : `adopts ${change.adopts}, then ${change.kind}`;
       lines.push(
-        `    ${change.kind} ${where(change)}${change.revertsDrift ? " (puts back the drifted values)" : ""}`,
+        `    ${action} ${where(change)}${change.revertsDrift ? " (puts back the drifted values)" : ""}`,
       );
     }
   }

@@ -3,7 +3,9 @@ import { LicensemanagerLicenseConfiguration } from "@cdktf/provider-aws/lib/lice
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { LicenseConfigurationConfig } from "../config/model";
+import { projectTagKeys } from "../names/project-tags";
 import { toLicenseRuleStrings } from "./license-rule-strings";
+import type { UnmanagedConfigurationLookup } from "./unmanaged-lookup";
 
 interface LicenseConfigurationProps {
   readonly provider: TerraformProvider;
@@ -11,6 +13,12 @@ interface LicenseConfigurationProps {
   readonly licenseConfiguration: LicenseConfigurationConfig;
   /** License Manager must be set up in the region first. */
   readonly dependsOn: ITerraformDependable[];
+  /**
+   * The region's lookup of the stack's tagged configurations that no state holds: the apply adopts one of this
+   * name instead of creating a second.
+   * @default - none: an interrupted apply's configurations are created again unless `npm run adopt` runs first
+   */
+  readonly unmanagedLookup?: UnmanagedConfigurationLookup;
 }
 
 /** An AMI given by id becomes the ARN License Manager associates: AMI ARNs carry no account. */
@@ -40,9 +48,11 @@ export class LicenseConfiguration extends Construct {
       licenseCount: config.licenseCount,
       licenseCountHardLimit: config.hardLimit,
       licenseRules: rules.length > 0 ? rules : undefined,
-      tags: Object.keys(config.tags).length > 0 ? { ...config.tags } : undefined,
+      // The name tag last: it is how the plan-time lookup maps a live configuration to this one.
+      tags: { ...config.tags, [projectTagKeys.name]: config.name },
       dependsOn: props.dependsOn,
     });
+    props.unmanagedLookup?.adoptInto(this.configuration, config.name);
 
     // Each read of `.arn` creates a new token, and cdktf captures a full stack trace for every token it
     // creates: one read per configuration, not one per association (with 10 AMIs each, those traces were a

@@ -12,6 +12,7 @@ import { LicenseConfiguration } from "./license-configuration";
 import { slug } from "../names/slug";
 import { NotificationTopic } from "./notification-topic";
 import { ReportBucket } from "./report-bucket";
+import { UnmanagedConfigurationLookup } from "./unmanaged-lookup";
 import { licenseManagerSettings, type LicenseManagerSettings } from "./settings";
 
 export interface LicenseManagerRegionProps {
@@ -133,6 +134,13 @@ export class LicenseManagerRegion extends Construct {
       preconditions: [...(props.settingsPreconditions ?? [])],
     });
 
+    const unmanagedLookup =
+      props.managedTags && (props.licenseConfigurations ?? []).length > 0
+        ? new UnmanagedConfigurationLookup(this, "unmanaged-configurations", {
+            provider,
+            projectTags: props.managedTags,
+          })
+        : undefined;
     this.licenseConfigurations = (props.licenseConfigurations ?? []).map(
       (licenseConfiguration) =>
         new LicenseConfiguration(this, `license-configuration-${slug(licenseConfiguration.name)}`, {
@@ -140,6 +148,7 @@ export class LicenseManagerRegion extends Construct {
           region,
           licenseConfiguration,
           dependsOn: [this.settings.resource],
+          unmanagedLookup,
         }),
     );
 

@@ -9,6 +9,12 @@ export const projectTagKeys = {
   project: "license-manager-org:project",
   environment: "license-manager-org:environment",
   stack: "license-manager-org:stack",
+  /**
+   * A license configuration's configured name, on the configuration itself: the plan-time lookup of
+   * configurations an interrupted apply left outside the state matches them by it
+   * (lib/license-manager/unmanaged-lookup.ts), since the Resource Groups Tagging API returns ARNs and tags only.
+   */
+  name: "license-manager-org:name",
 } as const;
 
 const projectTagValue = "license-manager-org";
@@ -31,7 +37,7 @@ export function carriesProjectTags(
   tags: Readonly<Record<string, string>>,
   expected: Readonly<Record<string, string>>,
 ): boolean {
-  return Object.values(projectTagKeys).every(
+  return [projectTagKeys.project, projectTagKeys.environment, projectTagKeys.stack].every(
     (key) => expected[key] !== undefined && tags[key] === expected[key],
   );
 }

@@ -45,6 +45,7 @@ export function analyzeStackPlan(
       actions: change.change.actions,
       kind,
       importing: change.change.importing !== undefined,
+      ...(change.change.importing?.id !== undefined && { importId: change.change.importing.id }),
       ...(change.action_reason !== undefined && { actionReason: change.action_reason }),
       // A destroyed resource loses every attribute: listing them says nothing.
       changedAttributes:

@@ -16,6 +16,8 @@ export interface ResourceReview {
   readonly actions: readonly PlanAction[];
   readonly kind: ChangeKind;
   readonly importing: boolean;
+  /** The live id an import adopts, when the plan knows it. */
+  readonly importId?: string;
   /** Terraform's action_reason, e.g. replace_because_cannot_update. */
   readonly actionReason?: string;
   /**

@@ -35,7 +35,7 @@ function summary(stack: StackReview): string {
   const { counts } = stack;
   const parts = (["import", "create", "update", "replace", "destroy"] as const)
     .filter((kind) => counts[kind] > 0)
-    .map((kind) => `${counts[kind]} to ${kind}`);
+    .map((kind) => (kind === "import" ? `${counts[kind]} to adopt (import)` : `${counts[kind]} to ${kind}`));
   if (stack.outputChanges.length > 0) parts.push(`${stack.outputChanges.length} output(s)`);
   return parts.join(", ");
 }
@@ -50,7 +50,10 @@ function countsRow(stack: StackReview): string {
 
 function resourceRow(resource: ResourceReview): string {
   const actions = [
-    ...(resource.importing ? ["import"] : []),
+    // An import adopts a live resource that no state holds (an interrupted deploy's, a service-linked role).
+    ...(resource.importing
+      ? [resource.importId ? `adopts ${code(resource.importId)}` : "adopts (import)"]
+      : []),
     ...(resource.kind === "no-op" ? [] : [resource.kind]),
   ];
   const reason =

@@ -7,9 +7,10 @@ import { startEmulator } from "./server";
 
 const usage = `Usage: tsx sandbox/emulator/cli.ts [--port 4566] [--host 127.0.0.1] [--state-file F] [--log-file F] [--iam MODE]
 
-Emulates the AWS Organizations, License Manager, IAM and STS APIs for the sandbox.
-Point clients at it with AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_LICENSE_MANAGER,
-AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS, and the seeded keys
+Emulates the AWS Organizations, License Manager, IAM, STS, SNS and Resource Groups Tagging (GetResources)
+APIs for the sandbox. Point clients at it with AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_LICENSE_MANAGER,
+AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SNS and AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API,
+and the seeded keys
 AWS_ACCESS_KEY_ID=AKIASANDBOXMANAGEMENT AWS_SECRET_ACCESS_KEY=sandbox-secret.
 
   --port        port to listen on (default 4566, 0 picks a free one)

@@ -450,10 +450,29 @@ describe("tags follow AWS's tagging rules", () => {
     expect(
       problemsOf((d) => {
         d.defaultTags = tags(30, "default");
-        d.licenseManager.licenseConfigurations[0].tags = tags(21, "own");
+        d.licenseManager.licenseConfigurations[0].tags = tags(17, "own");
       }),
     ).toEqual([
-      `${file}: licenseManager.licenseConfigurations[0].tags: expected at most 50 tags together with defaultTags, AWS's limit per resource (got 51 tags)`,
+      `${file}: licenseManager.licenseConfigurations[0].tags: expected at most 50 tags together with defaultTags and the 4 project tags, AWS's limit per resource (got 51 tags)`,
+    ]);
+    expect(() =>
+      configWith((d) => {
+        d.defaultTags = tags(30, "default");
+        d.licenseManager.licenseConfigurations[0].tags = tags(16, "own");
+      }),
+    ).not.toThrow();
+  });
+
+  it("refuses the project's own tag keys in every tags map, all at once", () => {
+    const reserved = `expected a tag key other than the project's own (license-manager-org:project, license-manager-org:environment, license-manager-org:stack, license-manager-org:name), which the stacks set themselves; remove it`;
+    expect(
+      problemsOf((d) => {
+        d.defaultTags = { "license-manager-org:stack": "x" };
+        d.licenseManager.licenseConfigurations[0].tags = { "license-manager-org:name": "other", Owner: "me" };
+      }),
+    ).toEqual([
+      `${file}: defaultTags."license-manager-org:stack": ${reserved} (got "license-manager-org:stack")`,
+      `${file}: licenseManager.licenseConfigurations[0].tags."license-manager-org:name": ${reserved} (got "license-manager-org:name")`,
     ]);
   });
 });

@@ -78,6 +78,28 @@ describe("analyzePlanDrift on real plans", () => {
     ]);
   });
 
+  it("names a pending import as the live id the next apply adopts, apart from drift", () => {
+    const { plan, synthesized } = load("import", "organization");
+    const { pendingChanges } = analyzePlanDrift(plan, synthesized);
+    expect(pendingChanges).toContainEqual({
+      address: "aws_organizations_organization.organization_DC53FF14",
+      constructPath: "organization/organization/organization",
+      kind: "update",
+      revertsDrift: false,
+      adopts: "o-sandbox00001",
+    });
+    const stack: StackDrift = {
+      stack: "organization",
+      status: "drift",
+      drift: [],
+      reconciled: [],
+      pendingChanges,
+    };
+    expect(renderDrift(combineDrift([stack]))).toContain(
+      "    adopts o-sandbox00001, then update aws_organizations_organization.organization_DC53FF14 (organization/organization/organization)",
+    );
+  });
+
   it("finds no drift in a plan without any", () => {
     const { plan, synthesized } = load("no-changes", "organization");
     expect(analyzePlanDrift(plan, synthesized)).toEqual({ drift: [], pendingChanges: [] });

@@ -2,8 +2,8 @@
  * Issue 13's proof, run inside lifecycle.test.ts's one sandbox session (see interruptedDeployScenarios):
  * an apply of the license-manager stack killed (SIGKILL, like a cancelled runner) while it creates license
  * configurations, the stale lock released as docs/operations.md says, the tagged configurations it left outside the
- * state found by `npm run drift` and adopted by `npm run adopt`, the deploy re-run: no duplicates, nothing
- * unmanaged, drift clean. Then a tagged configuration planted outside Terraform, named by drift, removed. Last,
+ * state found by `npm run drift`, then a bare `cdktf deploy license-manager` (no `npm run adopt` first): its plan
+ * imports them (lib/license-manager/unmanaged-lookup.ts), no duplicates, nothing unmanaged, drift clean. Then a tagged configuration planted outside Terraform, named by drift, removed. Last,
  * the bulk configurations removed from the config, and the apply that destroys them killed once a few are
  * deleted: the lock released again, the deploy re-run, nothing left live or in the state.
  */
@@ -21,6 +21,7 @@ import { loadConfig } from "../../lib/config/load";
 import { environmentName, projectTags } from "../../lib/names/project-tags";
 import { runCommand, type RunResult } from "../../lib/process/run-command";
 import { synthesize, Terraform, TerraformError } from "../../lib/terraform/terraform";
+import { CdktfCli } from "../../sandbox/cdktf-cli";
 import type { SandboxSession } from "../../sandbox/session";
 
 interface InterruptedDeployContext {
@@ -177,26 +178,41 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
       expect(result.stderr).toContain("UNMANAGED resource(s), tagged for this stack but in no state");
     }, 300_000);
 
-    it("npm run adopt imports them, and the re-run deploy makes no duplicate: drift exit 0, nothing unmanaged", async () => {
-      const adopt = await context.tool("adopt", ["--json"], { LM_CONFIG: interruptedConfig });
-      expect(adopt.exitCode).toBe(0);
-      const adopted = (JSON.parse(adopt.stdout) as { stacks: { adopted: unknown[]; leftOver: unknown[] }[] })
-        .stacks;
-      expect(adopted[0]!.adopted).toHaveLength(afterKill.live - afterKill.inState);
-      expect(adopted[0]!.leftOver).toHaveLength(0);
-
-      // The re-run: Terraform's apply of the stack as synthesized, which is what cdktf deploy runs (the CLI
-      // itself runs in lifecycle.test.ts's deploys).
-      const deploy = await runCommand("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
-        cwd: stackDirectory,
-        env: environment,
-        logFile: path.join(context.session().logDirectory, "interrupted-deploy.log"),
+    it("a bare cdktf deploy re-run adopts them at plan time: no duplicate, drift exit 0, nothing unmanaged", async () => {
+      // The user's re-run, with no npm run adopt before it: the real cdktf CLI on the stack as synthesized for this
+      // config (sandbox/cdktf-cli.ts adds only what running offline and unattended needs).
+      const cli = new CdktfCli({
+        projectRoot,
+        environment,
+        logDirectory: context.session().logDirectory,
       });
+      const deploy = await cli.deploy("license-manager");
+      const output = deploy.stdout + deploy.stderr;
       expect(deploy.exitCode).toBe(0);
+
+      // What the user saw: one "will be imported" per configuration the killed apply left, and the plan's count.
+      const orphans = afterKill.live - afterKill.inState;
+      const importLines = output.split("\n").filter((line) => /will be imported|to import/.test(line));
+      console.log(
+        `the re-run's plan as the user saw it (${importLines.length} lines):\n${importLines.slice(0, 3).join("\n")}\n…\n${importLines.slice(-1).join("\n")}`,
+      );
+      expect(
+        importLines.filter((line) =>
+          /aws_licensemanager_license_configuration\.\S+ .*will be imported/.test(line),
+        ),
+      ).toHaveLength(orphans);
+      // The rest are created; the discovery-and-reports input, which lists every configuration's ARN, is replaced.
+      expect(output).toMatch(new RegExp(`Plan: ${orphans} to import, `));
+      const created = output
+        .split("\n")
+        .filter((line) =>
+          /license-configuration-interrupted-bulk-\d+_configuration\S* .*will be created/.test(line),
+        );
+      expect(created).toHaveLength(bulkCount - afterKill.live);
 
       const names = await bulkNames();
       const duplicates = names.length - new Set(names).size;
-      console.log(`after the re-run: ${names.length} configurations, ${duplicates} duplicates`);
+      console.log(`after the bare re-run: ${names.length} configurations, ${duplicates} duplicates`);
       expect(duplicates).toBe(0);
       expect(names).toHaveLength(bulkCount);
 
@@ -206,6 +222,14 @@ export function interruptedDeployScenarios(context: InterruptedDeployContext): v
       const report = JSON.parse(drift.stdout) as DriftReport;
       expect(report.stacks.flatMap((stack) => stack.unmanaged ?? [])).toEqual([]);
       expect(drift.exitCode).toBe(0);
+
+      // npm run adopt still runs clean after it (deploy.yml and npm run deploy run it first): nothing left to adopt.
+      const adopt = await context.tool("adopt", ["--json"], { LM_CONFIG: interruptedConfig });
+      expect(adopt.exitCode).toBe(0);
+      const adopted = (JSON.parse(adopt.stdout) as { stacks: { adopted: unknown[]; leftOver: unknown[] }[] })
+        .stacks;
+      expect(adopted[0]!.adopted).toEqual([]);
+      expect(adopted[0]!.leftOver).toEqual([]);
     }, 600_000);
 
     it("a tagged configuration planted outside Terraform is named by drift, then removed", async () => {

@@ -20,6 +20,7 @@ describe("adopting resources in one plan of import blocks, with hashicorp/aws 5.
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         AWS_ENDPOINT_URL_LICENSE_MANAGER: url,
+        AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: url,
         AWS_ENDPOINT_URL_STS: url,
         AWS_ACCESS_KEY_ID: managementCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: managementCredentials.secretAccessKey,

@@ -1,6 +1,7 @@
 import * as iamApi from "@aws-sdk/client-iam";
 import * as lm from "@aws-sdk/client-license-manager";
 import * as org from "@aws-sdk/client-organizations";
+import ResourceGroupsTaggingAPI from "aws-sdk/clients/resourcegroupstaggingapi";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { coverage } from "../../sandbox/emulator/conformance/check";
 import { mintGitHubActionsToken } from "../../sandbox/emulator/github-oidc-token";
@@ -343,6 +344,23 @@ describe("the emulator against AWS's API models (aws-sdk v2 apis/*.min.json)", (
     });
     await sns(url, { Action: "UntagResource", ResourceArn: topic, "TagKeys.member.1": "a" });
     await sns(url, { Action: "ListTagsForResource", ResourceArn: topic });
+
+    // Resource Groups Tagging API (the SDK v2 client: no v3 client among the dependencies)
+    const tagging = new ResourceGroupsTaggingAPI({
+      endpoint: url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIASANDBOXMANAGEMENT", secretAccessKey: "sandbox-secret" },
+      maxRetries: 0,
+    });
+    const page = await tagging
+      .getResources({
+        ResourceTypeFilters: ["license-manager"],
+        ResourcesPerPage: 1,
+        TagFilters: [{ Key: "a" }],
+      })
+      .promise();
+    await tagging.getResources({ PaginationToken: page.PaginationToken || undefined }).promise();
+    await either(tagging.getResources({ ResourcesPerPage: 500 }).promise());
     await sns(url, { Action: "DeleteTopic", TopicArn: topic });
     await sns(url, { Action: "GetTopicAttributes", TopicArn: topic });
 

@@ -35,6 +35,7 @@ describe("the AWS provider under each service's throttling", () => {
         HOME: process.env.HOME,
         AWS_ENDPOINT_URL_ORGANIZATIONS: url,
         AWS_ENDPOINT_URL_LICENSE_MANAGER: url,
+        AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: url,
         AWS_ENDPOINT_URL_SNS: url,
         AWS_ENDPOINT_URL_STS: url,
         AWS_ACCESS_KEY_ID: managementCredentials.accessKeyId,

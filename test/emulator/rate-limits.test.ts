@@ -189,6 +189,7 @@ describe("a Terraform plan under License Manager's rate limit", () => {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         AWS_ENDPOINT_URL_LICENSE_MANAGER: url,
+        AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: url,
         AWS_ENDPOINT_URL_STS: url,
         AWS_ACCESS_KEY_ID: managementCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: managementCredentials.secretAccessKey,

@@ -30,6 +30,7 @@ describe("terraform with hashicorp/aws 5.100.0 against the emulator", () => {
         CHECKPOINT_DISABLE: "1",
         AWS_ENDPOINT_URL_ORGANIZATIONS: url,
         AWS_ENDPOINT_URL_LICENSE_MANAGER: url,
+        AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: url,
         AWS_ENDPOINT_URL_IAM: url,
         AWS_ENDPOINT_URL_STS: url,
         AWS_ACCESS_KEY_ID: "AKIASANDBOXMANAGEMENT",

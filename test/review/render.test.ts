@@ -32,6 +32,16 @@ describe("renderReview", () => {
     );
   });
 
+  it("says an import adopts the live resource, with its id, in the summary and the resource's actions", () => {
+    const { markdown } = renderReview(combineReviews([reviewFixture("import", "organization")]));
+    expect(markdown).toContain(
+      "<details><summary><b>organization</b>: 1 to adopt (import), 1 to create, 1 to update</summary>",
+    );
+    expect(markdown).toContain(
+      "| `aws_organizations_organization.organization_DC53FF14` | `organization/organization/organization` | adopts `o-sandbox00001`, update |",
+    );
+  });
+
   it("says so when nothing changes and there are no risks", () => {
     const { markdown } = renderReview(combineReviews([reviewFixture("no-changes", "organization")]));
     expect(markdown).toContain("### Risk flags\n\nNone.");

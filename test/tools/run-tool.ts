@@ -29,6 +29,7 @@ export function runTool(
     AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_ORGANIZATIONS: emulatorUrl,
     AWS_ENDPOINT_URL_LICENSE_MANAGER: emulatorUrl,
+    AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: emulatorUrl,
     AWS_ENDPOINT_URL_IAM: emulatorUrl,
     AWS_ENDPOINT_URL_STS: emulatorUrl,
     AWS_CONFIG_FILE: join(homeDirectory, "no-config"),

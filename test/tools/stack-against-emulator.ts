@@ -40,6 +40,7 @@ export function useStackAgainstEmulator(stack: string) {
     CHECKPOINT_DISABLE: "1",
     AWS_ENDPOINT_URL_ORGANIZATIONS: emulator.url,
     AWS_ENDPOINT_URL_LICENSE_MANAGER: emulator.url,
+    AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: emulator.url,
     AWS_ENDPOINT_URL_STS: emulator.url,
     AWS_ENDPOINT_URL_IAM: emulator.url,
     AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config/load";
 import { configEnvironmentExpression, docsConfigFile } from "../../tools/access";
+import { deploySteps } from "../../tools/deploy";
 
 const directory = path.join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(directory).filter((file) => file.endsWith(".yml"));
@@ -109,9 +110,7 @@ describe("GitHub Actions workflows", () => {
           String(step.uses).startsWith("aws-actions/configure-aws-credentials@"),
         );
         expect(credentials.with["role-to-assume"]).toBe(
-          job.environment !== undefined
-            ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
-            : "${{ vars.AWS_PLAN_ROLE_ARN }}",
+          job.environment !== undefined ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}" : "${{ vars.AWS_PLAN_ROLE_ARN }}",
         );
       }
       expect(text).not.toMatch(/aws-access-key-id|secrets\.AWS_|vars\.AWS_ROLE_ARN/);
@@ -313,5 +312,13 @@ describe("GitHub Actions workflows", () => {
     const { workflow, text } = workflows.find((candidate) => candidate.file === "deploy.yml")!;
     expect(workflow.on).toEqual({ push: { branches: ["main"] } });
     expect(text).not.toMatch(/environment: production/);
+  });
+
+  it("npm run deploy, a workstation's deploy, adopts, deploys the organization then License Manager, and restores", () => {
+    expect(deploySteps(false, []).map((step) => [step.command, ...step.args].join(" "))).toEqual([
+      "npm run adopt",
+      "npx cdktf deploy organization license-manager --auto-approve --ignore-missing-stack-dependencies --parallelism 1",
+      "npm run reconcile -- restore",
+    ]);
   });
 });

@@ -289,3 +289,8 @@ export const licenseManagerAuthorization: Record<string, JsonAuthorization> = {
   ListReceivedGrants: () => check("license-manager:ListReceivedGrants"),
   ListReceivedGrantsForOrganization: () => check("license-manager:ListReceivedGrantsForOrganization"),
 };
+
+/** tag:GetResources takes `*` (Service Authorization Reference, Resource Groups Tagging API: no resource types). */
+export const resourceGroupsTaggingAuthorization: Record<string, JsonAuthorization> = {
+  GetResources: () => check("tag:GetResources"),
+};

@@ -31,6 +31,7 @@ export const MODEL_FILES: Record<string, string> = {
   iam: "iam-2010-05-08",
   sts: "sts-2011-06-15",
   sns: "sns-2010-03-31",
+  tag: "resourcegroupstaggingapi-2017-01-26",
 };
 
 const models = new Map<string, ServiceModel>();

@@ -1,6 +1,7 @@
 import {
   licenseManagerAuthorization,
   organizationsAuthorization,
+  resourceGroupsTaggingAuthorization,
   type JsonAuthorization,
 } from "../authorization/json-operations";
 import {
@@ -16,6 +17,7 @@ import { licenseConfigurationActions } from "./license-manager-configurations";
 import { reportGeneratorActions } from "./license-manager-report-generators";
 import { licenseManagerSettingsActions } from "./license-manager-settings";
 import { organizationsActions } from "./organizations";
+import { resourceGroupsTaggingActions } from "./resource-groups-tagging";
 import { snsActions } from "./sns";
 import { stsActions } from "./sts";
 import type { JsonHandler, QueryHandler } from "./types";
@@ -44,6 +46,12 @@ export const jsonServices: Record<string, JsonService> = {
       ...grantActions,
     },
     authorization: licenseManagerAuthorization,
+  },
+  ResourceGroupsTaggingAPI_20170126: {
+    // IAM's service prefix (tag:GetResources), as the other services' names are theirs.
+    name: "tag",
+    actions: resourceGroupsTaggingActions,
+    authorization: resourceGroupsTaggingAuthorization,
   },
 };
 

@@ -18,7 +18,7 @@ import {
 import { stackNames } from "../lib/names/stacks";
 import { deployedInputs } from "../lib/reconcile/deployed";
 import { reconcile } from "../lib/reconcile/run";
-import { parsePlanJson, type StateJson } from "../lib/terraform/plan-json";
+import { parsePlanJson, stateWithout, type StateJson } from "../lib/terraform/plan-json";
 import type { SynthesizedStackJson } from "../lib/cdktf/synthesized-stack";
 import { readOnlyRole, stackRoleArn, synthesisDirectory } from "../lib/access/stack-roles";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
@@ -170,7 +170,11 @@ async function checkStack(stack: ManifestStack, context: CheckContext): Promise<
     const plan = await planDrift(terraform, stack.name, context.workDirectory, synthesized, needsState);
     // The state as the plan refreshed it: no second `terraform show -json`, which starts the provider again.
     const reconciled = await reconciledDrift(plan.state, synthesized, context.roleArn);
-    const unmanaged = await unmanagedInStack(plan.state, stack, synthesized, context);
+    // What the plan adopts (import blocks) is still in no state: drift names it until an apply imports it.
+    const adopting = new Set(
+      plan.pendingChanges.flatMap((change) => (change.adopts ? [change.address] : [])),
+    );
+    const unmanaged = await unmanagedInStack(stateWithout(plan.state, adopting), stack, synthesized, context);
     const drifted = plan.drift.length > 0 || reconciled.length > 0 || unmanaged.length > 0;
     return {
       stack: stack.name,

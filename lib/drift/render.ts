@@ -48,7 +48,14 @@ function stackLines(stack: StackDrift): string[] {
     lines.push(
       `  unmanaged ${resource.type} ${JSON.stringify(resource.name)} in ${resource.region} (${resource.id}): carries this stack's tags, but no state holds it`,
     );
-    if (resource.adoptCommand) {
+    const adoptedByDeploy = stack.pendingChanges.some(
+      (change) => change.address === resource.address && change.adopts === resource.id,
+    );
+    if (adoptedByDeploy) {
+      lines.push(
+        `    the next deploy adopts it as ${resource.address} (the plan imports it; cdktf deploy is enough)`,
+      );
+    } else if (resource.adoptCommand) {
       lines.push(
         `    adopt it as ${resource.address}: ${resource.adoptCommand}`,
         `      (or: npm run adopt)`,

@@ -63,6 +63,23 @@ interface StateResourceJson {
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The state without the resources at `addresses`. A plan's `prior_state` already holds what the plan imports
+ * (Terraform reads an import target during the plan), though no state records it until the apply.
+ */
+export function stateWithout(state: StateJson, addresses: ReadonlySet<string>): StateJson {
+  if (addresses.size === 0) return state;
+  const prune = (module: StateModuleJson): StateModuleJson => ({
+    ...module,
+    ...(module.resources && {
+      resources: module.resources.filter((resource) => !addresses.has(resource.address)),
+    }),
+    ...(module.child_modules && { child_modules: module.child_modules.map(prune) }),
+  });
+  const root = state.values?.root_module;
+  return root ? { ...state, values: { ...state.values, root_module: prune(root) } } : state;
+}
+
 /** Every resource of a state, child modules included. */
 export function* stateResources(module: StateModuleJson | undefined): Generator<StateResourceJson> {
   for (const resource of module?.resources ?? []) yield resource;

@@ -222,6 +222,37 @@ describe("drift report", () => {
     expect(text).toContain('    report generator "weekly": existence: desired "exists", live "missing"');
   });
 
+  it("says which unmanaged configuration the next deploy adopts by itself, and how to adopt the others", () => {
+    const address = "aws_licensemanager_license_configuration.us-east-1_sql_C";
+    const unmanaged = (id: string) => ({
+      type: "aws_licensemanager_license_configuration",
+      region: "us-east-1",
+      id,
+      name: "sql",
+      address,
+      adoptCommand: `(cd cdktf.out/stacks/license-manager && terraform import '${address}' '${id}')`,
+      removeCommand: `aws license-manager delete-license-configuration --license-configuration-arn '${id}'`,
+    });
+    const stack = (adopts?: string): StackDrift => ({
+      ...clean,
+      stack: "license-manager",
+      status: "drift",
+      unmanaged: [unmanaged("arn:lic-1")],
+      pendingChanges: [{ address, kind: "no-op", revertsDrift: false, ...(adopts && { adopts }) }],
+    });
+    const adopted = renderDrift(combineDrift([stack("arn:lic-1")]));
+    expect(adopted).toContain(
+      `    the next deploy adopts it as ${address} (the plan imports it; cdktf deploy is enough)`,
+    );
+    expect(adopted).not.toContain("terraform import");
+    // Another copy of the name (the plan imports lic-1, not lic-2): the commands, as before.
+    const other = renderDrift(combineDrift([{ ...stack("arn:lic-1"), unmanaged: [unmanaged("arn:lic-2")] }]));
+    expect(other).toContain(
+      `    adopt it as ${address}: (cd cdktf.out/stacks/license-manager && terraform import`,
+    );
+    expect(other).not.toContain("the next deploy adopts it");
+  });
+
   it("exits 0 when clean, 2 on drift, 1 when a stack could not be checked", () => {
     expect(driftExitCode(combineDrift([clean]))).toBe(0);
     expect(driftExitCode(combineDrift([clean, drifted]))).toBe(2);

@@ -1,6 +1,6 @@
 import { stackTargets, unmanagedResources, type LiveResource } from "../../lib/drift/unmanaged";
 import { projectTags } from "../../lib/names/project-tags";
-import type { StateJson } from "../../lib/terraform/plan-json";
+import { stateWithout, type StateJson } from "../../lib/terraform/plan-json";
 
 const tags = projectTags("production", "license-manager");
 const synthesized = {
@@ -98,6 +98,27 @@ describe("unmanaged resources", () => {
         removeCommand: `aws license-manager delete-license-configuration --region us-east-1 --license-configuration-arn '${arn("us-east-1", "9")}'`,
       },
     ]);
+  });
+
+  it("still name a configuration the plan imports: a plan's prior_state holds it, no state does until the apply", () => {
+    const live = [
+      configuration("us-east-1", arn("us-east-1", "9"), "sql"),
+      configuration("us-east-1", arn("us-east-1", "1"), "windows"),
+    ];
+    // As `terraform show -json <plan>` gives it when an import block adopts sql: the import target is read.
+    const priorState = state({
+      "us-east-1_sql_C": arn("us-east-1", "9"),
+      "us-east-1_windows_A": arn("us-east-1", "1"),
+    });
+    expect(unmanagedResources(targets, priorState, live, directory)).toEqual([]);
+    const adopting = new Set(["aws_licensemanager_license_configuration.us-east-1_sql_C"]);
+    expect(
+      unmanagedResources(targets, stateWithout(priorState, adopting), live, directory).map((resource) => [
+        resource.name,
+        resource.id,
+        resource.address,
+      ]),
+    ).toEqual([["sql", arn("us-east-1", "9"), "aws_licensemanager_license_configuration.us-east-1_sql_C"]]);
   });
 
   it("never match a configuration without all three of this project's tags for this environment and stack", () => {

@@ -433,6 +433,14 @@ export function deployPolicy(props: AccessPolicyProps): PolicyDocument {
       Resource: arn.licenseConfigurations,
       Condition: tagged.carried,
     },
+    {
+      // A configuration's own tags, or the name tag a configuration made before it existed, change in place.
+      Sid: "LicenseConfigurationTags",
+      Effect: "Allow",
+      Action: ["license-manager:TagResource", "license-manager:UntagResource"],
+      Resource: arn.licenseConfigurations,
+      Condition: tagged.retagged,
+    },
     ...statementIf(props.notificationTopics.length > 0, {
       Sid: "NotificationTopics",
       Effect: "Allow",

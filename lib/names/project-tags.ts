@@ -58,5 +58,14 @@ export function projectTagConditions(tags: Readonly<Record<string, string>>) {
     carried: { StringEquals: each("aws:ResourceTag") },
     /** On Create: the request sends them (the AWS provider sends its default tags in the Create request). */
     requested: { StringEquals: each("aws:RequestTag") },
+    /**
+     * On TagResource and UntagResource (their aws:TagKeys, documented for both): a resource that carries them may
+     * gain, change or lose any other tag (users' own, the configured name), never one of these, so that no
+     * write moves a resource into or out of the project's scope.
+     */
+    retagged: {
+      StringEquals: each("aws:ResourceTag"),
+      "ForAllValues:StringNotEquals": { "aws:TagKeys": Object.keys(tags) },
+    },
   };
 }

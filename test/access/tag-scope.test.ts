@@ -75,9 +75,18 @@ describe.each(configs)("the deploy role's License Manager writes: %s", (_name, c
       for (const action of statement.Action.filter((each) => each.startsWith("license-manager:"))) {
         const reference = await referenceKeys(action);
         if (!reference.write || !reference.types.some((type) => taggedTypes.includes(type))) continue;
+        // Tagging and untagging besides: none of the request's keys may be a project tag (aws:TagKeys).
+        const retagging = /^license-manager:(Untag|Tag)Resource$/.test(action);
         expect([action, statement.Condition]).toEqual([
           action,
-          { StringEquals: projectTagsOf("aws:ResourceTag", environment) },
+          {
+            StringEquals: projectTagsOf("aws:ResourceTag", environment),
+            ...(retagging && {
+              "ForAllValues:StringNotEquals": {
+                "aws:TagKeys": [projectTagKeys.project, projectTagKeys.environment, projectTagKeys.stack],
+              },
+            }),
+          },
         ]);
         scoped.push(action);
       }
@@ -90,6 +99,8 @@ describe.each(configs)("the deploy role's License Manager writes: %s", (_name, c
         "license-manager:UpdateLicenseSpecificationsForResource",
         "license-manager:DeleteLicenseManagerReportGenerator",
         "license-manager:UpdateLicenseManagerReportGenerator",
+        "license-manager:TagResource",
+        "license-manager:UntagResource",
       ]),
     );
   });

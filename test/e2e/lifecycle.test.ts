@@ -21,6 +21,7 @@ import {
   ListReceivedGrantsForOrganizationCommand,
   ListLicenseConfigurationsCommand,
   ListLicenseManagerReportGeneratorsCommand,
+  ListTagsForResourceCommand,
   UpdateLicenseConfigurationCommand,
   UpdateLicenseManagerReportGeneratorCommand,
   UpdateServiceSettingsCommand,
@@ -56,6 +57,9 @@ const memberReadRole = "LicenseManagerRoleReader";
 /** Sessions of the scenarios that expect a denial; their denied calls are expected. */
 const expectedDenialSession = "e2e-expected-denial";
 
+const configurationNamed = (document: Record<string, any>, name: string): Record<string, any> =>
+  document.licenseManager.licenseConfigurations.find((configuration: any) => configuration.name === name);
+
 /** The sandbox config under another state bucket, so its bootstrap state file is the test's own. */
 function writeConfig(
   name: string,
@@ -64,6 +68,9 @@ function writeConfig(
   const document = parse(readFileSync(path.join(projectRoot, "config/sandbox.yaml"), "utf8"));
   document.backend.bucket = "e2e-license-manager-tfstate";
   document.backend.dynamodbTable = "e2e-license-manager-tflock";
+  // A user's own tag, which the tear-down's first deploy moves to another configuration (TagResource and
+  // UntagResource with the deploy role).
+  configurationNamed(document, "sql-server-enterprise").tags = { owner: "licensing" };
   change(document);
   // The environment tag comes from the file's name (lib/names/project-tags.ts): every variant is e2e.yaml.
   const directory = path.join(workDirectory, name.replace(/\.ya?ml$/, ""));
@@ -1062,6 +1069,9 @@ describe("tear-down", () => {
       delete document.licenseManager.reports;
       for (const configuration of document.licenseManager.licenseConfigurations)
         delete configuration.automatedDiscovery;
+      // The user's tag moves: removed from one configuration, added to the other (in both its regions).
+      delete configurationNamed(document, "sql-server-enterprise").tags;
+      configurationNamed(document, "windows-server-datacenter").tags = { owner: "licensing" };
     });
     const deploy = await runCommand(
       cdktf,
@@ -1089,6 +1099,15 @@ describe("tear-down", () => {
       }),
     );
     expect(sql.ProductInformationList ?? []).toEqual([]);
+    const ownerTag = async (name: string, region: string) =>
+      (
+        await licenseManager(region).send(
+          new ListTagsForResourceCommand({ ResourceArn: await licenseConfigurationArn(name, region) }),
+        )
+      ).Tags?.find((tag) => tag.Key === "owner")?.Value;
+    expect(await ownerTag("sql-server-enterprise", "us-east-1")).toBeUndefined();
+    expect(await ownerTag("windows-server-datacenter", "us-east-1")).toBe("licensing");
+    expect(await ownerTag("windows-server-datacenter", "eu-west-1")).toBe("licensing");
   });
 
   it("unlinks License Manager from Organizations, then destroys its stack, service-linked role included", async () => {

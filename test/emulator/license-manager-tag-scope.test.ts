@@ -184,4 +184,41 @@ describe("the deploy role's own policy (config/sandbox.yaml)", () => {
     await deployer.send(update(own));
     await deployer.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: own }));
   });
+
+  it("re-tags its own configurations (users' tags, the name tag) but never moves one into or out of its scope", async () => {
+    const admin = clientsFor(emulator()).licenseManager;
+    const outOfBand = await createConfiguration(admin, config.defaultTags);
+    const { licenseManager: deployer } = clientsFor(
+      emulator(),
+      await sessionOf(emulator(), "Retagger", policy),
+    );
+    const own = await createConfiguration(deployer, { ...ownTags, CostCentre: "4711" });
+    const tag = (arn: string, tags: Record<string, string>) =>
+      deployer.send(new TagResourceCommand({ ResourceArn: arn, Tags: tagList(tags) }));
+    const untag = (arn: string, keys: string[]) =>
+      deployer.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys }));
+    const refused = (action: string, arn: string) => ({
+      message: denied("Retagger", `license-manager:${action}`, arn),
+    });
+
+    // Its own: a user's tag added, changed and removed; the name tag added (a configuration made before it).
+    await tag(own, { CostCentre: "0815", "license-manager-org:name": "windows" });
+    await untag(own, ["CostCentre"]);
+    // Never a project tag, on its own configuration either: changed, removed, or sent unchanged.
+    const environmentTag = { "license-manager-org:environment": "production" };
+    await expect(tag(own, environmentTag)).rejects.toMatchObject(refused("TagResource", own));
+    await expect(untag(own, ["license-manager-org:stack"])).rejects.toMatchObject(
+      refused("UntagResource", own),
+    );
+    // A configuration out of its scope: not tagged into it, not even with a user's tag, and not untagged.
+    await expect(tag(outOfBand, projectTags("sandbox", stackNames.licenseManager))).rejects.toMatchObject(
+      refused("TagResource", outOfBand),
+    );
+    await expect(tag(outOfBand, { CostCentre: "1" })).rejects.toMatchObject(
+      refused("TagResource", outOfBand),
+    );
+    await expect(untag(outOfBand, Object.keys(config.defaultTags))).rejects.toMatchObject(
+      refused("UntagResource", outOfBand),
+    );
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from "../lib/terraform/saved-plans";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
+import { listOf } from "../lib/messages/alternatives";
 
 const toolName = "apply";
 
@@ -56,7 +57,14 @@ async function main(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) {
     throw new UsageError(
-      `expected one directory (the one npm run plan -- --save wrote), got ${positionals.length === 0 ? "none" : positionals.map((p) => JSON.stringify(p)).join(", ")}`,
+      `expected one directory (the one npm run plan -- --save wrote), got ${
+        positionals.length === 0
+          ? "none"
+          : listOf(
+              positionals.map((p) => JSON.stringify(p)),
+              "arguments",
+            )
+      }`,
     );
   }
   const directory = path.resolve(positionals[0] as string);

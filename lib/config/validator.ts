@@ -5,7 +5,7 @@
 import { didYouMean, listOf, oneOf } from "../messages/alternatives";
 import type { ZodType } from "zod";
 import { arnParts, bucketNameOfArn } from "../aws/arn";
-import { partitionOfRegion } from "../aws/partitions";
+import { awsPartitionIds, partitionOfRegion } from "../aws/partitions";
 import {
   licenseManagerPrincipal,
   marketplaceLicenseManagementPrincipal,
@@ -305,7 +305,7 @@ const projectTagKeysAreReserved: Rule = (config, issues) => {
       if (!reserved.includes(key)) continue;
       issues.push({
         path: [...path, key],
-        message: `expected a tag key other than the project's own (${reserved.join(", ")}), which the stacks set themselves; remove it (got ${JSON.stringify(key)})`,
+        message: `expected a tag key other than the project's own (${listOf(reserved, "project tag keys")}), which the stacks set themselves; remove it (got ${JSON.stringify(key)})`,
       });
     }
   };
@@ -461,7 +461,8 @@ const arnsAreInOnePartition: Rule = (config, issues) => {
   const partition = partitionOfRegion(config.homeRegion);
   for (const [path, value] of stringsOf(config)) {
     const found = /^arn:([^:]+):/.exec(value)?.[1];
-    if (found === undefined || found === partition) continue;
+    // An ARN in no partition at all is the schema's error already (lib/aws/partitions.ts), not a second one.
+    if (found === undefined || found === partition || !awsPartitionIds().includes(found)) continue;
     issues.push({
       path,
       message: `expected an ARN in the partition ${partition} of homeRegion ${config.homeRegion}: every ARN of one config is in one partition`,

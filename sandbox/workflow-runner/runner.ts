@@ -21,6 +21,7 @@ import {
   type RunIdentity,
   type WorkflowEvent,
 } from "./events";
+import { listOf } from "../../lib/messages/alternatives";
 
 /**
  * Runs a GitHub Actions workflow file on this machine as GitHub would run it for an event: its jobs in `needs`
@@ -170,7 +171,7 @@ function problemsOf(
       const where = `jobs.${id}.steps[${index}]`;
       if (step.uses !== undefined && !knownActions.includes(actionName(String(step.uses)))) {
         problems.push(
-          `${where}.uses: ${String(step.uses)} has no local equivalent (known: ${knownActions.join(", ")})`,
+          `${where}.uses: ${String(step.uses)} has no local equivalent (known: ${listOf(knownActions, "actions")})`,
         );
       }
       if (step.run !== undefined && step.shell !== undefined && step.shell !== "bash") {

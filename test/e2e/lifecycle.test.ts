@@ -466,9 +466,9 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
     // (backend.bootstrapStateInBackend: false): a checkout has none, so the bootstrap plans as new, as it would on
     // GitHub before the migration (exit 2, changes); every stack whose state is in the bucket plans no change.
     expect(plan.steps[5].outputs).toEqual({ "exit-code": "2" });
-    // plans/summary.json, not plan-summary.json: the workflow redirects `npm run plan`'s stdout, npm's banner
-    // included.
+    // The step's redirected stdout is the same summary as plans/summary.json (npm run --silent: no banner).
     const summary = JSON.parse(readFileSync(path.join(plan.workspace, "plans/summary.json"), "utf8"));
+    expect(JSON.parse(readFileSync(path.join(plan.workspace, "plan-summary.json"), "utf8"))).toEqual(summary);
     expect(
       summary.stacks.map((stack: { stack: string; status: string }) => [stack.stack, stack.status]),
     ).toEqual([

@@ -77,7 +77,11 @@ export function renderDeployBench(bench: DeployBench): string {
   lines.push(
     "",
     `Largest over smallest, seconds per resource: ${bench.ratio.toFixed(2)} — ` +
-      (bench.flat ? `flat (within ${percent} %)` : `grows faster than the stack (more than ${percent} %)`),
+      (!bench.flat
+        ? `grows faster than the stack (more than ${percent} %)`
+        : bench.ratio < 1 - bench.tolerance
+          ? `does not grow (falls: fixed start-up costs spread over more resources)`
+          : `flat (within ${percent} %)`),
   );
   return lines.join("\n");
 }

@@ -46,6 +46,19 @@ describe("the deploy benchmark's report", () => {
     );
   });
 
+  it("says flat within the tolerance, and that it does not grow when it falls below it", () => {
+    const verdict = (seconds500: number) =>
+      renderDeployBench(deployBench([run(50, 11.44), run(500, seconds500)]))
+        .split("\n")
+        .pop();
+    expect(verdict(110.44 * 1.1)).toBe(
+      "Largest over smallest, seconds per resource: 1.10 — flat (within 25 %)",
+    );
+    expect(verdict(110.44 * 0.27)).toBe(
+      "Largest over smallest, seconds per resource: 0.27 — does not grow (falls: fixed start-up costs spread over more resources)",
+    );
+  });
+
   it("refuses a run that left no resource", () => {
     expect(() =>
       deployBench([{ licenseConfigurations: 5, associations: 50, resources: 0, seconds: 3 }]),

@@ -166,7 +166,8 @@ const downloadArtifact: LocalAction = async ({ inputs, workspace, artifactsDirec
 /**
  * actions/github-script: the script runs in Node.js with the step's environment, in the workspace, with
  * `github` standing for a repository that has no issues and no comments yet: every REST call is recorded
- * (and answered `{ data: {} }`, paginate with `[]`) instead of being sent to GitHub.
+ * (and answered `{ data: {} }`, or an empty list for a list call, as GitHub's REST API shapes each: `{ data: {
+ * total_count: 0, <what>: [] } }` for a run's artifacts; paginate with `[]`) instead of being sent to GitHub.
  */
 const wrapper = `
 const fs = require("node:fs");
@@ -174,7 +175,12 @@ const { createRequire } = require("node:module");
 const [scriptFile, callsFile, outputFile] = process.argv.slice(2);
 const calls = [];
 const rest = new Proxy({}, { get: (_, area) => new Proxy({}, { get: (_, method) => {
-  const endpoint = async (params) => { calls.push({ call: area + "." + method, params }); return { data: {} }; };
+  const endpoint = async (params) => {
+    calls.push({ call: area + "." + method, params });
+    // List endpoints that answer an object with a count and the list (e.g. listWorkflowRunArtifacts: artifacts).
+    const listed = { listWorkflowRunArtifacts: "artifacts", listArtifactsForRepo: "artifacts", listWorkflowRuns: "workflow_runs", listJobsForWorkflowRun: "jobs" }[method];
+    return { data: listed ? { total_count: 0, [listed]: [] } : {} };
+  };
   endpoint.endpointName = area + "." + method;
   return endpoint;
 } }) });

@@ -303,7 +303,7 @@ async function runJob(id: string, job: Job, context: JobRun): Promise<JobResult>
     needs[need] = { result: results[need].result, outputs: { ...results[need].outputs } };
   }
   const github = githubContext(options.event, options.repository, run, id);
-  const environmentName =
+  const environmentTemplate =
     typeof job.environment === "object" && job.environment !== null
       ? (job.environment as { name?: string }).name
       : (job.environment as string | undefined);
@@ -327,6 +327,11 @@ async function runJob(id: string, job: Job, context: JobRun): Promise<JobResult>
     status,
     workspace,
   });
+
+  // A job's environment may read the github, needs, vars and inputs contexts (GitHub Docs, "Contexts", context
+  // availability: jobs.<job_id>.environment): deploy.yml names it from the config job's output.
+  const environmentName =
+    environmentTemplate === undefined ? undefined : substitute(environmentTemplate, scope({})) || undefined;
 
   if (!condition(job.if as string | boolean | undefined, scope({}))) {
     log(`skipped (if: ${String(job.if ?? "success()")})`);

@@ -456,7 +456,7 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       "success: Run aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502",
       "success: npm run plan",
       "success: Post or update the review comment",
-      "success: Upload the plans",
+      "success: Upload the review",
       "skipped: Fail when a stack could not be planned",
     ]);
     expect(plan.steps[4].notes?.assumedRole).toMatch(
@@ -503,6 +503,12 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
   it("a branch's copy of deploy.yml (job_workflow_ref on the branch, the production environment) is refused the deploy role and runs nothing after", async () => {
     const copy = parse(readFileSync(path.join(workflowsDirectory, "deploy.yml"), "utf8"));
     copy.on.push.branches = ["feature"];
+    // A writer's copy goes straight for the deploy role: no plan job to wait for, no saved plans to fetch.
+    copy.jobs.deploy.needs = "config";
+    copy.jobs.deploy.steps = copy.jobs.deploy.steps.filter(
+      (step: { uses?: string }) => !String(step.uses).startsWith("actions/download-artifact@"),
+    );
+    delete copy.jobs.plan;
     const file = path.join(workDirectory, "branch-copy", "deploy.yml");
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, stringify(copy));
@@ -517,11 +523,25 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       error:
         "Could not assume role with OIDC: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
     });
+    // The config job holds no credentials and may succeed; every job that asks for a role gets none and skips
+    // every later step but those that run always() (deleting the saved plans, with GitHub's token only).
     for (const job of Object.values(jobs)) {
+      const asks = job.steps.findIndex((step) => step.name.includes("configure-aws-credentials"));
+      if (asks < 0) continue;
       expect(job.result).not.toBe("success");
-      const after = job.steps.slice(job.steps.indexOf(credentials) + 1);
-      if (job.steps.includes(credentials)) expect(after.map((step) => step.outcome)).not.toContain("success");
+      expect(job.steps[asks]!.outcome).toBe("failure");
+      const declared = copy.jobs[job.job].steps as { if?: string }[];
+      const after = job.steps
+        .map((step, index) => ({ step, index }))
+        .filter(({ index }) => index > asks && !/always\(\)/.test(String(declared[index]?.if ?? "")));
+      expect(after.length).toBeGreaterThan(0);
+      for (const { step } of after) expect([step.name, step.outcome]).toEqual([step.name, "skipped"]);
     }
+    expect(jobs.deploy!.steps.find((step) => step.name.includes("configure-aws-credentials"))).toMatchObject({
+      outcome: "failure",
+      error:
+        "Could not assume role with OIDC: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    });
   }, 300_000);
 
   it("drift.yml's job on main (its schedule) runs with the plan role, finds no drift and closes no issue", async () => {
@@ -557,7 +577,11 @@ describe("the workflows as GitHub runs them (sandbox/workflow-runner)", () => {
       .flatMap((job) => job.steps)
       .map((step) => step.notes?.assumedRole)
       .filter(Boolean);
-    expect(assumed).toEqual([expect.stringContaining("assumed-role/LicenseManagerDeployer/deploy-")]);
+    // The plan job plans with the plan role; only the deploy job, in the config's environment, gets the deploy role.
+    expect(assumed).toEqual([
+      expect.stringContaining("assumed-role/LicenseManagerPlanner/deploy-plan-"),
+      expect.stringContaining("assumed-role/LicenseManagerDeployer/deploy-"),
+    ]);
   }, 900_000);
 });
 
@@ -1221,13 +1245,13 @@ describe("the call log of the whole run", () => {
     const reads = kmsChecks(planRole, "kms:Decrypt");
     expect(reads.map(({ entry }) => entry.action)).toEqual(reads.map(() => "GetObject"));
     expect(reads.length).toBeGreaterThan(0);
-    for (const { check } of reads) expect(check).toEqual(expected);
+    for (const { check } of reads) expect(check).toEqual({ iamAction: "kms:Decrypt", ...expected });
     expect(kmsChecks(planRole, "kms:GenerateDataKey")).toEqual([]);
     const writes = kmsChecks(deployRole, "kms:GenerateDataKey");
     expect(writes.length).toBeGreaterThan(0);
     expect(new Set(writes.map(({ entry }) => entry.action))).toEqual(new Set(["PutObject"]));
     for (const { check } of [...writes, ...kmsChecks(deployRole, "kms:Decrypt")])
-      expect(check).toEqual(expected);
+      expect(check).toEqual({ iamAction: check.iamAction, ...expected });
   });
 
   it.each(["plan", "deploy"])("used every action of the %s role's policy at least once", (role) => {

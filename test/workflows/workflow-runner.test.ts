@@ -248,6 +248,44 @@ describe("the workflow runner", () => {
     expect(result.jobs.second.steps[1].outputs).toEqual({ text: "hello world" });
   });
 
+  it("names a job's environment from what it needs (deploy.yml's config job), in its token's claims", async () => {
+    const result = await run(
+      [
+        "on: push",
+        "jobs:",
+        "  config:",
+        "    runs-on: ubuntu-latest",
+        "    outputs:",
+        "      environment: ${{ steps.read.outputs.environment }}",
+        "    steps:",
+        "      - id: read",
+        '        run: echo environment=staging >> "$GITHUB_OUTPUT"',
+        "  deploy:",
+        "    needs: config",
+        "    runs-on: ubuntu-latest",
+        "    environment: ${{ needs.config.outputs.environment }}",
+        "    permissions: { id-token: write }",
+        "    steps:",
+        "      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502",
+        "        with: { role-to-assume: 'arn:aws:iam::111111111111:role/Deploy', aws-region: us-east-1 }",
+      ].join("\n"),
+      {
+        // No STS here: the call fails fast, after the token was minted.
+        machineEnvironment: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
+          AWS_MAX_ATTEMPTS: "1",
+        },
+      },
+    );
+    const claims = readWebIdentityToken(result.jobs.deploy.idToken!);
+    expect(claims).toMatchObject({
+      environment: "staging",
+      sub: "repo:example-org/license-manager-org:environment:staging",
+    });
+  });
+
   it("replaces a run script only as told, says so, and refuses a replacement no step uses", async () => {
     const yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: ci\n        run: npm ci\n";
     const result = await run(yaml, { replaceRunSteps: { "npm ci": "echo linked > linked.txt" } });

@@ -3,7 +3,7 @@
  * deploy of every stack, `npm run plan`, `npm run drift`, a deploy of a one-line change and a redeploy that must
  * change nothing — once per seed, and whether each run converged, with the throttles it met and absorbed.
  */
-import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { runCommand } from "../lib/process/run-command";
@@ -17,12 +17,12 @@ import { startSandboxSession, type SandboxSession } from "./session";
 import { runSandboxCli } from "./run-cli";
 
 /**
- * The default random profile: 20 % throttling on every service whose throttling error the Terraform AWS provider
- * retries, and 2 % 5xx on every service. License Manager and SNS are throttled by rate instead (runRateLimits
+ * The default random profile: a quarter of calls throttled on every service whose throttling error the Terraform
+ * AWS provider retries, and 2 % 5xx on every service. License Manager and SNS are throttled by rate instead (runRateLimits
  * below), as AWS throttles them: a share drawn call by call would fail some call of nearly every plan, and a
  * whole plan run again would meet the same odds, whereas a bucket refills while the command waits to run again.
  */
-const defaultProfile = "throttle=0.2@organizations+iam+sts+s3+dynamodb,5xx=0.02";
+const defaultProfile = "throttle=0.25@organizations+iam+sts+s3+dynamodb,5xx=0.02";
 
 /**
  * The default rate limits (SANDBOX_RATE_LIMITS), sized to the sandbox's config: License Manager's and SNS's
@@ -37,10 +37,11 @@ const usage = `Usage: npm run sandbox:faults [-- --profile P] [--rate-limits L] 
 Runs the sandbox under a fault profile (SANDBOX_FAULTS) and rate limits (SANDBOX_RATE_LIMITS), once per seed
 (1..N): starts it afresh, deploys every stack with the real cdktf CLI, runs npm run plan and npm run drift (with
 the plan role), deploys a one-line change of the config (a license configuration's description) and runs drift
-with it, and deploys the organization and License Manager stacks once more, which must change nothing. A command
+with it, plans a second change with npm run plan -- --save and applies exactly that with npm run apply
+(deploy.yml's path), and runs npm run deploy (adopt, deploy, restore), which must change nothing. A command
 that fails only because AWS throttled it is run again by the project's own code (lib/terraform/throttling.ts,
 LM_THROTTLE_ATTEMPTS); --attempts adds an operator's re-runs on top (default none). A run converged when every
-step succeeded, plan and drift found nothing to do and the change was applied. Prints, per run and step, the
+step succeeded, plan and drift found nothing to do and both changes were applied. Prints, per run and step, the
 calls made, the throttles met (by service and AWS error code), how many of them were absorbed (the operation
 succeeded later), and the re-runs of Terraform; writes them as JSON to .sandbox/fault-runs.json.
 Each run takes a few minutes (the bootstrap's lifecycle configuration alone waits about a minute).
@@ -246,14 +247,12 @@ const ownCalls = (entries: readonly CallLogEntry[]) =>
   );
 
 /** The sandbox config with one line changed: a license configuration's description. */
-function changedConfig(configFile: string, directory: string): string {
+/** The config with the SQL Server configuration's description changed: `suffix` added to it. */
+function changedConfig(configFile: string, directory: string, suffix: string, name: string): string {
   const text = readFileSync(path.join(projectRoot, configFile), "utf8");
-  const changed = text.replace(
-    /^(\s+description: SQL Server Enterprise, per vCPU)$/m,
-    "$1 (changed under throttling)",
-  );
+  const changed = text.replace(/^(\s+description: SQL Server Enterprise, per vCPU)$/m, `$1${suffix}`);
   if (changed === text) throw new Error(`${configFile}: no line to change (the SQL Server description)`);
-  const file = path.join(directory, "changed-config.yaml");
+  const file = path.join(directory, name);
   writeFileSync(file, changed);
   return path.relative(projectRoot, file);
 }
@@ -347,7 +346,21 @@ async function faultRun(
       );
     const changedEnvironment = {
       ...session.environment,
-      LM_CONFIG: changedConfig(configFile, dataDirectory),
+      LM_CONFIG: changedConfig(
+        configFile,
+        dataDirectory,
+        " (changed under throttling)",
+        "changed-config.yaml",
+      ),
+    };
+    const approvedEnvironment = {
+      ...session.environment,
+      LM_CONFIG: changedConfig(
+        configFile,
+        dataDirectory,
+        " (changed under throttling, approved)",
+        "approved-config.yaml",
+      ),
     };
     if (ok()) {
       const changedCli = cliFor(changedEnvironment);
@@ -369,14 +382,52 @@ async function faultRun(
         await attempt("npm run drift after the change", attempts, callLogFile, drift(changedEnvironment)),
       );
     if (ok()) {
-      const changedCli = cliFor(changedEnvironment);
+      // deploy.yml's path: the plan saved for approval, then exactly that applied; a throttle part-way applies
+      // what remains only if it is part of the approved plan (lib/terraform/approved-apply.ts).
       steps.push(
-        await attempt("redeploy organization + license-manager", attempts, callLogFile, async () => {
-          const { result, output } = await deploy(changedCli, ["organization", "license-manager"])();
-          if (result.exitCode === 0 && noChanges(output) < 2)
-            throw new Error(`the redeploy changed something:\n${output}`);
-          return { ok: result.exitCode === 0, output };
-        }),
+        await attempt(
+          "npm run plan -- --save, then npm run apply (deploy.yml's path) of a second change",
+          attempts,
+          callLogFile,
+          async () => {
+            const saved = mkdtempSync(path.join(dataDirectory, "saved-plans-"));
+            const stacks = ["--stack", "organization", "--stack", "license-manager"];
+            const planOut = path.join(dataDirectory, "approved-plans");
+            const plan = await tool(
+              "plan",
+              [...stacks, "--role", "deploy", "--out", planOut, "--save", saved],
+              approvedEnvironment,
+            );
+            if (plan.exitCode === 0)
+              throw new Error("the plan of the second change found nothing to approve");
+            if (plan.exitCode !== 2) return { ok: false, output: plan.stderr };
+            const apply = await tool("apply", [saved, "--skip-synth"], approvedEnvironment);
+            if (apply.exitCode === 0 && !/license-manager: applied/.test(apply.stderr))
+              throw new Error(`npm run apply did not apply the license-manager stack:\n${apply.stderr}`);
+            return { ok: apply.exitCode === 0, output: `${plan.stderr}\n${apply.stderr}` };
+          },
+        ),
+      );
+    }
+    if (ok()) {
+      // The workstation's sequence (adopt, deploy, reconcile restore): after the approved apply, nothing to do.
+      steps.push(
+        await attempt(
+          "npm run deploy (adopt, deploy, restore): no changes",
+          attempts,
+          callLogFile,
+          async () => {
+            const result = await tool(
+              "deploy",
+              ["--", "--skip-provider-lock", "--no-color"],
+              approvedEnvironment,
+            );
+            const output = `${result.stdout}${result.stderr}`;
+            if (result.exitCode === 0 && noChanges(output) < 2)
+              throw new Error(`npm run deploy changed something:\n${output}`);
+            return { ok: result.exitCode === 0, output };
+          },
+        ),
       );
     }
   } catch (error) {
@@ -392,7 +443,7 @@ async function faultRun(
     faults[key] = (faults[key] ?? 0) + 1;
   }
   const converged =
-    steps.length > 0 && steps.every((step) => step.ok) && steps.at(-1)!.step.startsWith("redeploy");
+    steps.length > 0 && steps.every((step) => step.ok) && steps.at(-1)!.step.startsWith("npm run deploy");
   const reruns = steps.reduce((sum, step) => sum + (step.reruns ?? 0), 0);
   return {
     seed,

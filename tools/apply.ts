@@ -9,6 +9,7 @@ import {
   sha256OfFile,
   type SavedPlans,
 } from "../lib/terraform/saved-plans";
+import { applyApprovedPlan, RemainderNotApprovedError } from "../lib/terraform/approved-apply";
 import { synthesize, Terraform, TerraformError } from "../lib/terraform/terraform";
 import { parseOptions, printJson, printLine, runCli, UsageError } from "./cli";
 import { listOf } from "../lib/messages/alternatives";
@@ -21,11 +22,16 @@ Applies exactly the plans that npm run plan -- --save DIR saved (what a reviewer
 dependency order, with terraform apply <DIR>/<stack>.tfplan: no new plan. Synthesizes the app first with the
 role and config the plans were made with (terraform init only where Terraform asks for it).
 
+When AWS throttles an apply part-way (the AWS provider does not retry License Manager's or SNS's throttling), it
+waits, plans what remains, and applies that only if every change in it is one the approved plan had (same address,
+actions and known values), at most LM_THROTTLE_ATTEMPTS applies in all (default 5), saying so on stderr.
+
 Stops, saying why, and changes nothing more when:
   - a stack's state changed after the plan (Terraform: "Saved plan is stale"): run the deploy again;
   - a stack's synthesized configuration differs from the one planned (another commit or config);
   - a stack's plan failed, or it was planned with outputs of a stack that this apply changes (it is planned
-    and approved against them in the next run).
+    and approved against them in the next run);
+  - what remains after a throttle is not only what was approved (a change made outside meanwhile, say).
 A stack whose plan has no changes is skipped.
 
 Options:
@@ -127,10 +133,21 @@ async function main(args: string[]): Promise<number> {
       logFile: path.join(directory, `${step.stack}.apply.log`),
     });
     try {
-      await terraform.applySavedPlan(path.join(directory, step.planFile));
-      printLine(`  ${step.stack}: applied`);
+      const result = await applyApprovedPlan(terraform, path.join(directory, step.planFile), {
+        report: (line) => printLine(`  ${line}`),
+      });
+      const throttled = result.remainderPlans.length;
+      printLine(
+        `  ${step.stack}: applied${throttled > 0 ? ` (in ${result.applies} applies: AWS throttled ${throttled === 1 ? "one" : throttled}; each remainder was part of the approved plan)` : ""}`,
+      );
       outcomes.push({ stack: step.stack, outcome: "applied" });
     } catch (error) {
+      if (error instanceof RemainderNotApprovedError) {
+        printLine(error.message);
+        outcomes.push({ stack: step.stack, outcome: "stopped", detail: error.message });
+        stopped = true;
+        continue;
+      }
       if (!(error instanceof TerraformError)) throw error;
       const explained = explainApplyFailure(step.stack, `${error.result.stderr}\n${error.result.stdout}`);
       printLine(explained ?? `${step.stack}: ${error.message}`);

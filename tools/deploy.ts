@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { rerunWhileThrottled } from "../lib/terraform/throttling";
 import { parseOptions, printLine, runCli, UsageError } from "./cli";
 
 const toolName = "deploy";
@@ -15,7 +16,10 @@ command): the same three steps, in the same order, each shown as it starts and e
      --parallelism 1: the organization first, then License Manager, whose trusted-access checks need it
   3. npm run reconcile -- restore: re-applies what Terraform cannot read back (settings, discovery rules,
      report generators, grant activation)
-A step that fails stops the sequence: the next steps do not run. LM_CONFIG selects the config and LM_ROLE the
+A deploy that failed only because AWS throttled it (the AWS provider does not retry License Manager's or SNS's
+throttling) runs again after 2 s, 4 s, … (LM_THROTTLE_ATTEMPTS runs in all, default 5), saying so; it is
+terraform apply without a saved plan, so each run plans from what the last one did. Any other failure of a step
+stops the sequence: the next steps do not run. LM_CONFIG selects the config and LM_ROLE the
 role, as for every tool (docs/operations.md).
 
 Options:
@@ -44,10 +48,16 @@ const deployStacksCommand = [
   "1",
 ] as const;
 
-interface Step {
+export interface Step {
   readonly title: string;
   readonly command: string;
   readonly args: readonly string[];
+  /**
+   * Run again, with backoff and a bound, when it failed only because AWS throttled it (lib/terraform/throttling.ts):
+   * the deploy, since the AWS provider does not retry License Manager's or SNS's throttling. The other steps retry
+   * their own calls.
+   */
+  readonly rerunWhenThrottled?: boolean;
 }
 
 /** The steps, in order: what deploy.yml ran before it called this tool. */
@@ -66,6 +76,7 @@ export function deploySteps(skipAdopt: boolean, extraDeployArgs: readonly string
       title: "Deploy the organization and License Manager stacks",
       command: "npx",
       args: [...deployStacksCommand, ...extraDeployArgs],
+      rerunWhenThrottled: true,
     },
     {
       title: "Restore what Terraform cannot read back",
@@ -75,18 +86,39 @@ export function deploySteps(skipAdopt: boolean, extraDeployArgs: readonly string
   ];
 }
 
-/** Runs one step with the terminal as its output, so that its own progress shows as it happens. */
-function runStep(step: Step): Promise<number> {
+/**
+ * Runs one step, its output going to our stderr as it comes (its progress is for a person; stdout stays free) and
+ * kept, so that a failure can be read for throttling.
+ */
+function runStepOnce(step: Step): Promise<{ readonly exitCode: number; readonly output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(step.command, step.args, {
       cwd: projectRoot,
       env: { ...process.env, CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? "1" },
-      // stdout to our stderr: the steps' output is progress for a person, and stdout stays free.
-      stdio: ["inherit", process.stderr, "inherit"],
+      stdio: ["inherit", "pipe", "pipe"],
     });
+    const chunks: Buffer[] = [];
+    const forward = (chunk: Buffer) => {
+      chunks.push(chunk);
+      process.stderr.write(chunk);
+    };
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("close", (code, signal) =>
+      resolve({ exitCode: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString("utf8") }),
+    );
   });
+}
+
+async function runStep(step: Step): Promise<number> {
+  if (!step.rerunWhenThrottled) return (await runStepOnce(step)).exitCode;
+  const result = await rerunWhileThrottled(
+    JSON.stringify(step.title),
+    () => runStepOnce(step),
+    ({ value }) => (value && value.exitCode !== 0 ? value.output : undefined),
+  );
+  return result.exitCode;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -99,7 +131,11 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const steps = deploySteps(values["skip-adopt"], extra);
+  return runSteps(deploySteps(values["skip-adopt"], extra));
+}
+
+/** Runs the steps in order, each announced and timed; the first that fails stops the rest (exit 1). */
+export async function runSteps(steps: readonly Step[]): Promise<number> {
   for (const [index, step] of steps.entries()) {
     const commandLine = [step.command, ...step.args].join(" ");
     printLine(`[${index + 1}/${steps.length}] ${step.title}: ${commandLine}`);

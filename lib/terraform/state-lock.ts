@@ -80,6 +80,8 @@ export function explainStateLock(lock: StateLock, stackDirectory?: string, proje
     `(check CI runs and other terminals), release it with:`,
     `  (cd ${directory} && terraform force-unlock -force ${lock.id})`,
     `WARNING: releasing a lock that a running apply still holds lets two applies write the same state.`,
-    `After an interrupted apply, run \`npm run drift\` (unmanaged resources) and \`npm run adopt\` before deploying again.`,
+    `After an interrupted apply, \`npm run deploy\` adopts what it created but did not record, then deploys. A bare`,
+    `\`cdktf deploy\` adopts the license configurations itself, but not a report bucket or topic: run`,
+    `\`npm run adopt\` first, or see them with \`npm run drift\` (unmanaged resources).`,
   ].join("\n");
 }

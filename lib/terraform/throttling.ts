@@ -75,7 +75,9 @@ const positiveInteger = (value: string | undefined): number | undefined => {
 };
 
 /** The options of the environment: LM_THROTTLE_ATTEMPTS and LM_THROTTLE_DELAY_MS. */
-function throttleRetryFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ThrottleRetryOptions {
+export function throttleRetryFromEnvironment(
+  environment: NodeJS.ProcessEnv = process.env,
+): ThrottleRetryOptions {
   return {
     attempts: positiveInteger(environment.LM_THROTTLE_ATTEMPTS) ?? 5,
     baseDelayMs: positiveInteger(environment.LM_THROTTLE_DELAY_MS) ?? 2000,
@@ -138,4 +140,4 @@ const formatSeconds = (ms: number): string =>
   `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
 
 /** The stderr line's pattern, for whoever counts re-runs in a command's output (npm run sandbox:faults). */
-export const RERUN_LINE = /^throttled by AWS \(.*\); retrying /gm;
+export const RERUN_LINE = /^[ \t]*throttled by AWS \(.*\); retrying /gm;

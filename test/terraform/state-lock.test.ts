@@ -65,7 +65,9 @@ describe("a held state lock", () => {
         "(check CI runs and other terminals), release it with:",
         "  (cd cdktf.out/stacks/license-manager && terraform force-unlock -force 6f0c2a7e-1b2d-4c3e-8f90-0a1b2c3d4e5f)",
         "WARNING: releasing a lock that a running apply still holds lets two applies write the same state.",
-        "After an interrupted apply, run `npm run drift` (unmanaged resources) and `npm run adopt` before deploying again.",
+        "After an interrupted apply, `npm run deploy` adopts what it created but did not record, then deploys. A bare",
+        "`cdktf deploy` adopts the license configurations itself, but not a report bucket or topic: run",
+        "`npm run adopt` first, or see them with `npm run drift` (unmanaged resources).",
       ].join("\n"),
     );
   });

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { RateLimits } from "../../sandbox/emulator/faults/rate-limits";
 import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
 import { seedWithAdministratorRole } from "../helpers/sandbox-seed";
 import { sandboxCredentials } from "./run-tool";
@@ -17,13 +18,19 @@ interface TerraformResult {
  * One synthesized stack applied by the real terraform and AWS provider against the emulator, from
  * .test-work/<tmp>/<stack>, where ${path.root}/../../.. is the project root as for cdktf.out/stacks/<stack>, so the
  * reconcile CLI of its terraform_data resources runs as in a deploy. Registers its own beforeAll and afterAll.
+ * The emulator has no faults and, unless `rateLimits` says otherwise, no rate limits, whatever the environment.
  */
-export function useStackAgainstEmulator(stack: string) {
+export function useStackAgainstEmulator(stack: string, options: { rateLimits?: RateLimits } = {}) {
   let emulator: RunningEmulator;
   let workDirectory: string;
   let stackDirectory: string;
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: seedWithAdministratorRole });
+    emulator = await startEmulator({
+      port: 0,
+      seed: seedWithAdministratorRole,
+      rateLimits: options.rateLimits ?? false,
+      faults: false,
+    });
     mkdirSync(join(projectRoot, ".test-work"), { recursive: true });
     workDirectory = mkdtempSync(join(projectRoot, ".test-work", `${stack}-`));
     stackDirectory = join(workDirectory, stack);

@@ -9,7 +9,7 @@ interface CdktfCliOptions {
   readonly logDirectory: string;
   /**
    * How a deploy that failed only on AWS's throttling is run again (lib/terraform/throttling.ts).
-   * @default LM_THROTTLE_ATTEMPTS (5) runs, 2 s doubling, a line on stderr for each re-run
+   * @default LM_THROTTLE_ATTEMPTS (8) runs, 2 s doubling, a line on stderr for each re-run
    */
   readonly throttleRetry?: ThrottleRetryOptions;
 }

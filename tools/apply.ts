@@ -24,7 +24,7 @@ role and config the plans were made with (terraform init only where Terraform as
 
 When AWS throttles an apply part-way (the AWS provider does not retry License Manager's or SNS's throttling), it
 waits, plans what remains, and applies that only if every change in it is one the approved plan had (same address,
-actions and known values), at most LM_THROTTLE_ATTEMPTS applies in all (default 5), saying so on stderr.
+actions and known values), at most LM_THROTTLE_ATTEMPTS applies in all (default 8), saying so on stderr.
 
 Stops, saying why, and changes nothing more when:
   - a stack's state changed after the plan (Terraform: "Saved plan is stale"): run the deploy again;

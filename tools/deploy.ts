@@ -17,7 +17,7 @@ command): the same three steps, in the same order, each shown as it starts and e
   3. npm run reconcile -- restore: re-applies what Terraform cannot read back (settings, discovery rules,
      report generators, grant activation)
 A deploy that failed only because AWS throttled it (the AWS provider does not retry License Manager's or SNS's
-throttling) runs again after 2 s, 4 s, … (LM_THROTTLE_ATTEMPTS runs in all, default 5), saying so; it is
+throttling) runs again after 2 s, 4 s, … (LM_THROTTLE_ATTEMPTS runs in all, default 8), saying so; it is
 terraform apply without a saved plan, so each run plans from what the last one did. Any other failure of a step
 stops the sequence: the next steps do not run. LM_CONFIG selects the config and LM_ROLE the
 role, as for every tool (docs/operations.md).

@@ -16,12 +16,7 @@
 import * as path from "node:path";
 import { parsePlanJson, type PlanChangeJson, type PlanJson, type ResourceChangeJson } from "./plan-json";
 import { Terraform, TerraformError } from "./terraform";
-import {
-  describeCodes,
-  throttleRetryFromEnvironment,
-  throttlingOnly,
-  type ThrottleRetryOptions,
-} from "./throttling";
+import { describeCodes, throttleRetry, throttlingOnly, type ThrottleRetryOptions } from "./throttling";
 
 /** A change of the remainder that the approved plan does not cover, and why. */
 export interface ChangeOutsideApproval {
@@ -179,12 +174,7 @@ export async function applyApprovedPlan(
   planFile: string,
   options: ThrottleRetryOptions = {},
 ): Promise<ApprovedApplyResult> {
-  const defaults = throttleRetryFromEnvironment();
-  const attempts = options.attempts ?? defaults.attempts!;
-  const baseDelayMs = options.baseDelayMs ?? defaults.baseDelayMs!;
-  const maxDelayMs = options.maxDelayMs ?? 30000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { attempts, delayBefore, sleep, report } = throttleRetry(options);
   const stack = path.basename(terraform.workingDirectory);
   let approved: PlanJson | undefined;
   const remainderPlans: string[] = [];
@@ -205,7 +195,7 @@ export async function applyApprovedPlan(
         );
         throw error;
       }
-      const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (number - 1));
+      const delayMs = delayBefore(number + 1);
       report(
         `throttled by AWS (${describeCodes(codes)}); retrying terraform apply in ${stack} with what remains of the ` +
           `approved plan in ${delayMs / 1000} s, attempt ${number + 1} of ${attempts}`,

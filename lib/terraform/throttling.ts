@@ -53,7 +53,7 @@ export function throttlingOnly(output: string): Map<string, number> | undefined 
 export interface ThrottleRetryOptions {
   /**
    * Runs in all, the first included.
-   * @default LM_THROTTLE_ATTEMPTS, else 5
+   * @default LM_THROTTLE_ATTEMPTS, else 8 (waits of 2, 4, 8, 16, 30, 30 and 30 s: about two minutes)
    */
   readonly attempts?: number;
   /**
@@ -75,12 +75,24 @@ const positiveInteger = (value: string | undefined): number | undefined => {
 };
 
 /** The options of the environment: LM_THROTTLE_ATTEMPTS and LM_THROTTLE_DELAY_MS. */
-export function throttleRetryFromEnvironment(
-  environment: NodeJS.ProcessEnv = process.env,
-): ThrottleRetryOptions {
+function throttleRetryFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ThrottleRetryOptions {
   return {
-    attempts: positiveInteger(environment.LM_THROTTLE_ATTEMPTS) ?? 5,
+    attempts: positiveInteger(environment.LM_THROTTLE_ATTEMPTS) ?? 8,
     baseDelayMs: positiveInteger(environment.LM_THROTTLE_DELAY_MS) ?? 2000,
+  };
+}
+
+/** The options with their defaults filled in, and the wait before a given attempt. */
+export function throttleRetry(options: ThrottleRetryOptions) {
+  const defaults = throttleRetryFromEnvironment();
+  const baseDelayMs = options.baseDelayMs ?? defaults.baseDelayMs!;
+  const maxDelayMs = options.maxDelayMs ?? 30000;
+  return {
+    attempts: options.attempts ?? defaults.attempts!,
+    /** The wait before attempt `number` (2 or more): the base, doubled for each attempt after the second. */
+    delayBefore: (number: number) => Math.min(maxDelayMs, baseDelayMs * 2 ** (number - 2)),
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    report: options.report ?? ((line: string) => process.stderr.write(`${line}\n`)),
   };
 }
 
@@ -105,12 +117,7 @@ export async function rerunWhileThrottled<T>(
   failedOutput: (outcome: AttemptOutcome<T>) => string | undefined,
   options: ThrottleRetryOptions = {},
 ): Promise<T> {
-  const defaults = throttleRetryFromEnvironment();
-  const attempts = options.attempts ?? defaults.attempts!;
-  const baseDelayMs = options.baseDelayMs ?? defaults.baseDelayMs!;
-  const maxDelayMs = options.maxDelayMs ?? 30000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { attempts, delayBefore, sleep, report } = throttleRetry(options);
   for (let number = 1; ; number++) {
     let outcome: AttemptOutcome<T>;
     try {
@@ -128,7 +135,7 @@ export async function rerunWhileThrottled<T>(
       if ("error" in outcome) throw outcome.error;
       return outcome.value as T;
     }
-    const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (number - 1));
+    const delayMs = delayBefore(number + 1);
     report(
       `throttled by AWS (${describeCodes(codes)}); retrying ${operation} in ${formatSeconds(delayMs)}, attempt ${number + 1} of ${attempts}`,
     );

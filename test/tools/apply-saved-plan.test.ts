@@ -55,17 +55,7 @@ describe("a saved plan, reviewed with its live impact and applied as approved", 
       AWS_SHARED_CREDENTIALS_FILE: join(stack.workDirectory(), "no-credentials"),
     };
     terraform = new Terraform(stack.stackDirectory(), {
-      env: {
-        PATH: saved.PATH,
-        HOME: saved.HOME,
-        AWS_ENDPOINT_URL_ORGANIZATIONS: stack.emulator().url,
-        AWS_ENDPOINT_URL_LICENSE_MANAGER: stack.emulator().url,
-        AWS_ENDPOINT_URL_STS: stack.emulator().url,
-        AWS_ENDPOINT_URL_IAM: stack.emulator().url,
-        AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
+      env: stack.environment(),
       planLock: false,
     });
     client = new LicenseManagerClient({

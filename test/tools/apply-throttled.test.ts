@@ -42,15 +42,7 @@ describe("an approved plan that AWS throttles part-way", () => {
 
   beforeAll(async () => {
     terraform = new Terraform(stack.stackDirectory(), {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ENDPOINT_URL_LICENSE_MANAGER: stack.emulator().url,
-        AWS_ENDPOINT_URL_STS: stack.emulator().url,
-        AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
+      env: stack.environment(),
       planLock: false,
       throttleRetry: { report: (line) => lines.push(line) },
     });

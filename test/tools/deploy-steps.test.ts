@@ -59,7 +59,7 @@ describe("npm run deploy's steps", () => {
     const text = output.join("");
     expect(text).toContain(throttledCreate);
     expect(text).toMatch(
-      /\nthrottled by AWS \(RateLimitExceededException\); retrying "Deploy" in 0\.1 s, attempt 2 of 5\n/,
+      /\nthrottled by AWS \(RateLimitExceededException\); retrying "Deploy" in 0\.1 s, attempt 2 of 8\n/,
     );
     expect(text).toContain("Deploy: applied");
     expect(existsSync(join(directory, "restored"))).toBe(true);

@@ -60,6 +60,8 @@ export function useStackAgainstEmulator(stack: string, options: { rateLimits?: R
     emulator: () => emulator,
     workDirectory: () => workDirectory,
     stackDirectory: () => stackDirectory,
+    /** The environment terraform runs with here: the emulator's endpoints and the sandbox's credentials. */
+    environment,
     /** Writes the stack's cdk.tf.json. */
     write: (json: string) => writeFileSync(join(stackDirectory, "cdk.tf.json"), json),
     /** `terraform <args> -no-color` in the stack's directory; never throws. */

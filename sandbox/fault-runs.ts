@@ -1,7 +1,8 @@
 /**
  * npm run sandbox:faults: the sandbox under a fault profile and AWS-like rate limits, start to finish — a fresh
- * deploy of every stack, `npm run plan`, `npm run drift`, a deploy of a one-line change and a redeploy that must
- * change nothing — once per seed, and whether each run converged, with the throttles it met and absorbed.
+ * deploy of every stack, `npm run plan`, `npm run drift`, a deploy of a one-line change, a second change planned,
+ * approved and applied as deploy.yml does, and `npm run deploy`, which must change nothing — once per seed, and
+ * whether each run converged, with the throttles it met and absorbed.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -246,7 +247,6 @@ const ownCalls = (entries: readonly CallLogEntry[]) =>
     (entry) => !(entry.principal === NEIGHBOUR_PRINCIPAL && NEIGHBOUR_ACTIONS.has(operationOf(entry))),
   );
 
-/** The sandbox config with one line changed: a license configuration's description. */
 /** The config with the SQL Server configuration's description changed: `suffix` added to it. */
 function changedConfig(configFile: string, directory: string, suffix: string, name: string): string {
   const text = readFileSync(path.join(projectRoot, configFile), "utf8");

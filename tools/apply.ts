@@ -138,7 +138,7 @@ async function main(args: string[]): Promise<number> {
       });
       const throttled = result.remainderPlans.length;
       printLine(
-        `  ${step.stack}: applied${throttled > 0 ? ` (in ${result.applies} applies: AWS throttled ${throttled === 1 ? "one" : throttled}; each remainder was part of the approved plan)` : ""}`,
+        `  ${step.stack}: applied${throttled > 0 ? `, after ${throttled} throttled apply run(s): what remained each time was part of the approved plan` : ""}`,
       );
       outcomes.push({ stack: step.stack, outcome: "applied" });
     } catch (error) {

@@ -87,23 +87,24 @@ export function deploySteps(skipAdopt: boolean, extraDeployArgs: readonly string
 }
 
 /**
- * Runs one step, its output going to our stderr as it comes (its progress is for a person; stdout stays free) and
- * kept, so that a failure can be read for throttling.
+ * Runs one step, its output going to our stderr as it comes (its progress is for a person; stdout stays free).
+ * A step that may run again when throttled has its output kept too, so that a failure can be read for throttling;
+ * the others keep the terminal, as cdktf and the tools render progress for one.
  */
 function runStepOnce(step: Step): Promise<{ readonly exitCode: number; readonly output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(step.command, step.args, {
       cwd: projectRoot,
       env: { ...process.env, CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? "1" },
-      stdio: ["inherit", "pipe", "pipe"],
+      stdio: step.rerunWhenThrottled ? ["inherit", "pipe", "pipe"] : ["inherit", process.stderr, "inherit"],
     });
     const chunks: Buffer[] = [];
     const forward = (chunk: Buffer) => {
       chunks.push(chunk);
       process.stderr.write(chunk);
     };
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
     child.on("error", reject);
     child.on("close", (code, signal) =>
       resolve({ exitCode: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString("utf8") }),

@@ -19,7 +19,7 @@ import { Terraform, TerraformError } from "./terraform";
 import { describeCodes, throttleRetry, throttlingOnly, type ThrottleRetryOptions } from "./throttling";
 
 /** A change of the remainder that the approved plan does not cover, and why. */
-export interface ChangeOutsideApproval {
+interface ChangeOutsideApproval {
   readonly address: string;
   readonly why: string;
 }
@@ -155,7 +155,7 @@ export class RemainderNotApprovedError extends Error {
   }
 }
 
-export interface ApprovedApplyResult {
+interface ApprovedApplyResult {
   /** Runs of `terraform apply`, the saved plan's included. */
   readonly applies: number;
   /** The remainder plans made after throttles, in order (absolute paths). */

@@ -1,12 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
-import { startStorageBackends } from "../../sandbox/emulator/storage-backends";
-import type { RunningStorageFront } from "../../sandbox/emulator/storage-front";
 import { allow, callLog, managementCredentials, sessionOf, type Credentials } from "./emulator-clients";
+import { callerHeaders, useStorageFront } from "./storage-front-clients";
 
 const run = promisify(execFile);
 const ACCOUNT = "111111111111";
@@ -15,24 +12,11 @@ const TABLE = "sandbox-tf-lock";
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`;
 const session = (role: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/emulator-test`;
 
-// Signatures are not verified: the key id in the credential scope names the caller.
-const authorization = (credentials: Credentials, service: string) =>
-  `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
-const amzDate = () => new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
-
 describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
-  let dir: string;
-  let emulator: RunningEmulator;
-  let front: RunningStorageFront;
+  const storage = useStorageFront(BUCKET);
+  const s3 = storage.s3;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "storage-enforcement-"));
-    emulator = await startEmulator({ port: 0 });
-    front = await startStorageBackends({
-      s3Directory: join(dir, "s3"),
-      authorization: emulator.storageAuthorization,
-    });
-    expect((await s3(managementCredentials, `/${BUCKET}`, { method: "PUT" })).status).toBe(200);
     const created = await dynamo(managementCredentials, "CreateTable", {
       TableName: TABLE,
       AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
@@ -41,28 +25,12 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
     });
     expect(created.status).toBe(200);
   });
-  afterEach(async () => {
-    await front.close();
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
-  const s3 = (credentials: Credentials, path: string, init: RequestInit = {}) =>
-    fetch(`${front.url}${path}`, {
-      ...init,
-      headers: {
-        authorization: authorization(credentials, "s3"),
-        "x-amz-date": amzDate(),
-        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
-        ...init.headers,
-      },
-    });
   const dynamo = async (credentials: Credentials, operation: string, input: object) => {
-    const response = await fetch(front.url, {
+    const response = await fetch(storage.front().url, {
       method: "POST",
       headers: {
-        authorization: authorization(credentials, "dynamodb"),
-        "x-amz-date": amzDate(),
+        ...callerHeaders(credentials, "dynamodb"),
         "x-amz-target": `DynamoDB_20120810.${operation}`,
         "content-type": "application/x-amz-json-1.0",
       },
@@ -73,7 +41,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
 
   it("allows a role session's S3 object and bucket calls its policy names, and answers S3's AccessDenied for others", async () => {
     const writer = await sessionOf(
-      emulator,
+      storage.emulator(),
       "StateWriter",
       allow(
         [["s3:ListBucket"], [`arn:aws:s3:::${BUCKET}`]],
@@ -103,7 +71,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
     expect(head.status).toBe(403);
     expect(await head.text()).toBe("");
 
-    const entries = (await callLog(emulator)).filter((e) => e.service === "s3" && e.roleArn);
+    const entries = (await callLog(storage.emulator())).filter((e) => e.service === "s3" && e.roleArn);
     expect(
       entries.map(({ action, iamAction, resources, status, errorCode, decision }) => ({
         action,
@@ -167,7 +135,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
 
   it("decides DynamoDB item calls on the table and dynamodb:LeadingKeys, with DynamoDB's AccessDeniedException", async () => {
     const locker = await sessionOf(
-      emulator,
+      storage.emulator(),
       "Locker",
       allow([
         ["dynamodb:PutItem", "dynamodb:GetItem"],
@@ -204,7 +172,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
     expect((await dynamo(locker, "DescribeTable", { TableName: TABLE })).body.__type).toBe(
       "com.amazon.coral.service#AccessDeniedException",
     );
-    const entries = (await callLog(emulator)).filter((e) => e.service === "dynamodb" && e.roleArn);
+    const entries = (await callLog(storage.emulator())).filter((e) => e.service === "dynamodb" && e.roleArn);
     expect(
       entries.map(({ action, conditionKeys, decision }) => ({ action, conditionKeys, decision })),
     ).toEqual([
@@ -241,7 +209,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
       status: 400,
       body: { __type: "com.amazon.coral.service#UnrecognizedClientException" },
     });
-    const [bucket, table] = await callLog(emulator);
+    const [bucket, table] = await callLog(storage.emulator());
     expect(bucket).toMatchObject({
       service: "s3",
       action: "CreateBucket",
@@ -267,10 +235,14 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
         [["s3:GetObject", "s3:PutObject"], [stateArn]],
         [lockActions, [`${stateArn}.tflock`]],
       );
-    await sessionOf(emulator, "Backend", backendPolicy(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]));
-    await sessionOf(emulator, "NoLockRead", backendPolicy(["s3:PutObject", "s3:DeleteObject"]));
+    await sessionOf(
+      storage.emulator(),
+      "Backend",
+      backendPolicy(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+    );
+    await sessionOf(storage.emulator(), "NoLockRead", backendPolicy(["s3:PutObject", "s3:DeleteObject"]));
     const terraform = async (role: string, ...args: string[]) => {
-      const work = join(dir, role);
+      const work = join(storage.directory(), role);
       mkdirSync(work, { recursive: true });
       writeFileSync(join(work, "main.tf"), backendConfiguration(role));
       return run("terraform", [...args, "-input=false", "-no-color"], {
@@ -279,8 +251,8 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           CHECKPOINT_DISABLE: "1",
-          AWS_ENDPOINT_URL_S3: front.url,
-          AWS_ENDPOINT_URL_STS: emulator.url,
+          AWS_ENDPOINT_URL_S3: storage.front().url,
+          AWS_ENDPOINT_URL_STS: storage.emulator().url,
           AWS_ACCESS_KEY_ID: managementCredentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: managementCredentials.secretAccessKey,
           AWS_REGION: "us-east-1",
@@ -292,7 +264,7 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
     expect((await terraform("Backend", "apply", "-auto-approve")).stdout).toContain(
       "Apply complete! Resources: 1 added",
     );
-    const used = (await callLog(emulator)).filter(
+    const used = (await callLog(storage.emulator())).filter(
       (e) => e.roleArn === `arn:aws:iam::${ACCOUNT}:role/Backend`,
     );
     expect(used.filter((e) => e.decision !== "allowed")).toEqual([]);
@@ -311,9 +283,9 @@ describe("IAM enforcement in the storage front (S3 and DynamoDB)", () => {
       (error: { stderr: string }) => error,
     );
     expect("stderr" in failed ? failed.stderr : "").toContain("AccessDenied");
-    expect((await callLog(emulator)).filter((e) => e.decision === "denied").map((e) => e.iamAction)).toEqual([
-      "s3:GetObject",
-    ]);
+    expect(
+      (await callLog(storage.emulator())).filter((e) => e.decision === "denied").map((e) => e.iamAction),
+    ).toEqual(["s3:GetObject"]);
   }, 300_000);
 });
 

@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEmulator, type RunningEmulator } from "../../sandbox/emulator/server";
-import { startStorageBackends } from "../../sandbox/emulator/storage-backends";
-import type { RunningStorageFront } from "../../sandbox/emulator/storage-front";
 import { allow, callLog, managementCredentials, sessionOf, type Credentials } from "./emulator-clients";
+import { useStorageFront } from "./storage-front-clients";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "sandbox-kms-state";
@@ -14,9 +9,6 @@ const OTHER_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-2222-3333-4444-
 const OBJECT = "states/a.tfstate";
 const viaS3 = { "kms:ViaService": "s3.us-east-1.amazonaws.com" };
 
-const authorization = (credentials: Credentials) =>
-  `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`;
-const amzDate = () => new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
 const sseKms = (key: string) => ({
   "x-amz-server-side-encryption": "aws:kms",
   "x-amz-server-side-encryption-aws-kms-key-id": key,
@@ -26,41 +18,15 @@ const bucketDefault = (key: string, bucketKey: boolean) =>
 const objectStatement = (actions: string[]): [string[], string[]] => [actions, [`${BUCKET_ARN}/states/*`]];
 
 describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions", () => {
-  let dir: string;
-  let emulator: RunningEmulator;
-  let front: RunningStorageFront;
+  const storage = useStorageFront(BUCKET);
+  const s3 = storage.s3;
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "storage-kms-"));
-    emulator = await startEmulator({ port: 0 });
-    front = await startStorageBackends({
-      s3Directory: join(dir, "s3"),
-      authorization: emulator.storageAuthorization,
-    });
-    expect((await s3(managementCredentials, `/${BUCKET}`, { method: "PUT" })).status).toBe(200);
-  });
-  afterEach(async () => {
-    await front.close();
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const s3 = (credentials: Credentials, path: string, init: RequestInit = {}) =>
-    fetch(`${front.url}${path}`, {
-      ...init,
-      headers: {
-        authorization: authorization(credentials),
-        "x-amz-date": amzDate(),
-        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
-        ...init.headers,
-      },
-    });
   const put = (credentials: Credentials, headers: Record<string, string> = sseKms(KEY), path = OBJECT) =>
     s3(credentials, `/${BUCKET}/${path}`, { method: "PUT", body: "{}", headers });
 
   it("refuses an SSE-KMS write without kms:GenerateDataKey and a read without kms:Decrypt, with S3's AccessDenied naming the KMS action", async () => {
     const noKms = await sessionOf(
-      emulator,
+      storage.emulator(),
       "NoKms",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"])),
     );
@@ -88,7 +54,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
     // HeadObject decrypts nothing.
     expect((await s3(noKms, `/${BUCKET}/${OBJECT}`, { method: "HEAD" })).status).toBe(200);
 
-    const denied = (await callLog(emulator)).filter((entry) => entry.decision === "denied");
+    const denied = (await callLog(storage.emulator())).filter((entry) => entry.decision === "denied");
     expect(denied.map((entry) => [entry.action, entry.status, entry.errorCode])).toEqual([
       ["PutObject", 403, "AccessDenied"],
       ["GetObject", 403, "AccessDenied"],
@@ -97,7 +63,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
 
   it("allows a role whose key statement carries kms:ViaService and the object's encryption context, and no other key or object", async () => {
     const decryptOnly = await sessionOf(
-      emulator,
+      storage.emulator(),
       "Reader",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"]), [
         ["kms:Decrypt"],
@@ -106,7 +72,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
       ]),
     );
     const writer = await sessionOf(
-      emulator,
+      storage.emulator(),
       "Writer",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"]), [
         ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -137,7 +103,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
     });
     expect(encryption.status).toBe(200);
     const objectContext = await sessionOf(
-      emulator,
+      storage.emulator(),
       "ObjectContext",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"]), [
         ["kms:GenerateDataKey"],
@@ -146,7 +112,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
       ]),
     );
     const bucketContext = await sessionOf(
-      emulator,
+      storage.emulator(),
       "BucketContext",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"]), [
         ["kms:GenerateDataKey"],
@@ -155,7 +121,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
       ]),
     );
     const notViaS3 = await sessionOf(
-      emulator,
+      storage.emulator(),
       "NotViaS3",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"]), [
         ["kms:GenerateDataKey"],
@@ -174,7 +140,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
       (await put(objectContext, { "x-amz-server-side-encryption-bucket-key-enabled": "false" })).status,
     ).toBe(200);
 
-    const checks = (await callLog(emulator))
+    const checks = (await callLog(storage.emulator()))
       .filter((entry) => entry.principal?.includes("BucketContext") && entry.action === "PutObject")
       .flatMap((entry) => entry.additionalChecks ?? []);
     expect(checks).toEqual([
@@ -226,7 +192,7 @@ describe("SSE-KMS in the storage front: S3 asks for the caller's KMS permissions
 
   it("asks nothing of the AWS managed key aws/s3", async () => {
     const noKms = await sessionOf(
-      emulator,
+      storage.emulator(),
       "NoKms",
       allow(objectStatement(["s3:GetObject", "s3:PutObject"])),
     );
